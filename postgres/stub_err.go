@@ -1,0 +1,5 @@
+package postgres
+
+import "github.com/heedhq/heed"
+
+var errNotImplemented = heed.Errorf(heed.EInternal, "not implemented")

@@ -1,0 +1,156 @@
+package heed
+
+import (
+	"context"
+	"time"
+)
+
+// Store is one database holding all of Heed's state. Two implementations
+// exist — package sqlite (embedded, the default) and package postgres —
+// and one contract test suite (package storetest) holds them to the same
+// behaviour.
+//
+// Every method takes the current time from its caller rather than the
+// clock, so tests control time. Not-found is always an *Error with
+// ENotFound, never a zero value and nil.
+type Store interface {
+	Queries
+	// InTx runs fn in one read-write transaction: all of fn's writes land,
+	// including jobs it enqueues, or none do. fn must use the Queries it is
+	// given, not the Store.
+	InTx(ctx context.Context, fn func(q Queries) error) error
+	// Migrate applies every embedded migration not yet applied, each in its
+	// own transaction, and returns the schema version reached.
+	Migrate(ctx context.Context) (int, error)
+	// SchemaVersion is the number of the last applied migration.
+	SchemaVersion(ctx context.Context) (int, error)
+	// Ping checks that the database answers.
+	Ping(ctx context.Context) error
+	// Engine names the engine: "sqlite" or "postgres".
+	Engine() string
+	Close() error
+}
+
+// Queries are the reads and writes, available on the Store (each call its
+// own transaction) and inside InTx.
+type Queries interface {
+	UnitQueries
+	EmployeeQueries
+	CustomerQueries
+	AccountQueries
+	JobQueries
+}
+
+// UnitQueries reads and writes the organisation tree.
+type UnitQueries interface {
+	GetUnit(ctx context.Context, key string) (Unit, error)
+	GetUnitByID(ctx context.Context, id int64) (Unit, error)
+	// ListUnits returns the units inside scope, ordered by Path (so a
+	// parent always comes before its children).
+	ListUnits(ctx context.Context, scope Scope) ([]Unit, error)
+	// UpsertUnits inserts or updates units by Key, in order: a unit's
+	// parent must exist already or come earlier in the slice. Moving a unit
+	// moves its subtree (paths and depths are recomputed); a move that would
+	// make a unit its own ancestor fails with EConflict. Rows equal to what
+	// is stored are left untouched and counted as Unchanged.
+	UpsertUnits(ctx context.Context, units []Unit, now time.Time) (UpsertResult, error)
+}
+
+// EmployeeQueries reads and writes employees (and their passwords).
+type EmployeeQueries interface {
+	GetEmployee(ctx context.Context, email string) (Employee, error)
+	GetEmployeeByID(ctx context.Context, id int64) (Employee, error)
+	// ListEmployees returns the employees whose unit is inside scope
+	// (employees without a unit only for Scope.All), ordered by email.
+	ListEmployees(ctx context.Context, scope Scope, f EmployeeFilter) ([]Employee, error)
+	// UpsertEmployees inserts or updates by Email; Unit must name an
+	// existing unit (ENotFound, field "unit", otherwise).
+	UpsertEmployees(ctx context.Context, emps []Employee, now time.Time) (UpsertResult, error)
+	// SetPassword stores a password hash (PHC string) for the employee.
+	SetPassword(ctx context.Context, email, hash string, now time.Time) error
+	// GetCredentials returns the employee with password hash and unit path.
+	GetCredentials(ctx context.Context, email string) (Credentials, error)
+	GetCredentialsByID(ctx context.Context, id int64) (Credentials, error)
+}
+
+// EmployeeFilter narrows ListEmployees.
+type EmployeeFilter struct {
+	Unit  string // only this unit and its subtree; "" for all in scope
+	Limit int    // 0: no limit
+}
+
+// CustomerQueries reads and writes the customer directory.
+type CustomerQueries interface {
+	// GetCustomer returns the customer if it exists inside scope, and
+	// ENotFound otherwise (outsiders cannot tell hidden from missing).
+	GetCustomer(ctx context.Context, scope Scope, externalID string) (Customer, error)
+	// ListCustomers pages through the customers inside scope, ordered by
+	// name then external id.
+	ListCustomers(ctx context.Context, scope Scope, f CustomerFilter) (CustomerPage, error)
+	// CountCustomers counts the customers inside scope.
+	CountCustomers(ctx context.Context, scope Scope) (int, error)
+	// UpsertCustomers inserts or updates by ExternalID. Unit must name an
+	// existing unit and Owner, when set, an existing employee (ENotFound
+	// with the field otherwise).
+	UpsertCustomers(ctx context.Context, custs []Customer, now time.Time) (UpsertResult, error)
+}
+
+// CustomerFilter narrows ListCustomers.
+type CustomerFilter struct {
+	Unit   string // only this unit and its subtree; "" for all in scope
+	Query  string // case-insensitive substring of name, email, phone or external id
+	Limit  int    // 1..1000; 0 means 50
+	Cursor string // opaque; from CustomerPage.NextCursor
+}
+
+// CustomerPage is one page of customers.
+type CustomerPage struct {
+	Customers  []Customer `json:"customers"`
+	NextCursor string     `json:"next_cursor,omitempty"` // "" on the last page
+}
+
+// AccountQueries keeps sessions, API tokens and login throttling.
+type AccountQueries interface {
+	CreateSession(ctx context.Context, s Session) error
+	// GetSession returns the session if it exists and has not expired.
+	GetSession(ctx context.Context, tokenHash string, now time.Time) (Session, error)
+	DeleteSession(ctx context.Context, tokenHash string) error
+	DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error)
+
+	CreateAPIToken(ctx context.Context, t APIToken) (APIToken, error)
+	// GetAPIToken returns a token that is not revoked, by its hash.
+	GetAPIToken(ctx context.Context, tokenHash string) (APIToken, error)
+	ListAPITokens(ctx context.Context) ([]APIToken, error)
+	RevokeAPIToken(ctx context.Context, id int64, now time.Time) error
+	TouchAPIToken(ctx context.Context, id int64, now time.Time) error
+
+	// RecordLoginFailure notes a failed login under key (e.g. "ip:1.2.3.4"
+	// or "email:a@b"); CountLoginFailures counts them since a time. Kept in
+	// the database so several processes share one limit.
+	RecordLoginFailure(ctx context.Context, key string, at time.Time) error
+	CountLoginFailures(ctx context.Context, key string, since time.Time) (int, error)
+	ClearLoginFailures(ctx context.Context, key string) error
+}
+
+// JobQueries is the durable job queue.
+type JobQueries interface {
+	EnqueueJob(ctx context.Context, j NewJob, now time.Time) (int64, error)
+	// LeaseJobs claims up to n queued jobs whose RunAt has come, and running
+	// jobs whose lease has expired (their worker died), for worker until
+	// now+lease; each claim adds one attempt. Two callers never get the
+	// same job while its lease holds (FOR UPDATE SKIP LOCKED on PostgreSQL,
+	// a single writer on SQLite).
+	LeaseJobs(ctx context.Context, worker string, n int, now time.Time, lease time.Duration) ([]Job, error)
+	// CompleteJob marks a job done; EConflict if worker no longer holds it.
+	CompleteJob(ctx context.Context, id int64, worker string, now time.Time) error
+	// FailJob records a failed attempt: the job is queued again at retryAt,
+	// or parked dead when dead is true. EConflict if worker no longer
+	// holds it.
+	FailJob(ctx context.Context, id int64, worker, msg string, retryAt time.Time, dead bool, now time.Time) error
+	GetJob(ctx context.Context, id int64) (Job, error)
+	ListJobs(ctx context.Context, f JobFilter) ([]Job, error)
+	CountJobs(ctx context.Context) (JobCounts, error)
+	// RetryJob puts a dead (or queued) job back in the queue to run now,
+	// with its attempts reset. EConflict for running or done jobs.
+	RetryJob(ctx context.Context, id int64, now time.Time) error
+}
