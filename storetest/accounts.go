@@ -1,0 +1,7 @@
+package storetest
+
+import "testing"
+
+func testAccounts(t *testing.T, open Opener) {
+	t.Skip("TODO: accounts contract tests")
+}

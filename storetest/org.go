@@ -1,0 +1,7 @@
+package storetest
+
+import "testing"
+
+func testOrg(t *testing.T, open Opener) {
+	t.Skip("TODO: org contract tests")
+}
