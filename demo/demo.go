@@ -1,0 +1,47 @@
+// Package demo builds the realistic organisation and customers `heed demo`
+// shows a new user: a British outdoor retailer with four regions, forty
+// stores, their managers and account managers, and 12,000 customers. The
+// same seed always gives the same data.
+package demo
+
+import (
+	"math/rand/v2"
+
+	"github.com/heedhq/heed"
+)
+
+// Dataset is everything the demo loads, in an order the store accepts:
+// parents before children, units before employees before customers.
+type Dataset struct {
+	Units     []heed.Unit
+	Employees []heed.Employee // without passwords; see Logins
+	Customers []heed.Customer
+	Logins    []Login
+}
+
+// Login is a demo account to print for the user; whoever loads the dataset
+// sets these passwords.
+type Login struct {
+	Email, Password, Role, Description string
+}
+
+// The brand. The company unit's key stays "acme" so that docs and examples
+// can name it whatever the demo is called.
+const (
+	companyKey  = "acme"
+	companyName = "Northwind Outfitters"
+	domain      = "northwind.example"
+	customers   = 12_000
+)
+
+// Generate builds the demo data for seed.
+func Generate(seed int64) Dataset {
+	r := rand.New(rand.NewPCG(uint64(seed), 0x6865656420646d6f)) // "heed dmo"
+	o := buildOrg(r)
+	return Dataset{
+		Units:     o.units,
+		Employees: o.employees,
+		Customers: buildCustomers(r, o, customers),
+		Logins:    o.logins,
+	}
+}

@@ -1,0 +1,197 @@
+package directory
+
+import (
+	"context"
+	"sort"
+	"strconv"
+
+	"github.com/heedhq/heed"
+)
+
+// row is one item of a batch with the line (or position) it came from.
+type row[T any] struct {
+	line int
+	item T
+}
+
+// rowErr ties a problem to a line of file.
+func rowErr(file string, line int, p problem) heed.RowError {
+	return heed.RowError{File: file, Line: line, Field: p.field, Problem: p.text}
+}
+
+// sortErrors orders problems by line, so a user reads them top to bottom.
+func sortErrors(errs heed.RowErrors) heed.RowErrors {
+	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Line < errs[j].Line })
+	return errs
+}
+
+// checkUnits validates units and their parents, and orders the valid ones
+// so that every parent is written before its children, wherever it stood
+// in the file. A parent must exist already or be in the batch.
+func (s *Service) checkUnits(ctx context.Context, file string, rows []row[heed.Unit]) ([]row[heed.Unit], heed.RowErrors, error) {
+	existing, err := s.store.ListUnits(ctx, heed.Scope{All: true})
+	if err != nil {
+		return nil, nil, err
+	}
+	known := make(map[string]bool, len(existing))
+	for _, u := range existing {
+		known[u.Key] = true
+	}
+	var errs heed.RowErrors
+	firstLine := map[string]int{}
+	byKey := map[string]row[heed.Unit]{}
+	var order []string
+	for _, r := range rows {
+		ps := validateUnit(&r.item)
+		if prev, dup := firstLine[r.item.Key]; dup && r.item.Key != "" {
+			ps = append(ps, problem{"key", quote(r.item.Key) + " appears twice (first on line " + strconv.Itoa(prev) + ")"})
+		}
+		if len(ps) > 0 {
+			for _, p := range ps {
+				errs = append(errs, rowErr(file, r.line, p))
+			}
+			continue
+		}
+		firstLine[r.item.Key] = r.line
+		byKey[r.item.Key] = r
+		order = append(order, r.item.Key)
+	}
+	sorted, orderErrs := parentsFirst(file, order, byKey, known)
+	return sorted, sortErrors(append(errs, orderErrs...)), nil
+}
+
+// parentsFirst orders units depth-first from the known tree, rejecting
+// units whose parent is unknown or that form a cycle inside the batch.
+func parentsFirst(file string, order []string, byKey map[string]row[heed.Unit], known map[string]bool) ([]row[heed.Unit], heed.RowErrors) {
+	const (
+		unvisited = iota
+		visiting
+		done
+		bad
+	)
+	state := map[string]int{}
+	var out []row[heed.Unit]
+	var errs heed.RowErrors
+	var visit func(key string) bool
+	visit = func(key string) bool {
+		switch state[key] {
+		case done:
+			return true
+		case bad:
+			return false
+		case visiting:
+			return false // cycle; reported by the caller that closes it
+		}
+		r := byKey[key]
+		state[key] = visiting
+		parent := r.item.Parent
+		ok := true
+		switch {
+		case parent == "":
+		case byKey[parent].line != 0:
+			if !visit(parent) {
+				ok = false
+				if state[parent] == visiting {
+					errs = append(errs, rowErr(file, r.line, problem{"parent", "units " + quote(key) + " and " + quote(parent) + " are each other's ancestors"}))
+				} else {
+					errs = append(errs, rowErr(file, r.line, problem{"parent", "parent " + quote(parent) + " is itself invalid"}))
+				}
+			}
+		case !known[parent]:
+			ok = false
+			errs = append(errs, rowErr(file, r.line, problem{"parent", "no unit " + quote(parent) + " (neither stored nor in this file)"}))
+		}
+		if !ok {
+			state[key] = bad
+			return false
+		}
+		state[key] = done
+		out = append(out, r)
+		return true
+	}
+	for _, k := range order {
+		visit(k)
+	}
+	return out, errs
+}
+
+// checkEmployees validates employees and that their units exist.
+func (s *Service) checkEmployees(ctx context.Context, file string, rows []row[heed.Employee]) ([]row[heed.Employee], heed.RowErrors, error) {
+	units, err := s.unitKeys(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var ok []row[heed.Employee]
+	var errs heed.RowErrors
+	firstLine := map[string]int{}
+	for _, r := range rows {
+		ps := validateEmployee(&r.item)
+		if r.item.Unit != "" && !units[r.item.Unit] {
+			ps = append(ps, problem{"unit", "no unit " + quote(r.item.Unit)})
+		}
+		if prev, dup := firstLine[r.item.Email]; dup && r.item.Email != "" {
+			ps = append(ps, problem{"email", quote(r.item.Email) + " appears twice (first on line " + strconv.Itoa(prev) + ")"})
+		}
+		if len(ps) > 0 {
+			for _, p := range ps {
+				errs = append(errs, rowErr(file, r.line, p))
+			}
+			continue
+		}
+		firstLine[r.item.Email] = r.line
+		ok = append(ok, r)
+	}
+	return ok, errs, nil
+}
+
+// checkCustomers validates customers, their unit and their owner.
+func (s *Service) checkCustomers(ctx context.Context, file string, rows []row[heed.Customer]) ([]row[heed.Customer], heed.RowErrors, error) {
+	units, err := s.unitKeys(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	emps, err := s.store.ListEmployees(ctx, heed.Scope{All: true}, heed.EmployeeFilter{})
+	if err != nil {
+		return nil, nil, err
+	}
+	owners := make(map[string]bool, len(emps))
+	for _, e := range emps {
+		owners[e.Email] = true
+	}
+	var ok []row[heed.Customer]
+	var errs heed.RowErrors
+	firstLine := make(map[string]int, len(rows))
+	for _, r := range rows {
+		ps := validateCustomer(&r.item)
+		if r.item.Unit != "" && !units[r.item.Unit] {
+			ps = append(ps, problem{"unit", "no unit " + quote(r.item.Unit)})
+		}
+		if r.item.Owner != "" && !owners[r.item.Owner] {
+			ps = append(ps, problem{"owner", "no employee " + quote(r.item.Owner)})
+		}
+		if prev, dup := firstLine[r.item.ExternalID]; dup && r.item.ExternalID != "" {
+			ps = append(ps, problem{"external_id", quote(r.item.ExternalID) + " appears twice (first on line " + strconv.Itoa(prev) + ")"})
+		}
+		if len(ps) > 0 {
+			for _, p := range ps {
+				errs = append(errs, rowErr(file, r.line, p))
+			}
+			continue
+		}
+		firstLine[r.item.ExternalID] = r.line
+		ok = append(ok, r)
+	}
+	return ok, errs, nil
+}
+
+func (s *Service) unitKeys(ctx context.Context) (map[string]bool, error) {
+	units, err := s.store.ListUnits(ctx, heed.Scope{All: true})
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[string]bool, len(units))
+	for _, u := range units {
+		m[u.Key] = true
+	}
+	return m, nil
+}

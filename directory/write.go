@@ -1,0 +1,61 @@
+package directory
+
+import (
+	"context"
+	"time"
+
+	"github.com/heedhq/heed"
+)
+
+// chunk is how many rows go to the store per call: large enough to be
+// fast, small enough to report progress on big files.
+const chunk = 2000
+
+// progressFunc is told how many rows of a batch have been written.
+type progressFunc func(done, total int)
+
+// writeRows writes rows in chunks inside ONE transaction, so an import
+// that fails half-way (a lost connection, a crash) leaves nothing behind.
+func writeRows[T any](ctx context.Context, s *Service, rows []row[T], progress progressFunc,
+	upsert func(ctx context.Context, q heed.Queries, items []T, now time.Time) (heed.UpsertResult, error)) (heed.UpsertResult, error) {
+	var total heed.UpsertResult
+	now := s.now()
+	err := s.store.InTx(ctx, func(q heed.Queries) error {
+		total = heed.UpsertResult{}
+		items := make([]T, 0, min(chunk, len(rows)))
+		for start := 0; start < len(rows); start += chunk {
+			items = items[:0]
+			for _, r := range rows[start:min(start+chunk, len(rows))] {
+				items = append(items, r.item)
+			}
+			res, err := upsert(ctx, q, items, now)
+			if err != nil {
+				return err
+			}
+			total.Add(res)
+			if progress != nil {
+				progress(min(start+chunk, len(rows)), len(rows))
+			}
+		}
+		return nil
+	})
+	return total, err
+}
+
+func (s *Service) writeUnits(ctx context.Context, rows []row[heed.Unit], progress progressFunc) (heed.UpsertResult, error) {
+	return writeRows(ctx, s, rows, progress, func(ctx context.Context, q heed.Queries, items []heed.Unit, now time.Time) (heed.UpsertResult, error) {
+		return q.UpsertUnits(ctx, items, now)
+	})
+}
+
+func (s *Service) writeEmployees(ctx context.Context, rows []row[heed.Employee], progress progressFunc) (heed.UpsertResult, error) {
+	return writeRows(ctx, s, rows, progress, func(ctx context.Context, q heed.Queries, items []heed.Employee, now time.Time) (heed.UpsertResult, error) {
+		return q.UpsertEmployees(ctx, items, now)
+	})
+}
+
+func (s *Service) writeCustomers(ctx context.Context, rows []row[heed.Customer], progress progressFunc) (heed.UpsertResult, error) {
+	return writeRows(ctx, s, rows, progress, func(ctx context.Context, q heed.Queries, items []heed.Customer, now time.Time) (heed.UpsertResult, error) {
+		return q.UpsertCustomers(ctx, items, now)
+	})
+}
