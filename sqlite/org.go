@@ -2,69 +2,115 @@ package sqlite
 
 import (
 	"context"
-	"time"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
 
 	"github.com/heedhq/heed"
 )
 
-// TODO(store): stubs to be replaced by the real implementation.
+// Helpers shared by units.go, employees.go and customers.go.
 
-func (q queries) GetUnit(ctx context.Context, key string) (heed.Unit, error) {
-	return heed.Unit{}, errNotImplemented
+// scopeWhere turns a scope into an SQL condition over the row's unit id
+// column, that unit's path column and, for rows that have one, the owner
+// column ("" when the rows have no owner). The zero scope matches nothing.
+func scopeWhere(s heed.Scope, unitID, unitPath, ownerID string) (string, []any) {
+	if s.All {
+		return "1=1", nil
+	}
+	var parts []string
+	var args []any
+	if s.UnitPath != "" {
+		// Paths are digits and slashes only, so the prefix needs no escaping.
+		parts = append(parts, unitPath+" LIKE ?")
+		args = append(args, s.UnitPath+"%")
+	}
+	if s.UnitID != 0 {
+		parts = append(parts, unitID+" = ?")
+		args = append(args, s.UnitID)
+	}
+	if s.OwnerID != 0 && ownerID != "" {
+		parts = append(parts, ownerID+" = ?")
+		args = append(args, s.OwnerID)
+	}
+	if len(parts) == 0 {
+		return "1=0", nil
+	}
+	return "(" + strings.Join(parts, " OR ") + ")", args
 }
 
-func (q queries) GetUnitByID(ctx context.Context, id int64) (heed.Unit, error) {
-	return heed.Unit{}, errNotImplemented
+// unitPathByKey returns the path of the unit with key, for subtree filters;
+// ENotFound on field "unit" when there is none.
+func (q queries) unitPathByKey(ctx context.Context, key string) (string, error) {
+	var path string
+	err := q.r.QueryRowContext(ctx, `SELECT path FROM units WHERE key = ?`, key).Scan(&path)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", heed.FieldErrorf(heed.ENotFound, "unit", "no unit %q", key)
+	}
+	if err != nil {
+		return "", heed.Internal(err, "sqlite: unit path")
+	}
+	return path, nil
 }
 
-func (q queries) ListUnits(ctx context.Context, scope heed.Scope) ([]heed.Unit, error) {
-	return nil, errNotImplemented
+// preparer is what *sql.DB and *sql.Tx share for prepared statements.
+type preparer interface {
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
 }
 
-func (q queries) UpsertUnits(ctx context.Context, units []heed.Unit, now time.Time) (heed.UpsertResult, error) {
-	return heed.UpsertResult{}, errNotImplemented
+// prepare prepares stmt on q's write side (a transaction inside withTx).
+func (q queries) prepare(ctx context.Context, stmt string) (*sql.Stmt, error) {
+	p, ok := q.w.(preparer)
+	if !ok {
+		return nil, heed.Internal(fmt.Errorf("%T cannot prepare", q.w), "sqlite: prepare")
+	}
+	st, err := p.PrepareContext(ctx, stmt)
+	if err != nil {
+		return nil, heed.Internal(err, "sqlite: prepare")
+	}
+	return st, nil
 }
 
-func (q queries) GetEmployee(ctx context.Context, email string) (heed.Employee, error) {
-	return heed.Employee{}, errNotImplemented
+// keyCache resolves natural keys (unit keys, employee emails) to ids once
+// per upsert call, so a batch of thousands asks the database once per key.
+type keyCache struct {
+	q     queries
+	query string // selects id by the key
+	field string // the input field named when a key does not resolve
+	what  string // what the key names, for the message
+	ids   map[string]int64
 }
 
-func (q queries) GetEmployeeByID(ctx context.Context, id int64) (heed.Employee, error) {
-	return heed.Employee{}, errNotImplemented
+func newKeyCache(q queries, query, field, what string) *keyCache {
+	return &keyCache{q: q, query: query, field: field, what: what, ids: map[string]int64{}}
 }
 
-func (q queries) ListEmployees(ctx context.Context, scope heed.Scope, f heed.EmployeeFilter) ([]heed.Employee, error) {
-	return nil, errNotImplemented
+// id returns the id for key, ENotFound on the cache's field if none.
+func (c *keyCache) id(ctx context.Context, key string) (int64, error) {
+	if id, ok := c.ids[key]; ok {
+		return id, nil
+	}
+	var id int64
+	err := c.q.w.QueryRowContext(ctx, c.query, key).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, heed.FieldErrorf(heed.ENotFound, c.field, "no %s %q", c.what, key)
+	}
+	if err != nil {
+		return 0, heed.Internal(err, "sqlite: find "+c.what)
+	}
+	c.ids[key] = id
+	return id, nil
 }
 
-func (q queries) UpsertEmployees(ctx context.Context, emps []heed.Employee, now time.Time) (heed.UpsertResult, error) {
-	return heed.UpsertResult{}, errNotImplemented
-}
-
-func (q queries) SetPassword(ctx context.Context, email, hash string, now time.Time) error {
-	return errNotImplemented
-}
-
-func (q queries) GetCredentials(ctx context.Context, email string) (heed.Credentials, error) {
-	return heed.Credentials{}, errNotImplemented
-}
-
-func (q queries) GetCredentialsByID(ctx context.Context, id int64) (heed.Credentials, error) {
-	return heed.Credentials{}, errNotImplemented
-}
-
-func (q queries) GetCustomer(ctx context.Context, scope heed.Scope, externalID string) (heed.Customer, error) {
-	return heed.Customer{}, errNotImplemented
-}
-
-func (q queries) ListCustomers(ctx context.Context, scope heed.Scope, f heed.CustomerFilter) (heed.CustomerPage, error) {
-	return heed.CustomerPage{}, errNotImplemented
-}
-
-func (q queries) CountCustomers(ctx context.Context, scope heed.Scope) (int, error) {
-	return 0, errNotImplemented
-}
-
-func (q queries) UpsertCustomers(ctx context.Context, custs []heed.Customer, now time.Time) (heed.UpsertResult, error) {
-	return heed.UpsertResult{}, errNotImplemented
+// about prefixes the message of a classified error with the row it is
+// about, so a batch error names the culprit: customer "C1": no unit "x".
+func about(err error, what, key string) error {
+	var e *heed.Error
+	if key == "" || !errors.As(err, &e) || e.Code == heed.EInternal {
+		return err
+	}
+	c := *e
+	c.Message = fmt.Sprintf("%s %q: %s", what, key, e.Message)
+	return &c
 }

@@ -1,0 +1,115 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"runtime/debug"
+	"time"
+	"unicode/utf8"
+
+	"github.com/heedhq/heed"
+)
+
+// work runs one leased job and records the outcome.
+func (p *Pool) work(base, handlerCtx context.Context, worker string, j heed.Job) {
+	log := p.log.With("job_id", j.ID, "kind", j.Kind, "attempt", j.Attempts, "max_attempts", j.MaxAttempts)
+	var err error
+	if j.Attempts > j.MaxAttempts {
+		// Only an expired lease gets a job here: the worker of its last
+		// attempt vanished mid-run, perhaps killed by this very job.
+		err = fmt.Errorf("gave up: the lease of the last attempt ran out before the job finished (previous error: %q)", j.LastError)
+	} else {
+		p.metrics.started()
+		start := time.Now()
+		err = p.call(handlerCtx, j, log)
+		p.metrics.ran(j.Kind, time.Since(start))
+	}
+	p.record(base, handlerCtx, worker, j, err, log)
+}
+
+// call runs the handler of j's kind, turning a panic into an error.
+func (p *Pool) call(ctx context.Context, j heed.Job, log *slog.Logger) (err error) {
+	h := p.handler(j.Kind)
+	if h == nil {
+		return fmt.Errorf("no handler for job kind %q in this process", j.Kind)
+	}
+	ctx, cancel := context.WithTimeout(ctx, p.cfg.LeaseDuration)
+	defer cancel()
+	defer func() {
+		if r := recover(); r != nil {
+			log.Error("jobs: handler panicked", "panic", r, "stack", string(debug.Stack()))
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	return h(ctx, j)
+}
+
+// record stores the outcome of one attempt: done, queued again after a
+// backoff, or dead after the last attempt.
+func (p *Pool) record(base, handlerCtx context.Context, worker string, j heed.Job, runErr error, log *slog.Logger) {
+	ctx, cancel := context.WithTimeout(base, storeTimeout)
+	defer cancel()
+	now := p.cfg.Now()
+	if runErr == nil {
+		if err := p.store.CompleteJob(ctx, j.ID, worker, now); err != nil {
+			p.logLost(log, j.Kind, "complete", err)
+			return
+		}
+		p.metrics.finished(j.Kind, "done")
+		log.Debug("jobs: job done")
+		return
+	}
+	dead := j.Attempts >= j.MaxAttempts
+	retryAt := now.Add(Backoff(j.Attempts, p.cfg.BackoffBase, p.cfg.BackoffMax, rand.Float64()))
+	if handlerCtx.Err() != nil {
+		// Cancelled by shutdown, not by its own fault: retry at once.
+		retryAt = now
+	}
+	if err := p.store.FailJob(ctx, j.ID, worker, truncate(runErr.Error()), retryAt, dead, now); err != nil {
+		p.logLost(log, j.Kind, "fail", err)
+		return
+	}
+	if dead {
+		p.metrics.finished(j.Kind, "dead")
+		log.Error("jobs: job failed for the last time; parked dead", "error", runErr)
+		return
+	}
+	p.metrics.finished(j.Kind, "retry")
+	log.Warn("jobs: job failed; will retry", "error", runErr, "retry_at", retryAt)
+}
+
+// logLost logs a failure to record an outcome. EConflict means the lease
+// ran out first and the job is someone else's now.
+func (p *Pool) logLost(log *slog.Logger, kind, what string, err error) {
+	if heed.ErrorCode(err) == heed.EConflict {
+		p.metrics.finished(kind, "lease_lost")
+		log.Warn("jobs: lease lost before the job finished; it may run again", "error", err)
+		return
+	}
+	log.Error("jobs: could not record the outcome; the job runs again when its lease ends", "op", what, "error", err)
+}
+
+// Backoff is the delay before the retry that follows attempt (1-based):
+// exponential from base, capped at max, with full jitter (r in [0,1)
+// scales it) so failed jobs do not come back all at once.
+func Backoff(attempt int, base, max time.Duration, r float64) time.Duration {
+	d := base
+	for i := 1; i < attempt && d < max; i++ {
+		d *= 2
+	}
+	d = min(d, max)
+	return time.Duration(r * float64(d))
+}
+
+func truncate(s string) string {
+	if len(s) <= maxErrorLen {
+		return s
+	}
+	n := maxErrorLen
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}
