@@ -1,0 +1,449 @@
+package accounts_test
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/heedhq/heed"
+	"github.com/heedhq/heed/accounts"
+	"github.com/heedhq/heed/internal/testdb"
+)
+
+// clock is a controllable time source for the service under test.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// env is one engine's store with a small organisation, and the service.
+type env struct {
+	store heed.Store
+	clock *clock
+	svc   *accounts.Service
+	north heed.Unit
+	south heed.Unit
+}
+
+const (
+	adminEmail   = "ada@acme.test"
+	managerEmail = "nora@acme.test"
+	goodPassword = "correct horse battery"
+)
+
+// cheap keeps hashing fast in tests; the real cost is in the benchmark.
+var cheap = accounts.Argon2{Memory: 64, Time: 1, Threads: 1}
+
+// forEachEngine runs test against a fresh environment on every engine.
+func forEachEngine(t *testing.T, cfg accounts.Config, test func(t *testing.T, e *env)) {
+	for _, engine := range testdb.Engines {
+		t.Run(engine, func(t *testing.T) {
+			t.Parallel()
+			test(t, newEnv(t, engine, cfg))
+		})
+	}
+}
+
+func newEnv(t *testing.T, engine string, cfg accounts.Config) *env {
+	t.Helper()
+	ctx := t.Context()
+	s := testdb.Open(t, engine)
+	t0 := time.Date(2026, 3, 1, 9, 30, 0, 0, time.UTC)
+	units := []heed.Unit{
+		{Key: "acme", Name: "Acme"},
+		{Key: "north", Name: "North", Parent: "acme"},
+		{Key: "south", Name: "South", Parent: "acme"},
+	}
+	if _, err := s.UpsertUnits(ctx, units, t0); err != nil {
+		t.Fatalf("fixture units: %v", err)
+	}
+	emps := []heed.Employee{
+		{Email: adminEmail, Name: "Ada", Role: heed.RoleAdmin},
+		{Email: managerEmail, Name: "Nora", Role: heed.RoleManager, Unit: "north"},
+	}
+	if _, err := s.UpsertEmployees(ctx, emps, t0); err != nil {
+		t.Fatalf("fixture employees: %v", err)
+	}
+	cfg.Argon2 = cheap
+	e := &env{store: s, clock: &clock{t: t0}}
+	e.svc = accounts.New(s, e.clock.Now, cfg)
+	e.north = e.unit(t, "north")
+	e.south = e.unit(t, "south")
+	return e
+}
+
+func (e *env) unit(t *testing.T, key string) heed.Unit {
+	t.Helper()
+	u, err := e.store.GetUnit(t.Context(), key)
+	if err != nil {
+		t.Fatalf("GetUnit(%s): %v", key, err)
+	}
+	return u
+}
+
+// addUser gives an employee a password through the service, as an admin.
+func (e *env) addUser(t *testing.T, u accounts.NewUser) heed.Employee {
+	t.Helper()
+	emp, err := e.svc.AddUser(t.Context(), heed.System, u)
+	if err != nil {
+		t.Fatalf("AddUser(%s): %v", u.Email, err)
+	}
+	return emp
+}
+
+func (e *env) principal(t *testing.T, email string) heed.Principal {
+	t.Helper()
+	p, err := e.svc.PrincipalFor(t.Context(), email)
+	if err != nil {
+		t.Fatalf("PrincipalFor(%s): %v", email, err)
+	}
+	return p
+}
+
+// wantCode fails t unless err has the code (and, if given, the field).
+func wantCode(t *testing.T, what string, err error, code heed.Code, field string) {
+	t.Helper()
+	if heed.ErrorCode(err) != code || heed.ErrorField(err) != field {
+		t.Errorf("%s: error %v; want code %s field %q", what, err, code, field)
+	}
+}
+
+func TestAddUserLoginSessionLogout(t *testing.T) {
+	forEachEngine(t, accounts.Config{}, func(t *testing.T, e *env) {
+		ctx := t.Context()
+		emp := e.addUser(t, accounts.NewUser{Email: " Mia@Acme.test ", Role: heed.RoleFrontline, Unit: "south", Password: goodPassword})
+		if emp.Email != "mia@acme.test" || emp.Name != "mia" || !emp.HasPassword || emp.Unit != "south" {
+			t.Errorf("AddUser = %+v; want mia@acme.test named mia, unit south, with a password", emp)
+		}
+
+		token, err := e.svc.Login(ctx, "MIA@acme.test", goodPassword, "192.0.2.1", "Firefox")
+		if err != nil {
+			t.Fatalf("Login: %v", err)
+		}
+		p, err := e.svc.SessionPrincipal(ctx, token)
+		if err != nil {
+			t.Fatalf("SessionPrincipal: %v", err)
+		}
+		want := heed.Principal{Kind: heed.KindEmployee, Name: "mia@acme.test", Role: heed.RoleFrontline,
+			EmployeeID: emp.ID, UnitID: e.south.ID, UnitPath: e.south.Path}
+		if p != want {
+			t.Errorf("SessionPrincipal = %+v; want %+v", p, want)
+		}
+
+		// The store keeps only the token's hash.
+		if _, err := e.store.GetSession(ctx, token, e.clock.Now()); !heed.IsNotFound(err) {
+			t.Errorf("session found under the raw token (%v); the store must keep only its hash", err)
+		}
+		sum := sha256.Sum256([]byte(token))
+		if _, err := e.store.GetSession(ctx, hex.EncodeToString(sum[:]), e.clock.Now()); err != nil {
+			t.Errorf("session not found under sha256(token): %v", err)
+		}
+
+		if err := e.svc.Logout(ctx, token); err != nil {
+			t.Fatalf("Logout: %v", err)
+		}
+		_, err = e.svc.SessionPrincipal(ctx, token)
+		wantCode(t, "SessionPrincipal after logout", err, heed.EUnauthorized, "")
+	})
+}
+
+func TestSessionExpires(t *testing.T) {
+	forEachEngine(t, accounts.Config{SessionTTL: time.Hour}, func(t *testing.T, e *env) {
+		ctx := t.Context()
+		e.addUser(t, accounts.NewUser{Email: adminEmail, Role: heed.RoleAdmin, Password: goodPassword})
+		token, err := e.svc.Login(ctx, adminEmail, goodPassword, "192.0.2.1", "")
+		if err != nil {
+			t.Fatalf("Login: %v", err)
+		}
+		e.clock.Advance(59 * time.Minute)
+		if _, err := e.svc.SessionPrincipal(ctx, token); err != nil {
+			t.Fatalf("SessionPrincipal before expiry: %v", err)
+		}
+		e.clock.Advance(time.Minute)
+		_, err = e.svc.SessionPrincipal(ctx, token)
+		wantCode(t, "SessionPrincipal after SessionTTL", err, heed.EUnauthorized, "")
+		if n, err := e.svc.CleanupSessions(ctx); err != nil || n != 1 {
+			t.Errorf("CleanupSessions = %d, %v; want 1", n, err)
+		}
+	})
+}
+
+func TestWrongPasswordAndUnknownUserLookAlike(t *testing.T) {
+	forEachEngine(t, accounts.Config{}, func(t *testing.T, e *env) {
+		ctx := t.Context()
+		e.addUser(t, accounts.NewUser{Email: managerEmail, Role: heed.RoleManager, Unit: "north", Password: goodPassword})
+		_, wrongPw := e.svc.Login(ctx, managerEmail, "not the password", "192.0.2.1", "")
+		_, unknown := e.svc.Login(ctx, "nobody@acme.test", goodPassword, "192.0.2.2", "")
+		_, noPw := e.svc.Login(ctx, adminEmail, goodPassword, "192.0.2.3", "") // exists, no password set
+		for name, err := range map[string]error{"wrong password": wrongPw, "unknown email": unknown, "no password": noPw} {
+			wantCode(t, name, err, heed.EUnauthorized, "")
+			if err == nil || heed.ErrorMessage(err) != "wrong email or password" {
+				t.Errorf("%s: message %q; want %q", name, heed.ErrorMessage(err), "wrong email or password")
+			}
+		}
+	})
+}
+
+func TestLoginRateLimit(t *testing.T) {
+	cfg := accounts.Config{MaxLoginFailures: 3, FailureWindow: 15 * time.Minute}
+	forEachEngine(t, cfg, func(t *testing.T, e *env) {
+		ctx := t.Context()
+		e.addUser(t, accounts.NewUser{Email: managerEmail, Role: heed.RoleManager, Unit: "north", Password: goodPassword})
+		for i := range 3 {
+			_, err := e.svc.Login(ctx, managerEmail, "guess number "+string(rune('a'+i)), "192.0.2.1", "")
+			wantCode(t, "wrong password", err, heed.EUnauthorized, "")
+			e.clock.Advance(time.Minute)
+		}
+		// Refused before the password is even checked, from another IP too.
+		_, err := e.svc.Login(ctx, managerEmail, goodPassword, "198.51.100.9", "")
+		wantCode(t, "login after 3 failures", err, heed.ERateLimited, "")
+		if msg := heed.ErrorMessage(err); msg != "too many failed sign-ins; try again in 15 minutes" {
+			t.Errorf("rate limit message = %q", msg)
+		}
+		// The window slides: the first failure drops out 15 minutes after it.
+		e.clock.Advance(12*time.Minute + time.Second)
+		if _, err := e.svc.Login(ctx, managerEmail, goodPassword, "198.51.100.9", ""); err != nil {
+			t.Fatalf("login after the window: %v", err)
+		}
+		// Success cleared the email's count: two more failures are allowed.
+		for range 2 {
+			_, err := e.svc.Login(ctx, managerEmail, "wrong again!", "203.0.113.5", "")
+			wantCode(t, "wrong password after success", err, heed.EUnauthorized, "")
+		}
+		if _, err := e.svc.Login(ctx, managerEmail, goodPassword, "203.0.113.6", ""); err != nil {
+			t.Errorf("login after 2 new failures: %v", err)
+		}
+	})
+}
+
+func TestLoginRateLimitByIP(t *testing.T) {
+	cfg := accounts.Config{MaxLoginFailures: 3, FailureWindow: 15 * time.Minute}
+	forEachEngine(t, cfg, func(t *testing.T, e *env) {
+		ctx := t.Context()
+		e.addUser(t, accounts.NewUser{Email: managerEmail, Role: heed.RoleManager, Unit: "north", Password: goodPassword})
+		for _, email := range []string{"a@acme.test", "b@acme.test", "c@acme.test"} {
+			_, err := e.svc.Login(ctx, email, goodPassword, "192.0.2.66", "")
+			wantCode(t, "unknown user", err, heed.EUnauthorized, "")
+		}
+		_, err := e.svc.Login(ctx, managerEmail, goodPassword, "192.0.2.66", "")
+		wantCode(t, "fourth account from the same IP", err, heed.ERateLimited, "")
+		if _, err := e.svc.Login(ctx, managerEmail, goodPassword, "192.0.2.67", ""); err != nil {
+			t.Errorf("same account from another IP: %v", err)
+		}
+	})
+}
+
+func TestEmployeeTokenFollowsEmployee(t *testing.T) {
+	forEachEngine(t, accounts.Config{}, func(t *testing.T, e *env) {
+		ctx := t.Context()
+		secret, tok, err := e.svc.CreateToken(ctx, heed.System, accounts.NewToken{Name: "nora's script", Employee: "Nora@acme.test"})
+		if err != nil {
+			t.Fatalf("CreateToken: %v", err)
+		}
+		if !strings.HasPrefix(secret, "heed_") || len(secret) < 40 || tok.Prefix != secret[:12] {
+			t.Errorf("secret %q, prefix %q; want heed_… and the first 12 characters as prefix", secret, tok.Prefix)
+		}
+		if tok.Employee != managerEmail || tok.ID == 0 {
+			t.Errorf("token = %+v; want an ID and employee %s", tok, managerEmail)
+		}
+
+		nora := e.principal(t, managerEmail)
+		p, err := e.svc.TokenPrincipal(ctx, secret)
+		if err != nil {
+			t.Fatalf("TokenPrincipal: %v", err)
+		}
+		if p.Kind != heed.KindToken || p.TokenID != tok.ID || p.Role != nora.Role || p.EmployeeID != nora.EmployeeID ||
+			p.UnitID != e.north.ID || p.UnitPath != e.north.Path || p.Scope() != nora.Scope() {
+			t.Errorf("TokenPrincipal = %+v; want a token acting as %+v", p, nora)
+		}
+
+		// Nora becomes frontline in the south: the token follows at once.
+		move := []heed.Employee{{Email: managerEmail, Name: "Nora", Role: heed.RoleFrontline, Unit: "south"}}
+		if _, err := e.store.UpsertEmployees(ctx, move, e.clock.Now()); err != nil {
+			t.Fatalf("UpsertEmployees: %v", err)
+		}
+		p, err = e.svc.TokenPrincipal(ctx, secret)
+		if err != nil {
+			t.Fatalf("TokenPrincipal after move: %v", err)
+		}
+		if p.Role != heed.RoleFrontline || p.UnitID != e.south.ID || p.Scope() != e.principal(t, managerEmail).Scope() {
+			t.Errorf("TokenPrincipal after move = %+v; want frontline in south", p)
+		}
+
+		list, err := e.svc.ListTokens(ctx, heed.System)
+		if err != nil || len(list) != 1 || list[0].LastUsedAt == nil || !list[0].LastUsedAt.Equal(e.clock.Now()) {
+			t.Errorf("ListTokens = %+v, %v; want one token last used now", list, err)
+		}
+	})
+}
+
+func TestRoleTokens(t *testing.T) {
+	forEachEngine(t, accounts.Config{}, func(t *testing.T, e *env) {
+		ctx := t.Context()
+		secret, tok, err := e.svc.CreateToken(ctx, heed.System, accounts.NewToken{Name: "north bi", Role: heed.RoleManager, Unit: "north"})
+		if err != nil {
+			t.Fatalf("CreateToken(manager north): %v", err)
+		}
+		if tok.Unit != "north" || tok.Role != heed.RoleManager {
+			t.Errorf("token = %+v; want manager of north", tok)
+		}
+		p, err := e.svc.TokenPrincipal(ctx, secret)
+		want := heed.Principal{Kind: heed.KindToken, Name: "north bi", Role: heed.RoleManager,
+			UnitID: e.north.ID, UnitPath: e.north.Path, TokenID: tok.ID}
+		if err != nil || p != want {
+			t.Errorf("TokenPrincipal = %+v, %v; want %+v", p, err, want)
+		}
+
+		secret, _, err = e.svc.CreateToken(ctx, heed.System, accounts.NewToken{Name: "warehouse", Role: heed.RoleAnalyst})
+		if err != nil {
+			t.Fatalf("CreateToken(analyst): %v", err)
+		}
+		if p, err := e.svc.TokenPrincipal(ctx, secret); err != nil || p.Role != heed.RoleAnalyst || !p.SeesAll() {
+			t.Errorf("analyst TokenPrincipal = %+v, %v; want an analyst seeing all", p, err)
+		}
+
+		bad := []struct {
+			name  string
+			nt    accounts.NewToken
+			code  heed.Code
+			field string
+		}{
+			{"manager without unit", accounts.NewToken{Name: "x", Role: heed.RoleManager}, heed.EInvalid, "unit"},
+			{"role and employee", accounts.NewToken{Name: "x", Role: heed.RoleAdmin, Employee: managerEmail}, heed.EInvalid, "role"},
+			{"neither", accounts.NewToken{Name: "x"}, heed.EInvalid, "role"},
+			{"bad role", accounts.NewToken{Name: "x", Role: "owner"}, heed.EInvalid, "role"},
+			{"unknown unit", accounts.NewToken{Name: "x", Role: heed.RoleFrontline, Unit: "east"}, heed.ENotFound, "unit"},
+			{"unknown employee", accounts.NewToken{Name: "x", Employee: "ghost@acme.test"}, heed.ENotFound, "employee"},
+			{"no name", accounts.NewToken{Role: heed.RoleAnalyst}, heed.EInvalid, "name"},
+		}
+		for _, b := range bad {
+			_, _, err := e.svc.CreateToken(ctx, heed.System, b.nt)
+			wantCode(t, b.name, err, b.code, b.field)
+		}
+	})
+}
+
+func TestRevokedTokenRejected(t *testing.T) {
+	forEachEngine(t, accounts.Config{}, func(t *testing.T, e *env) {
+		ctx := t.Context()
+		secret, tok, err := e.svc.CreateToken(ctx, heed.System, accounts.NewToken{Name: "old", Role: heed.RoleAnalyst})
+		if err != nil {
+			t.Fatalf("CreateToken: %v", err)
+		}
+		if err := e.svc.RevokeToken(ctx, heed.System, tok.ID); err != nil {
+			t.Fatalf("RevokeToken: %v", err)
+		}
+		_, err = e.svc.TokenPrincipal(ctx, secret)
+		wantCode(t, "revoked token", err, heed.EUnauthorized, "")
+		for _, bogus := range []string{"", "heed_nope", secret[:len(secret)-1], "Bearer " + secret} {
+			_, err = e.svc.TokenPrincipal(ctx, bogus)
+			wantCode(t, "bogus token "+bogus, err, heed.EUnauthorized, "")
+		}
+		err = e.svc.RevokeToken(ctx, heed.System, tok.ID+100)
+		wantCode(t, "revoke unknown token", err, heed.ENotFound, "")
+	})
+}
+
+func TestOnlyAdminsManageAccounts(t *testing.T) {
+	forEachEngine(t, accounts.Config{}, func(t *testing.T, e *env) {
+		ctx := t.Context()
+		e.addUser(t, accounts.NewUser{Email: managerEmail, Role: heed.RoleManager, Unit: "north", Password: goodPassword})
+		_, tok, err := e.svc.CreateToken(ctx, heed.System, accounts.NewToken{Name: "t", Role: heed.RoleAnalyst})
+		if err != nil {
+			t.Fatalf("CreateToken: %v", err)
+		}
+		nora := e.principal(t, managerEmail)
+		analystSecret, _, err := e.svc.CreateToken(ctx, heed.System, accounts.NewToken{Name: "a", Role: heed.RoleAnalyst})
+		if err != nil {
+			t.Fatalf("CreateToken: %v", err)
+		}
+		analyst, err := e.svc.TokenPrincipal(ctx, analystSecret)
+		if err != nil {
+			t.Fatalf("TokenPrincipal: %v", err)
+		}
+
+		for _, p := range []heed.Principal{nora, analyst} {
+			_, err := e.svc.AddUser(ctx, p, accounts.NewUser{Email: "eve@acme.test", Role: heed.RoleAdmin, Password: goodPassword})
+			wantCode(t, string(p.Role)+" AddUser", err, heed.EForbidden, "")
+			_, _, err = e.svc.CreateToken(ctx, p, accounts.NewToken{Name: "mine", Role: heed.RoleAdmin})
+			wantCode(t, string(p.Role)+" CreateToken", err, heed.EForbidden, "")
+			_, err = e.svc.ListTokens(ctx, p)
+			wantCode(t, string(p.Role)+" ListTokens", err, heed.EForbidden, "")
+			err = e.svc.RevokeToken(ctx, p, tok.ID)
+			wantCode(t, string(p.Role)+" RevokeToken", err, heed.EForbidden, "")
+			err = e.svc.SetPassword(ctx, p, adminEmail, "a new password!")
+			wantCode(t, string(p.Role)+" SetPassword of someone else", err, heed.EForbidden, "")
+		}
+		if _, err := e.store.GetEmployee(ctx, "eve@acme.test"); !heed.IsNotFound(err) {
+			t.Errorf("a refused AddUser created the employee anyway (%v)", err)
+		}
+	})
+}
+
+func TestSetPassword(t *testing.T) {
+	forEachEngine(t, accounts.Config{}, func(t *testing.T, e *env) {
+		ctx := t.Context()
+		e.addUser(t, accounts.NewUser{Email: managerEmail, Role: heed.RoleManager, Unit: "north", Password: goodPassword})
+		nora := e.principal(t, managerEmail)
+		err := e.svc.SetPassword(ctx, nora, managerEmail, "short")
+		wantCode(t, "short password", err, heed.EInvalid, "password")
+		if err := e.svc.SetPassword(ctx, nora, managerEmail, "nora's own new one"); err != nil {
+			t.Fatalf("SetPassword of own: %v", err)
+		}
+		if _, err := e.svc.Login(ctx, managerEmail, "nora's own new one", "192.0.2.1", ""); err != nil {
+			t.Errorf("Login with the new password: %v", err)
+		}
+		if err := e.svc.SetPassword(ctx, heed.System, adminEmail, "admin sets this"); err != nil {
+			t.Fatalf("SetPassword by admin: %v", err)
+		}
+		if _, err := e.svc.Login(ctx, adminEmail, "admin sets this", "192.0.2.1", ""); err != nil {
+			t.Errorf("Login with the password an admin set: %v", err)
+		}
+	})
+}
+
+func TestAddUserValidation(t *testing.T) {
+	forEachEngine(t, accounts.Config{}, func(t *testing.T, e *env) {
+		ctx := t.Context()
+		bad := []struct {
+			name  string
+			u     accounts.NewUser
+			code  heed.Code
+			field string
+		}{
+			{"short password", accounts.NewUser{Email: "x@acme.test", Role: heed.RoleAdmin, Password: "123456789"}, heed.EInvalid, "password"},
+			{"manager without unit", accounts.NewUser{Email: "x@acme.test", Role: heed.RoleManager, Password: goodPassword}, heed.EInvalid, "unit"},
+			{"frontline without unit", accounts.NewUser{Email: "x@acme.test", Role: heed.RoleFrontline, Password: goodPassword}, heed.EInvalid, "unit"},
+			{"unknown unit", accounts.NewUser{Email: "x@acme.test", Role: heed.RoleManager, Unit: "east", Password: goodPassword}, heed.ENotFound, "unit"},
+			{"bad role", accounts.NewUser{Email: "x@acme.test", Role: "boss", Password: goodPassword}, heed.EInvalid, "role"},
+			{"bad email", accounts.NewUser{Email: "x at acme", Role: heed.RoleAdmin, Password: goodPassword}, heed.EInvalid, "email"},
+		}
+		for _, b := range bad {
+			_, err := e.svc.AddUser(ctx, heed.System, b.u)
+			wantCode(t, b.name, err, b.code, b.field)
+		}
+		if _, err := e.store.GetEmployee(ctx, "x@acme.test"); !heed.IsNotFound(err) {
+			t.Errorf("a rejected AddUser created the employee anyway (%v)", err)
+		}
+		// Giving an imported employee a password keeps their name.
+		emp := e.addUser(t, accounts.NewUser{Email: managerEmail, Role: heed.RoleManager, Unit: "north", Password: goodPassword})
+		if emp.Name != "Nora" {
+			t.Errorf("AddUser of an existing employee renamed them to %q", emp.Name)
+		}
+	})
+}

@@ -1,0 +1,134 @@
+package accounts
+
+import (
+	"context"
+	"strings"
+
+	"github.com/heedhq/heed"
+)
+
+// NewUser is an employee to create (or update) with a password.
+type NewUser struct {
+	Email    string
+	Name     string // defaults to the part of the email before @
+	Role     heed.Role
+	Unit     string // unit key; required for frontline and manager
+	Password string
+}
+
+// normaliseEmail is how emails are compared everywhere: trimmed, lower case.
+func normaliseEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+// AddUser creates the employee, or updates the one with this email, and
+// sets their password, both in one transaction. Admins only.
+func (s *Service) AddUser(ctx context.Context, p heed.Principal, u NewUser) (heed.Employee, error) {
+	if err := requireAdmin(p, "add users"); err != nil {
+		return heed.Employee{}, err
+	}
+	emp, err := validateUser(u)
+	if err != nil {
+		return heed.Employee{}, err
+	}
+	// Hash outside the transaction: it is slow, and SQLite has one writer.
+	hash, err := s.hash(ctx, u.Password)
+	if err != nil {
+		return heed.Employee{}, err
+	}
+	now := s.now()
+	var out heed.Employee
+	err = s.store.InTx(ctx, func(q heed.Queries) error {
+		if err := checkUnit(ctx, q, emp.Unit); err != nil {
+			return err
+		}
+		if old, err := q.GetEmployee(ctx, emp.Email); err == nil && strings.TrimSpace(u.Name) == "" {
+			emp.Name = old.Name // giving a password to an imported employee keeps their name
+		} else if err != nil && !heed.IsNotFound(err) {
+			return heed.Internal(err, "accounts: add user: find employee")
+		}
+		if _, err := q.UpsertEmployees(ctx, []heed.Employee{emp}, now); err != nil {
+			return heed.Internal(err, "accounts: add user")
+		}
+		if err := q.SetPassword(ctx, emp.Email, hash, now); err != nil {
+			return heed.Internal(err, "accounts: add user: set password")
+		}
+		got, err := q.GetEmployee(ctx, emp.Email)
+		out = got
+		return heed.Internal(err, "accounts: add user: read back")
+	})
+	if err != nil {
+		return heed.Employee{}, err
+	}
+	return out, nil
+}
+
+// checkUnit answers ENotFound (field "unit") unless the unit exists.
+func checkUnit(ctx context.Context, q heed.Queries, key string) error {
+	if key == "" {
+		return nil
+	}
+	_, err := q.GetUnit(ctx, key)
+	if heed.IsNotFound(err) {
+		return heed.FieldErrorf(heed.ENotFound, "unit", "no unit %q", key)
+	}
+	return heed.Internal(err, "accounts: find unit")
+}
+
+// validateUser checks u and returns the employee it describes.
+func validateUser(u NewUser) (heed.Employee, error) {
+	email := normaliseEmail(u.Email)
+	local, domain, ok := strings.Cut(email, "@")
+	if !ok || local == "" || domain == "" || strings.ContainsAny(email, " \t\r\n") {
+		return heed.Employee{}, heed.FieldErrorf(heed.EInvalid, "email", "%q is not an email address", u.Email)
+	}
+	if !u.Role.Valid() {
+		return heed.Employee{}, heed.FieldErrorf(heed.EInvalid, "role",
+			"role must be frontline, manager, analyst or admin, not %q", u.Role)
+	}
+	unit := strings.TrimSpace(u.Unit)
+	if unit == "" && (u.Role == heed.RoleFrontline || u.Role == heed.RoleManager) {
+		return heed.Employee{}, heed.FieldErrorf(heed.EInvalid, "unit", "a %s needs a unit", u.Role)
+	}
+	if err := checkPassword(u.Password); err != nil {
+		return heed.Employee{}, err
+	}
+	name := strings.TrimSpace(u.Name)
+	if name == "" {
+		name = local
+	}
+	return heed.Employee{Email: email, Name: name, Role: u.Role, Unit: unit}, nil
+}
+
+// SetPassword changes an employee's password. Admins may change anyone's;
+// a signed-in employee only their own.
+func (s *Service) SetPassword(ctx context.Context, p heed.Principal, email, password string) error {
+	email = normaliseEmail(email)
+	if !p.IsAdmin() {
+		emp, err := s.store.GetEmployee(ctx, email)
+		// Not found answers forbidden too, so non-admins cannot probe
+		// which emails exist.
+		if err != nil || p.Kind != heed.KindEmployee || p.EmployeeID != emp.ID {
+			if err != nil && !heed.IsNotFound(err) {
+				return heed.Internal(err, "accounts: set password")
+			}
+			return heed.Errorf(heed.EForbidden, "you may only change your own password")
+		}
+	}
+	if err := checkPassword(password); err != nil {
+		return err
+	}
+	hash, err := s.hash(ctx, password)
+	if err != nil {
+		return err
+	}
+	return heed.Internal(s.store.SetPassword(ctx, email, hash, s.now()), "accounts: set password")
+}
+
+// PrincipalFor returns the principal of the employee with this email, as
+// if they had signed in (for the CLI acting on someone's behalf, and tests).
+func (s *Service) PrincipalFor(ctx context.Context, email string) (heed.Principal, error) {
+	c, err := s.store.GetCredentials(ctx, normaliseEmail(email))
+	if err != nil {
+		return heed.Principal{}, heed.Internal(err, "accounts: principal for "+email)
+	}
+	return employeePrincipal(c), nil
+}

@@ -1,5 +1,0 @@
-package sqlite
-
-import "github.com/heedhq/heed"
-
-var errNotImplemented = heed.Errorf(heed.EInternal, "not implemented")
