@@ -115,6 +115,9 @@ type AccountQueries interface {
 	// GetSession returns the session if it exists and has not expired.
 	GetSession(ctx context.Context, tokenHash string, now time.Time) (Session, error)
 	DeleteSession(ctx context.Context, tokenHash string) error
+	// DeleteEmployeeSessions signs an employee out everywhere (after a
+	// password change) and returns how many sessions ended.
+	DeleteEmployeeSessions(ctx context.Context, employeeID int64) (int, error)
 	DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error)
 
 	CreateAPIToken(ctx context.Context, t APIToken) (APIToken, error)

@@ -405,8 +405,15 @@ func TestSetPassword(t *testing.T) {
 		if err := e.svc.SetPassword(ctx, nora, managerEmail, "nora's own new one"); err != nil {
 			t.Fatalf("SetPassword of own: %v", err)
 		}
-		if _, err := e.svc.Login(ctx, managerEmail, "nora's own new one", "192.0.2.1", ""); err != nil {
-			t.Errorf("Login with the new password: %v", err)
+		token, err := e.svc.Login(ctx, managerEmail, "nora's own new one", "192.0.2.1", "")
+		if err != nil {
+			t.Fatalf("Login with the new password: %v", err)
+		}
+		if err := e.svc.SetPassword(ctx, heed.System, managerEmail, "an admin resets it"); err != nil {
+			t.Fatalf("SetPassword by admin: %v", err)
+		}
+		if _, err := e.svc.SessionPrincipal(ctx, token); heed.ErrorCode(err) != heed.EUnauthorized {
+			t.Errorf("session after a password change: %v, want unauthorized (signed out everywhere)", err)
 		}
 		if err := e.svc.SetPassword(ctx, heed.System, adminEmail, "admin sets this"); err != nil {
 			t.Fatalf("SetPassword by admin: %v", err)

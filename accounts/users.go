@@ -120,7 +120,19 @@ func (s *Service) SetPassword(ctx context.Context, p heed.Principal, email, pass
 	if err != nil {
 		return err
 	}
-	return heed.Internal(s.store.SetPassword(ctx, email, hash, s.now()), "accounts: set password")
+	// A new password ends every session of the old one: whoever learnt
+	// the old password must not stay signed in.
+	return s.store.InTx(ctx, func(q heed.Queries) error {
+		if err := q.SetPassword(ctx, email, hash, s.now()); err != nil {
+			return heed.Internal(err, "accounts: set password")
+		}
+		c, err := q.GetCredentials(ctx, email)
+		if err != nil {
+			return heed.Internal(err, "accounts: set password")
+		}
+		_, err = q.DeleteEmployeeSessions(ctx, c.Employee.ID)
+		return heed.Internal(err, "accounts: end sessions")
+	})
 }
 
 // PrincipalFor returns the principal of the employee with this email, as

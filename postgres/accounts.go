@@ -46,6 +46,15 @@ func (q queries) DeleteSession(ctx context.Context, tokenHash string) error {
 	return heed.Internal(err, "postgres: delete session")
 }
 
+// DeleteEmployeeSessions removes every session of one employee.
+func (q queries) DeleteEmployeeSessions(ctx context.Context, employeeID int64) (int, error) {
+	tag, err := q.db.Exec(ctx, `DELETE FROM sessions WHERE employee_id = $1`, employeeID)
+	if err != nil {
+		return 0, heed.Internal(err, "postgres: delete employee sessions")
+	}
+	return int(tag.RowsAffected()), nil
+}
+
 // DeleteExpiredSessions removes sessions that expired at or before now.
 func (q queries) DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error) {
 	tag, err := q.db.Exec(ctx, `DELETE FROM sessions WHERE expires_at <= $1`, storedTime(now))

@@ -42,6 +42,16 @@ func (q queries) DeleteSession(ctx context.Context, tokenHash string) error {
 	return heed.Internal(err, "sqlite: delete session")
 }
 
+// DeleteEmployeeSessions removes every session of one employee.
+func (q queries) DeleteEmployeeSessions(ctx context.Context, employeeID int64) (int, error) {
+	res, err := q.w.ExecContext(ctx, `DELETE FROM sessions WHERE employee_id = ?`, employeeID)
+	if err != nil {
+		return 0, heed.Internal(err, "sqlite: delete employee sessions")
+	}
+	n, err := res.RowsAffected()
+	return int(n), heed.Internal(err, "sqlite: delete employee sessions")
+}
+
 // DeleteExpiredSessions removes sessions that expired at or before now.
 func (q queries) DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error) {
 	res, err := q.w.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, micros(now))

@@ -92,6 +92,24 @@ func testSessions(t *testing.T, open Opener) {
 	if err := s.DeleteSession(ctx, "bb22"); err != nil {
 		t.Errorf("second DeleteSession = %v; want nil (signing out twice is harmless)", err)
 	}
+
+	// Signing one employee out everywhere leaves the others signed in.
+	for _, sess := range []heed.Session{
+		{TokenHash: "cc1", EmployeeID: f.manager.ID, CreatedAt: T0, ExpiresAt: T0.Add(time.Hour)},
+		{TokenHash: "cc2", EmployeeID: f.manager.ID, CreatedAt: T0, ExpiresAt: T0.Add(time.Hour)},
+		{TokenHash: "dd1", EmployeeID: f.admin.ID, CreatedAt: T0, ExpiresAt: T0.Add(time.Hour)},
+	} {
+		if err := s.CreateSession(ctx, sess); err != nil {
+			t.Fatalf("CreateSession: %v", err)
+		}
+	}
+	if n, err := s.DeleteEmployeeSessions(ctx, f.manager.ID); err != nil || n != 2 {
+		t.Fatalf("DeleteEmployeeSessions = %d, %v; want 2", n, err)
+	}
+	wantAccountNotFound(t, "manager's session after sign-out everywhere", func() error { _, err := s.GetSession(ctx, "cc2", T0); return err })
+	if _, err := s.GetSession(ctx, "dd1", T0); err != nil {
+		t.Errorf("admin's session ended with the manager's: %v", err)
+	}
 }
 
 func testAPITokens(t *testing.T, open Opener) {
