@@ -1,0 +1,201 @@
+package web_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// chromiumPath is Debian's Chromium. The tests never download a browser.
+const chromiumPath = "/usr/bin/chromium"
+
+// browser starts a headless Chromium with a fresh profile and returns a
+// tab's context. Without Chromium the test is skipped, unless
+// HEED_REQUIRE_CHROMIUM=1 makes that a failure (so CI cannot pass by
+// silently not running the browser tests).
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	if _, err := os.Stat(chromiumPath); err != nil {
+		if os.Getenv("HEED_REQUIRE_CHROMIUM") == "1" {
+			t.Fatalf("HEED_REQUIRE_CHROMIUM=1 but %s is missing: %v", chromiumPath, err)
+		}
+		t.Skipf("browser tests skipped: %s not found (apt-get install chromium)", chromiumPath)
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromiumPath),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	// A guard against a hung browser, not a speed assertion.
+	ctx, cancelTimeout := context.WithTimeout(context.Background(), 3*time.Minute)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	tabCtx, cancelTab := chromedp.NewContext(allocCtx)
+	t.Cleanup(func() { cancelTab(); cancelAlloc(); cancelTimeout() })
+	return tabCtx
+}
+
+// shooter saves full-page screenshots to a temp dir and, when
+// HEED_SCREENSHOTS names a directory, there too, for a person to look at.
+type shooter struct {
+	t    *testing.T
+	ctx  context.Context
+	dirs []string
+}
+
+func newShooter(t *testing.T, ctx context.Context) *shooter {
+	s := &shooter{t: t, ctx: ctx, dirs: []string{t.TempDir()}}
+	if d := os.Getenv("HEED_SCREENSHOTS"); d != "" {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		s.dirs = append(s.dirs, d)
+	}
+	return s
+}
+
+func (s *shooter) shot(name string) {
+	s.t.Helper()
+	png, err := chromedp.Run(s.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		s.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	for _, d := range s.dirs {
+		if err := os.WriteFile(filepath.Join(d, name+".png"), png, 0o644); err != nil {
+			s.t.Fatal(err)
+		}
+	}
+}
+
+func must(t *testing.T, what string, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// text returns the visible text of the page.
+func text(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`))
+	must(t, "read page text", err)
+	return s
+}
+
+func TestBrowserSignInSearchAndPhoneLayout(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	ctx := browser(t)
+	shots := newShooter(t, ctx)
+
+	// Desktop: sign in through the form.
+	must(t, "desktop viewport", chromedp.Do(ctx, chromedp.EmulateViewport(1280, 800)))
+	must(t, "open overview", chromedp.Do(ctx,
+		chromedp.Navigate(e.srv.URL+"/"),
+		chromedp.WaitVisible(css("#email")),
+	))
+	shots.shot("desktop-login")
+	must(t, "sign in", chromedp.Do(ctx,
+		chromedp.SendKeys(css("#email"), "admin@acme.test"),
+		chromedp.SendKeys(css("#password"), password),
+		chromedp.Click(css(`.login button[type="submit"]`)),
+		chromedp.WaitVisible(css(".stats")),
+	))
+	if got := text(t, ctx); !strings.Contains(got, "Welcome, Ada Admin") || !strings.Contains(got, "Sign out") {
+		t.Fatalf("overview after sign-in shows:\n%s", got)
+	}
+	shots.shot("desktop-overview")
+
+	// Search from the overview, then open a customer.
+	must(t, "search", chromedp.Do(ctx,
+		chromedp.SendKeys(css("#overview-q"), "alice"),
+		chromedp.Click(css(`form.search button`)),
+		chromedp.WaitVisible(css(`a[href="/customers/C-100"]`)),
+	))
+	if got := text(t, ctx); strings.Contains(got, "Dan Dale") {
+		t.Errorf("search for alice also shows Dan Dale:\n%s", got)
+	}
+	must(t, "all customers", chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+"/customers"), chromedp.WaitVisible(css("#q"))))
+	shots.shot("desktop-customers")
+	must(t, "open customer", chromedp.Do(ctx,
+		chromedp.Click(css(`a[href="/customers/C-100"]`)),
+		chromedp.WaitVisible(css(".table-kv")),
+	))
+	if got := text(t, ctx); !strings.Contains(got, "Alice Archer") || !strings.Contains(got, "tier") {
+		t.Errorf("customer page shows:\n%s", got)
+	}
+	shots.shot("desktop-customer")
+	for _, p := range []struct{ path, wait, name string }{
+		{"/units", ".tree", "desktop-units"},
+		{"/units/north", ".facts", "desktop-unit"},
+		{"/employees", "table", "desktop-employees"},
+		{"/no-such-page", ".error-page", "desktop-404"},
+	} {
+		must(t, p.path, chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+p.path), chromedp.WaitVisible(css(p.wait))))
+		shots.shot(p.name)
+	}
+	// Jobs: the buttons enqueue through a same-origin form post.
+	must(t, "enqueue test jobs", chromedp.Do(ctx,
+		chromedp.Navigate(e.srv.URL+"/jobs"),
+		chromedp.WaitVisible(css(".stats")),
+		chromedp.Click(css(`form[action="/jobs/test"] button`)),
+		chromedp.WaitVisible(css(".alert-ok")),
+	))
+	if got := text(t, ctx); !strings.Contains(got, "was enqueued") || !strings.Contains(got, "heed.test") {
+		t.Errorf("jobs page after enqueue shows:\n%s", got)
+	}
+	shots.shot("desktop-jobs")
+
+	// Phone: every page fits 375 px without sideways scrolling.
+	must(t, "phone viewport", chromedp.Do(ctx, chromedp.EmulateViewport(375, 812, chromedp.EmulateMobile, chromedp.EmulateScale(2))))
+	for _, p := range []struct{ path, wait, name string }{
+		{"/", ".stats", "phone-overview"},
+		{"/units", ".tree", "phone-units"},
+		{"/units/north", ".facts", "phone-unit"},
+		{"/employees", "table", "phone-employees"},
+		{"/customers", "table", "phone-customers"},
+		{"/customers/C-100", ".table-kv", "phone-customer"},
+		{"/jobs", ".stats", "phone-jobs"},
+	} {
+		must(t, p.path, chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+p.path), chromedp.WaitVisible(css(p.wait))))
+		fit, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](`[document.documentElement.scrollWidth, window.innerWidth,
+			Math.ceil(Math.max(...[...document.querySelectorAll(".site-nav a, .account button")].map(a => a.getBoundingClientRect().right)))]`))
+		must(t, "measure "+p.path, err)
+		if fit[0] > fit[1] || fit[1] != 375 {
+			t.Errorf("%s at 375 px: scrollWidth %d, innerWidth %d: the page overflows sideways", p.path, fit[0], fit[1])
+		}
+		if fit[2] > fit[1] {
+			t.Errorf("%s at 375 px: a navigation link ends at %d px, off the screen", p.path, fit[2])
+		}
+		shots.shot(p.name)
+	}
+
+	// Sign out from the phone layout; pages ask to sign in again.
+	must(t, "sign out", chromedp.Do(ctx,
+		chromedp.Click(css(`form[action="/logout"] button`)),
+		chromedp.WaitVisible(css("#email")),
+	))
+	shots.shot("phone-login")
+	must(t, "customers after sign-out", chromedp.Do(ctx,
+		chromedp.Navigate(e.srv.URL+"/customers"),
+		chromedp.WaitVisible(css("#email")),
+	))
+	loc, err := chromedp.Run(ctx, chromedp.Location())
+	must(t, "location", err)
+	if !strings.Contains(loc, "/login?next=") {
+		t.Errorf("after sign-out /customers led to %s, want the sign-in page", loc)
+	}
+}
+
+// css selects the first element matching a CSS selector.
+func css(sel string) chromedp.CSS { return chromedp.CSS(sel) }

@@ -1,0 +1,58 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/heedhq/heed"
+)
+
+func TestJobsPage(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	ctx, now := context.Background(), time.Now()
+	// A job that failed its only attempt, parked dead, as a worker would.
+	id, err := e.store.EnqueueJob(ctx, heed.NewJob{Kind: "example.fail", Payload: []byte(`{}`), MaxAttempts: 1}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.store.LeaseJobs(ctx, "test-worker", 10, now, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.FailJob(ctx, id, "test-worker", "mail server said no", now, true, now); err != nil {
+		t.Fatal(err)
+	}
+
+	c := e.signedIn("admin@acme.test")
+	p := e.get(c, "/jobs")
+	wantStatus(t, p, http.StatusOK, "jobs")
+	wantContains(t, p, "jobs", "example.fail", "mail server said no", fmt.Sprintf(`action="/jobs/%d/retry"`, id),
+		`<span class="stat-value">1</span> <span class="stat-label">dead`, "Enqueue test job")
+
+	p = e.post(c, fmt.Sprintf("/jobs/%d/retry", id), nil)
+	wantStatus(t, p, http.StatusSeeOther, "retry")
+	p = e.get(c, p.header.Get("Location"))
+	wantContains(t, p, "jobs after retry", fmt.Sprintf("Job %d is queued to run again.", id),
+		`<span class="stat-value">1</span> <span class="stat-label">queued`)
+	wantNotContains(t, p, "jobs after retry", fmt.Sprintf(`action="/jobs/%d/retry"`, id))
+	// Retrying a job that is not dead any more is refused politely.
+	wantStatus(t, e.post(c, "/jobs/999999/retry", nil), http.StatusNotFound, "retry of a missing job")
+
+	p = e.post(c, "/jobs/test", nil)
+	wantStatus(t, p, http.StatusSeeOther, "enqueue test job")
+	p = e.get(c, p.header.Get("Location"))
+	wantContains(t, p, "jobs after enqueue", "Test job", "was enqueued", "heed.test",
+		`<span class="stat-value">2</span> <span class="stat-label">queued`)
+
+	p = e.get(c, "/jobs?state=dead")
+	wantContains(t, p, "dead jobs", "No jobs in this state")
+}
+
+func TestJobsAdminsOnly(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	c := e.signedIn("nora@acme.test")
+	wantStatus(t, e.get(c, "/jobs"), http.StatusForbidden, "jobs page for a manager")
+	wantStatus(t, e.post(c, "/jobs/test", nil), http.StatusForbidden, "enqueue for a manager")
+}

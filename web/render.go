@@ -1,0 +1,194 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/heedhq/heed"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// pageNames are the templates in templates/, each rendered inside
+// layout.html.
+var pageNames = []string{"login", "overview", "units", "unit", "employees", "customers", "customer", "jobs", "error"}
+
+// templates holds one parsed set per page: the layout plus that page.
+type templates struct {
+	pages map[string]*template.Template
+}
+
+func parseTemplates(as *assets) (*templates, error) {
+	funcs := template.FuncMap{
+		"asset":      as.url,
+		"pathEscape": url.PathEscape,
+		"time":       formatTime,
+		"roleLabel":  roleLabel,
+		"plural":     plural,
+		"decimal":    groupDigits,
+	}
+	t := &templates{pages: map[string]*template.Template{}}
+	for _, name := range pageNames {
+		p, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("web: parse template %s: %w", name, err)
+		}
+		t.pages[name] = p
+	}
+	return t, nil
+}
+
+// view is what every page template receives.
+type view struct {
+	Title   string
+	Section string // the navigation item to mark as current
+	Viewer  *viewer
+	Version string
+	Body    any
+}
+
+// render writes the page with the given status. It renders into a buffer
+// first, so a template error becomes a clean 500 rather than half a page.
+func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name string, v view) error {
+	t, ok := s.tmpl.pages[name]
+	if !ok {
+		return fmt.Errorf("web: no template %q", name)
+	}
+	v.Viewer = viewerFrom(r.Context())
+	v.Version = s.version
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", v); err != nil {
+		return fmt.Errorf("web: render %s: %w", name, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// errorBody is the content of error.html.
+type errorBody struct {
+	Status  int
+	Heading string
+	Message string
+}
+
+// errorPage renders a friendly error page; if even that fails, plain text.
+func (s *server) errorPage(w http.ResponseWriter, r *http.Request, status int, heading, msg string) {
+	w.Header().Set("Cache-Control", "no-store")
+	err := s.render(w, r, status, "error", view{Title: heading, Body: errorBody{status, heading, msg}})
+	if err != nil {
+		s.log.Error("web: render error page", "err", err)
+		http.Error(w, heading, status)
+	}
+}
+
+// fail answers a handler's error: a page for what the visitor can act on,
+// a bare 500 (with the cause in the log only) for everything else.
+func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	switch heed.ErrorCode(err) {
+	case heed.EUnauthorized:
+		s.toLogin(w, r)
+	case heed.ENotFound:
+		s.notFoundPage(w, r)
+	case heed.EForbidden:
+		s.errorPage(w, r, http.StatusForbidden, "Not allowed",
+			"Your role does not give you access to this page. Ask an admin if you need it.")
+	case heed.EInvalid, heed.EBadRequest:
+		s.errorPage(w, r, http.StatusBadRequest, "That did not work", sentence(heed.ErrorMessage(err)))
+	case heed.EConflict:
+		s.errorPage(w, r, http.StatusConflict, "That did not work", sentence(heed.ErrorMessage(err)))
+	case heed.ETooLarge:
+		s.errorPage(w, r, http.StatusRequestEntityTooLarge, "Too large", sentence(heed.ErrorMessage(err)))
+	case heed.ERateLimited:
+		s.errorPage(w, r, http.StatusTooManyRequests, "Too many requests", sentence(heed.ErrorMessage(err)))
+	case heed.EUnavailable:
+		s.log.Error("web: unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.errorPage(w, r, http.StatusServiceUnavailable, "Heed is unavailable",
+			"The database cannot be reached right now. Please try again in a moment.")
+	default:
+		s.log.Error("web: internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.errorPage(w, r, http.StatusInternalServerError, "Something went wrong",
+			"Heed hit an unexpected problem. It has been logged; please try again in a moment.")
+	}
+}
+
+func (s *server) notFoundPage(w http.ResponseWriter, r *http.Request) {
+	s.errorPage(w, r, http.StatusNotFound, "Page not found",
+		"There is nothing here, or it is not something your account can see. Check the address, or start again from the overview.")
+}
+
+// notFound is the catch-all handler for unknown paths.
+func (s *server) notFound(w http.ResponseWriter, r *http.Request) error {
+	s.notFoundPage(w, r)
+	return nil
+}
+
+// sentence capitalises a service message for display on a page.
+func sentence(msg string) string {
+	if msg == "" {
+		return msg
+	}
+	msg = strings.ToUpper(msg[:1]) + msg[1:]
+	if !strings.HasSuffix(msg, ".") {
+		msg += "."
+	}
+	return msg
+}
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.UTC().Format("2 Jan 2006, 15:04 UTC")
+}
+
+func roleLabel(r heed.Role) string {
+	switch r {
+	case heed.RoleFrontline:
+		return "Frontline"
+	case heed.RoleManager:
+		return "Manager"
+	case heed.RoleAnalyst:
+		return "Analyst"
+	case heed.RoleAdmin:
+		return "Admin"
+	}
+	return string(r)
+}
+
+// plural returns "1 customer" or "3 customers".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// groupDigits shows a decimal with thousands separators: 1,234,567.5.
+func groupDigits(d heed.Decimal) string {
+	s := d.String()
+	sign := ""
+	if strings.HasPrefix(s, "-") {
+		sign, s = "-", s[1:]
+	}
+	whole, frac, hasFrac := strings.Cut(s, ".")
+	var b strings.Builder
+	for i, c := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if hasFrac {
+		return sign + b.String() + "." + frac
+	}
+	return sign + b.String()
+}

@@ -1,0 +1,66 @@
+// Package web is Heed's browser face: server-rendered HTML pages over the
+// directory, accounts and jobs services, with cookie sessions, CSRF
+// protection and strict security headers. Templates and assets are
+// embedded, so the binary needs no front-end build.
+package web
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/heedhq/heed/accounts"
+	"github.com/heedhq/heed/directory"
+	"github.com/heedhq/heed/jobs"
+)
+
+// Config is everything the web UI needs; the serve command fills it.
+type Config struct {
+	Directory     *directory.Service
+	Accounts      *accounts.Service
+	Jobs          *jobs.Service
+	Logger        *slog.Logger
+	SecureCookies bool // set Secure on cookies (when served over https)
+	Version       string
+}
+
+// server holds the dependencies shared by every handler.
+type server struct {
+	dir     *directory.Service
+	acc     *accounts.Service
+	jobs    *jobs.Service
+	log     *slog.Logger
+	secure  bool
+	version string
+	tmpl    *templates
+	assets  *assets
+}
+
+// New returns the web UI as one handler, to be mounted at "/".
+func New(cfg Config) (http.Handler, error) {
+	if cfg.Directory == nil || cfg.Accounts == nil || cfg.Jobs == nil {
+		return nil, errors.New("web: Directory, Accounts and Jobs services are required")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	as, err := loadAssets()
+	if err != nil {
+		return nil, err
+	}
+	tmpl, err := parseTemplates(as)
+	if err != nil {
+		return nil, err
+	}
+	s := &server{
+		dir:     cfg.Directory,
+		acc:     cfg.Accounts,
+		jobs:    cfg.Jobs,
+		log:     cfg.Logger,
+		secure:  cfg.SecureCookies,
+		version: cfg.Version,
+		tmpl:    tmpl,
+		assets:  as,
+	}
+	return s.handler(), nil
+}
