@@ -1,0 +1,149 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
+)
+
+// Body limits: one item is small; a batch of customers or a file to
+// import may be large, but not unbounded.
+const (
+	maxItemBody   = 1 << 20
+	maxBatchBody  = 32 << 20
+	maxImportBody = 64 << 20
+)
+
+// registerRoutes is the whole route table of the API.
+func (s *server) registerRoutes() {
+	register(s, route(http.MethodGet, "/me", "get-me", "Who am I: the principal of the token"), s.getMe)
+
+	register(s, route(http.MethodGet, "/units", "list-units", "List the units you may see, parents first"), s.listUnits)
+	register(s, route(http.MethodGet, "/units/{key}", "get-unit", "Get a unit"), s.getUnit)
+	register(s, put(route(http.MethodPut, "/units/{key}", "put-unit", "Create or replace a unit (admins)")), s.putUnit)
+
+	register(s, route(http.MethodGet, "/employees", "list-employees", "List the employees you may see"), s.listEmployees)
+	register(s, route(http.MethodGet, "/employees/{email}", "get-employee", "Get an employee"), s.getEmployee)
+	register(s, put(route(http.MethodPut, "/employees/{email}", "put-employee", "Create or replace an employee (admins)")), s.putEmployee)
+
+	register(s, route(http.MethodGet, "/customers", "list-customers", "Search and page through the customers you may see"), s.listCustomers)
+	register(s, route(http.MethodGet, "/customers/{external_id}", "get-customer", "Get a customer"), s.getCustomer)
+	register(s, put(route(http.MethodPut, "/customers/{external_id}", "put-customer", "Create or replace a customer (admins)")), s.putCustomer)
+	register(s, rawJSON(limit(route(http.MethodPost, "/customers", "upsert-customers", "Create or update many customers at once, all or nothing (admins)"), maxBatchBody)), s.upsertCustomers)
+	documentBody(s.api, Prefix+"/customers", http.MethodPost, customerBatchSchema(s.api.OpenAPI().Components.Schemas))
+
+	register(s, importRoute(), s.importFile)
+
+	register(s, created(route(http.MethodPost, "/users", "create-user", "Add a user (an employee with a password) (admins)")), s.createUser)
+
+	register(s, route(http.MethodGet, "/tokens", "list-tokens", "List API tokens (admins)"), s.listTokens)
+	register(s, created(route(http.MethodPost, "/tokens", "create-token", "Create an API token; its secret is shown only in this answer (admins)")), s.createToken)
+	register(s, route(http.MethodDelete, "/tokens/{id}", "revoke-token", "Revoke an API token (admins)"), s.revokeToken)
+
+	register(s, route(http.MethodGet, "/jobs", "list-jobs", "List background jobs, newest first"), s.listJobs)
+	register(s, route(http.MethodGet, "/jobs/{id}", "get-job", "Get a background job"), s.getJob)
+	register(s, route(http.MethodPost, "/jobs/{id}/retry", "retry-job", "Queue a dead job again"), s.retryJob)
+	register(s, created(route(http.MethodPost, "/jobs/test", "enqueue-test-job", "Enqueue the built-in test job (admins)")), s.enqueueTestJob)
+}
+
+// register adds one operation whose handler returns Heed's errors: they
+// are turned into the API's error answers here, in one place.
+func register[I, O any](s *server, op huma.Operation, h func(context.Context, *I) (*O, error)) {
+	huma.Register(s.api, op, func(ctx context.Context, in *I) (*O, error) {
+		out, err := h(ctx, in)
+		if err != nil {
+			return nil, s.errorFor(ctx, err)
+		}
+		return out, nil
+	})
+	if op.Method == http.MethodPut {
+		documentCreated(s.api, op.Path)
+	}
+}
+
+// route describes an operation on Prefix+path, tagged by its first
+// path segment.
+func route(method, path, id, summary string) huma.Operation {
+	tag, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
+	return huma.Operation{
+		Method:       method,
+		Path:         Prefix + path,
+		OperationID:  id,
+		Summary:      summary,
+		Tags:         []string{tag},
+		MaxBodyBytes: maxItemBody,
+	}
+}
+
+// limit sets the body limit; a bigger body is answered 413.
+func limit(op huma.Operation, n int64) huma.Operation {
+	op.MaxBodyBytes = n
+	return op
+}
+
+// rawJSON is an operation that decodes its JSON body itself (see
+// customerBatch); huma only reads it, within the limit.
+func rawJSON(op huma.Operation) huma.Operation {
+	op.SkipValidateBody = true
+	return op
+}
+
+// documentBody sets the documented schema of a raw JSON body.
+func documentBody(api huma.API, path, method string, schema *huma.Schema) {
+	item := api.OpenAPI().Paths[path]
+	if item == nil {
+		return
+	}
+	var op *huma.Operation
+	switch method {
+	case http.MethodPost:
+		op = item.Post
+	case http.MethodPut:
+		op = item.Put
+	}
+	if op == nil || op.RequestBody == nil {
+		return
+	}
+	op.RequestBody.Content["application/json"] = &huma.MediaType{Schema: schema}
+}
+
+// put is a PUT that answers 200 when it replaced and 201 when it created.
+func put(op huma.Operation) huma.Operation {
+	op.Description = "The body's key field may be left out (it is taken from the path); if given it must match the path. " +
+		"Answers 201 when the item was created, 200 when it existed."
+	return op
+}
+
+// created is an operation that answers 201.
+func created(op huma.Operation) huma.Operation {
+	op.DefaultStatus = http.StatusCreated
+	return op
+}
+
+// documentCreated adds the 201 answer of a PUT to the document: huma
+// describes only the default status, and the handler sets 201 itself.
+func documentCreated(api huma.API, path string) {
+	item := api.OpenAPI().Paths[path]
+	if item == nil || item.Put == nil || item.Put.Responses["200"] == nil {
+		return
+	}
+	ok := *item.Put.Responses["200"]
+	ok.Description = "Created"
+	item.Put.Responses["201"] = &ok
+	item.Put.Responses["200"].Description = "Replaced (or unchanged)"
+}
+
+// importRoute is POST /imports/{kind}: a raw CSV or JSONL body, which may
+// be large.
+func importRoute() huma.Operation {
+	op := limit(route(http.MethodPost, "/imports/{kind}", "import-file",
+		"Import a CSV (text/csv, header row first) or JSONL (application/x-ndjson) file of units, employees or customers (admins)"), maxImportBody)
+	op.Description = "The whole file is checked before anything is written; a file with any problem is rejected (422) " +
+		"with every problem in error.details, unless skip_invalid is set."
+	op.RequestBody = &huma.RequestBody{Content: map[string]*huma.MediaType{
+		"application/x-ndjson": {Schema: &huma.Schema{Type: huma.TypeString, Format: "binary"}},
+	}}
+	return op
+}
