@@ -1,0 +1,106 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"github.com/heedhq/heed"
+	"github.com/heedhq/heed/accounts"
+	"github.com/heedhq/heed/demo"
+	"github.com/heedhq/heed/directory"
+)
+
+// demoCmd fills a database of its own with a generated organisation and
+// serves it: a new user's first look at Heed, with nothing to set up.
+type demoCmd struct {
+	// Its own variable, not HEED_DB: `heed demo` in a shell configured for
+	// production must not load made-up customers into production.
+	DB   string `name:"db" env:"HEED_DEMO_DB" default:"${default_demo_db}" help:"Demo database: sqlite:PATH (created or reused) or postgres://... ."`
+	Seed int64  `name:"seed" env:"HEED_DEMO_SEED" default:"1" help:"Seed of the generated data; the same seed gives the same demo."`
+	ServeFlags
+}
+
+func (c *demoCmd) Run(ctx context.Context, a *app) error {
+	if err := c.check(); err != nil {
+		return err
+	}
+	store, err := openStore(ctx, c.DB)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	fmt.Fprintf(a.stdout, "Heed demo: loading the demo organisation into %s\n", redact(c.DB))
+	ds := demo.Generate(c.Seed)
+	if err := loadDemo(ctx, a, store, ds); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	return serve(ctx, a, store, c.ServeFlags, func(url string) {
+		printLogins(a.stdout, url, ds.Logins)
+	})
+}
+
+// loadDemo upserts the dataset as the operator and sets the demo logins'
+// passwords. Upserts leave equal rows alone, so a second run reports
+// everything unchanged.
+func loadDemo(ctx context.Context, a *app, store heed.Store, ds demo.Dataset) error {
+	dir := directory.New(store, time.Now)
+	res, err := dir.UpsertUnits(ctx, heed.System, ds.Units)
+	if err != nil {
+		return fmt.Errorf("units: %w", err)
+	}
+	printResult(a.stdout, "units", res)
+	if res, err = dir.UpsertEmployees(ctx, heed.System, ds.Employees); err != nil {
+		return fmt.Errorf("employees: %w", err)
+	}
+	printResult(a.stdout, "employees", res)
+	if res, err = upsertCustomers(ctx, a, dir, ds.Customers); err != nil {
+		return fmt.Errorf("customers: %w", err)
+	}
+	printResult(a.stdout, "customers", res)
+	acc := accounts.New(store, time.Now, accounts.Config{})
+	for _, l := range ds.Logins {
+		// Set on every run, so the table printed below is always right,
+		// even if someone changed a demo password in the meantime.
+		if err := acc.SetPassword(ctx, heed.System, l.Email, l.Password); err != nil {
+			return fmt.Errorf("password of %s: %w", l.Email, err)
+		}
+	}
+	return nil
+}
+
+// upsertCustomers writes customers in batches, showing progress.
+func upsertCustomers(ctx context.Context, a *app, dir *directory.Service, custs []heed.Customer) (heed.UpsertResult, error) {
+	const batch = 2000
+	var total heed.UpsertResult
+	p := newProgress(a.stderr, "demo customers")
+	defer p.done()
+	for start := 0; start < len(custs); start += batch {
+		end := min(start+batch, len(custs))
+		res, err := dir.UpsertCustomers(ctx, heed.System, custs[start:end])
+		if err != nil {
+			return total, err
+		}
+		total.Add(res)
+		p.report("write", end, len(custs))
+	}
+	return total, nil
+}
+
+func printResult(w io.Writer, what string, r heed.UpsertResult) {
+	fmt.Fprintf(w, "  %-10s %d created, %d updated, %d unchanged\n", what+":", r.Created, r.Updated, r.Unchanged)
+}
+
+// printLogins shows where to go and whom to sign in as.
+func printLogins(w io.Writer, url string, logins []demo.Login) {
+	fmt.Fprintf(w, "\nOpen %s and sign in as one of:\n\n", url)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "  WHO\tROLE\tEMAIL\tPASSWORD")
+	for _, l := range logins {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", l.Description, l.Role, l.Email, l.Password)
+	}
+	tw.Flush()
+	fmt.Fprintln(w, "\nPress Ctrl+C to stop. The data stays in the demo database for next time.")
+}

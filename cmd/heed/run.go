@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/alecthomas/kong"
+)
+
+// cli is the whole command line. Every flag has a HEED_* environment
+// variable, read through run's getenv so tests can set them.
+type cli struct {
+	LogFormat string `name:"log-format" env:"HEED_LOG_FORMAT" enum:"text,json" default:"text" help:"Log format: text (for a terminal) or json (for a log collector)."`
+	LogLevel  string `name:"log-level" env:"HEED_LOG_LEVEL" enum:"debug,info,warn,error" default:"info" help:"Least important log level written: debug, info, warn or error."`
+
+	Serve   serveCmd   `cmd:"" help:"Serve the web UI, the REST API, /healthz and /metrics, and run the job workers."`
+	Demo    demoCmd    `cmd:"" help:"Fill a demo database with a realistic organisation and serve it."`
+	Migrate migrateCmd `cmd:"" help:"Apply the database migrations and print the schema version reached."`
+	Import  importCmd  `cmd:"" help:"Import units, employees or customers from a CSV or JSONL file."`
+	User    userCmd    `cmd:"" help:"Add users and set their passwords."`
+	Token   tokenCmd   `cmd:"" help:"Create, list and revoke API tokens."`
+	Jobs    jobsCmd    `cmd:"" help:"List, retry and enqueue durable jobs."`
+	Version versionCmd `cmd:"" help:"Print the version of heed."`
+	Help    helpCmd    `cmd:"" help:"Explain a command and every one of its flags (heed help import)."`
+}
+
+// app is what every command gets from the process: the streams, the
+// environment and the logger. Commands take it, not globals.
+type app struct {
+	getenv  func(string) string
+	stdin   io.Reader
+	stdout  io.Writer
+	stderr  io.Writer
+	log     *slog.Logger
+	version string
+}
+
+// exitRequest is how kong's "exit" (after printing help) reaches run
+// without ending the process: it panics with one, run recovers it.
+type exitRequest int
+
+// run is the whole program: main only adds the real process around it,
+// and tests call it with their own arguments, environment and buffers.
+// args[0] is the program name, as in os.Args.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			code, ok := r.(exitRequest)
+			if !ok {
+				panic(r)
+			}
+			if code != 0 {
+				err = fmt.Errorf("exit status %d", code)
+			}
+		}
+	}()
+	var c cli
+	parser, err := newParser(&c, getenv, stdout, stderr)
+	if err != nil {
+		return err
+	}
+	rest := args[min(1, len(args)):]
+	if len(rest) == 0 {
+		rest = []string{"--help"}
+	}
+	kctx, err := parser.Parse(rest)
+	if err != nil {
+		return fmt.Errorf("%w (see heed help)", err)
+	}
+	a := &app{
+		getenv:  getenv,
+		stdin:   stdin,
+		stdout:  stdout,
+		stderr:  stderr,
+		log:     newLogger(stderr, c.LogFormat, c.LogLevel),
+		version: version(),
+	}
+	kctx.BindTo(ctx, (*context.Context)(nil))
+	return kctx.Run(a)
+}
+
+// newParser builds the kong parser over c. Environment variables come from
+// getenv (a resolver) rather than from kong's own lookup of the process
+// environment, so run is deterministic under test.
+func newParser(c *cli, getenv func(string) string, stdout, stderr io.Writer) (*kong.Kong, error) {
+	return kong.New(c,
+		kong.Name("heed"),
+		kong.Description("Heed is a self-hosted, closed-loop voice-of-the-customer platform.\n"+
+			"Every flag can also be set by the environment variable shown next to it."),
+		kong.Writers(stdout, stderr),
+		kong.Exit(func(code int) { panic(exitRequest(code)) }),
+		kong.Resolvers(envResolver(getenv)),
+		kong.ConfigureHelp(kong.HelpOptions{Compact: true, WrapUpperBound: 100}),
+		kong.Vars{
+			"default_db":      defaultDB,
+			"default_demo_db": defaultDemoDB,
+		},
+	)
+}
+
+// envResolver fills a flag not given on the command line from the first of
+// its environment variables (the env tag) that is set and not empty.
+func envResolver(getenv func(string) string) kong.Resolver {
+	return kong.ResolverFunc(func(_ *kong.Context, _ *kong.Path, f *kong.Flag) (any, error) {
+		for _, name := range f.Envs {
+			if v := getenv(name); v != "" {
+				return v, nil
+			}
+		}
+		return nil, nil
+	})
+}
+
+// helpCmd prints the help of the command named by its arguments.
+type helpCmd struct {
+	Command []string `arg:"" optional:"" help:"The command to explain, e.g. import or token create."`
+}
+
+func (h *helpCmd) Run(kctx *kong.Context) error {
+	_, err := kctx.Kong.Parse(append(h.Command, "--help"))
+	return err // Parse prints the help and exits through exitRequest
+}
