@@ -133,6 +133,9 @@ type AccountQueries interface {
 	RecordLoginFailure(ctx context.Context, key string, at time.Time) error
 	CountLoginFailures(ctx context.Context, key string, since time.Time) (int, error)
 	ClearLoginFailures(ctx context.Context, key string) error
+	// PurgeLoginFailures deletes failures older than before, which no
+	// longer count, and says how many.
+	PurgeLoginFailures(ctx context.Context, before time.Time) (int, error)
 }
 
 // JobQueries is the durable job queue.

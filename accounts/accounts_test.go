@@ -3,6 +3,7 @@ package accounts_test
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -236,14 +237,44 @@ func TestLoginRateLimitByIP(t *testing.T) {
 	forEachEngine(t, cfg, func(t *testing.T, e *env) {
 		ctx := t.Context()
 		e.addUser(t, accounts.NewUser{Email: managerEmail, Role: heed.RoleManager, Unit: "north", Password: goodPassword})
-		for _, email := range []string{"a@acme.test", "b@acme.test", "c@acme.test"} {
-			_, err := e.svc.Login(ctx, email, goodPassword, "192.0.2.66", "")
+		// One IP may try ten times as often as one email (an office holds
+		// many people): 30 here, each on a different account.
+		for i := range 30 {
+			_, err := e.svc.Login(ctx, fmt.Sprintf("u%d@acme.test", i), goodPassword, "192.0.2.66", "")
 			wantCode(t, "unknown user", err, heed.EUnauthorized, "")
 		}
 		_, err := e.svc.Login(ctx, managerEmail, goodPassword, "192.0.2.66", "")
-		wantCode(t, "fourth account from the same IP", err, heed.ERateLimited, "")
+		wantCode(t, "31st account from the same IP", err, heed.ERateLimited, "")
 		if _, err := e.svc.Login(ctx, managerEmail, goodPassword, "192.0.2.67", ""); err != nil {
 			t.Errorf("same account from another IP: %v", err)
+		}
+	})
+}
+
+// TestConcurrentGuessesStayWithinLimit sends many wrong guesses at once:
+// no more than the limit may reach the password check, however they
+// interleave.
+func TestConcurrentGuessesStayWithinLimit(t *testing.T) {
+	cfg := accounts.Config{MaxLoginFailures: 5, FailureWindow: 15 * time.Minute}
+	forEachEngine(t, cfg, func(t *testing.T, e *env) {
+		ctx := t.Context()
+		e.addUser(t, accounts.NewUser{Email: managerEmail, Role: heed.RoleManager, Unit: "north", Password: goodPassword})
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		codes := map[heed.Code]int{}
+		for i := range 30 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, err := e.svc.Login(ctx, managerEmail, fmt.Sprintf("guess %d", i), fmt.Sprintf("192.0.2.%d", i), "")
+				mu.Lock()
+				codes[heed.ErrorCode(err)]++
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+		if codes[heed.EUnauthorized] > 5 || codes[heed.EUnauthorized]+codes[heed.ERateLimited] != 30 {
+			t.Fatalf("outcomes of 30 concurrent guesses = %v; want at most 5 checked (unauthorized), the rest rate_limited", codes)
 		}
 	})
 }

@@ -34,7 +34,18 @@ func (s *Service) Login(ctx context.Context, email, password, ip, userAgent stri
 	email, ip = clean(normaliseEmail(email), 320), clean(ip, 64)
 	now := s.now()
 	keys := throttleKeys(email, ip)
-	if err := s.checkThrottle(ctx, keys, now); err != nil {
+	// A refused attempt is not recorded, so a lock lifts when the window
+	// has passed. An accepted one is recorded before the password is looked
+	// at and checked again counting itself: of many guesses sent at once,
+	// each sees those committed before it, so no more than the limit reach
+	// the password check.
+	if err := s.checkThrottle(ctx, keys, now, 0); err != nil {
+		return "", err
+	}
+	if err := s.recordFailure(ctx, keys, now); err != nil {
+		return "", err
+	}
+	if err := s.checkThrottle(ctx, keys, now, 1); err != nil {
 		return "", err
 	}
 	emp, ok, err := s.checkPassword(ctx, email, password)
@@ -42,9 +53,6 @@ func (s *Service) Login(ctx context.Context, email, password, ip, userAgent stri
 		return "", err
 	}
 	if !ok {
-		if err := s.recordFailure(ctx, keys, now); err != nil {
-			return "", err
-		}
 		return "", errWrongLogin()
 	}
 	// Only the email's count is cleared: one right password must not
@@ -67,21 +75,34 @@ func (s *Service) Login(ctx context.Context, email, password, ip, userAgent stri
 	return token, nil
 }
 
-// checkThrottle refuses the attempt when any key has too many recent
-// failures.
-func (s *Service) checkThrottle(ctx context.Context, keys []string, now time.Time) error {
+// checkThrottle refuses the attempt when any key has more recent attempts
+// than its limit allows; own is 1 when the count includes this attempt.
+func (s *Service) checkThrottle(ctx context.Context, keys []string, now time.Time, own int) error {
 	since := now.Add(-s.cfg.FailureWindow)
 	for _, k := range keys {
 		n, err := s.store.CountLoginFailures(ctx, k, since)
 		if err != nil {
 			return heed.Internal(err, "accounts: count login failures")
 		}
-		if n >= s.cfg.MaxLoginFailures {
+		if n-own >= s.limit(k) {
 			mins := int(math.Ceil(s.cfg.FailureWindow.Minutes()))
 			return heed.Errorf(heed.ERateLimited, "too many failed sign-ins; try again in %d minutes", mins)
 		}
 	}
 	return nil
+}
+
+// ipLimitFactor multiplies the limit for an IP address: every attempt
+// from it counts, successful ones included (only the email's count is
+// cleared on success), and one office may hold many people signing in.
+const ipLimitFactor = 10
+
+// limit is how many attempts a throttle key allows within the window.
+func (s *Service) limit(key string) int {
+	if strings.HasPrefix(key, "ip:") {
+		return s.cfg.MaxLoginFailures * ipLimitFactor
+	}
+	return s.cfg.MaxLoginFailures
 }
 
 func (s *Service) recordFailure(ctx context.Context, keys []string, now time.Time) error {
@@ -163,9 +184,14 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	return heed.Internal(s.store.DeleteSession(ctx, tokenHash(token)), "accounts: logout")
 }
 
-// CleanupSessions deletes expired sessions and says how many.
+// CleanupSessions deletes expired sessions, and sign-in failures too old
+// to count, and says how many sessions ended.
 func (s *Service) CleanupSessions(ctx context.Context) (int, error) {
-	n, err := s.store.DeleteExpiredSessions(ctx, s.now())
+	now := s.now()
+	if _, err := s.store.PurgeLoginFailures(ctx, now.Add(-s.cfg.FailureWindow)); err != nil {
+		return 0, heed.Internal(err, "accounts: purge login failures")
+	}
+	n, err := s.store.DeleteExpiredSessions(ctx, now)
 	return n, heed.Internal(err, "accounts: clean up sessions")
 }
 

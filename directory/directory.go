@@ -58,6 +58,19 @@ func (s *Service) GetUnit(ctx context.Context, p heed.Principal, key string) (he
 	return u, nil
 }
 
+// GetUnitByID returns the unit with id if p may see it (a principal's own
+// unit, typically), ENotFound otherwise.
+func (s *Service) GetUnitByID(ctx context.Context, p heed.Principal, id int64) (heed.Unit, error) {
+	u, err := s.store.GetUnitByID(ctx, id)
+	if err != nil {
+		return heed.Unit{}, err
+	}
+	if !p.Scope().CoversUnit(u.ID, u.Path) {
+		return heed.Unit{}, heed.Errorf(heed.ENotFound, "no unit %d", id)
+	}
+	return u, nil
+}
+
 // PutUnit creates or updates one unit (admins only) and reports whether it
 // was created.
 func (s *Service) PutUnit(ctx context.Context, p heed.Principal, u heed.Unit) (heed.Unit, bool, error) {

@@ -218,6 +218,15 @@ func (q queries) CountLoginFailures(ctx context.Context, key string, since time.
 }
 
 // ClearLoginFailures forgets every failure under key.
+// PurgeLoginFailures deletes failures recorded before a time.
+func (q queries) PurgeLoginFailures(ctx context.Context, before time.Time) (int, error) {
+	tag, err := q.db.Exec(ctx, `DELETE FROM login_failures WHERE at < $1`, storedTime(before))
+	if err != nil {
+		return 0, heed.Internal(err, "postgres: purge login failures")
+	}
+	return int(tag.RowsAffected()), nil
+}
+
 func (q queries) ClearLoginFailures(ctx context.Context, key string) error {
 	_, err := q.db.Exec(ctx, `DELETE FROM login_failures WHERE key = $1`, key)
 	return heed.Internal(err, "postgres: clear login failures")

@@ -213,6 +213,16 @@ func (q queries) CountLoginFailures(ctx context.Context, key string, since time.
 }
 
 // ClearLoginFailures forgets every failure under key.
+// PurgeLoginFailures deletes failures recorded before a time.
+func (q queries) PurgeLoginFailures(ctx context.Context, before time.Time) (int, error) {
+	res, err := q.w.ExecContext(ctx, `DELETE FROM login_failures WHERE at < ?`, micros(before))
+	if err != nil {
+		return 0, heed.Internal(err, "sqlite: purge login failures")
+	}
+	n, err := res.RowsAffected()
+	return int(n), heed.Internal(err, "sqlite: purge login failures")
+}
+
 func (q queries) ClearLoginFailures(ctx context.Context, key string) error {
 	_, err := q.w.ExecContext(ctx, `DELETE FROM login_failures WHERE key = ?`, key)
 	return heed.Internal(err, "sqlite: clear login failures")

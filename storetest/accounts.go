@@ -216,6 +216,15 @@ func testLoginFailures(t *testing.T, open Opener) {
 	}
 	checkFailures(ctx, t, s, "email:nora@acme.test", T0.Add(-time.Hour), 0)
 	checkFailures(ctx, t, s, "ip:192.0.2.7", T0.Add(-time.Hour), 1) // other keys untouched
+
+	// Purging drops what is older than the cut-off, of every key.
+	if err := s.RecordLoginFailure(ctx, "ip:192.0.2.7", T0.Add(time.Hour)); err != nil {
+		t.Fatalf("RecordLoginFailure: %v", err)
+	}
+	if n, err := s.PurgeLoginFailures(ctx, T0.Add(time.Minute)); err != nil || n != 1 {
+		t.Fatalf("PurgeLoginFailures = %d, %v; want 1", n, err)
+	}
+	checkFailures(ctx, t, s, "ip:192.0.2.7", T0.Add(-time.Hour), 1)
 }
 
 func checkFailures(ctx context.Context, t *testing.T, s heed.Store, key string, since time.Time, want int) {
