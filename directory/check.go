@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/heedhq/heed"
 )
@@ -29,13 +30,13 @@ func sortErrors(errs heed.RowErrors) heed.RowErrors {
 // so that every parent is written before its children, wherever it stood
 // in the file. A parent must exist already or be in the batch.
 func (s *Service) checkUnits(ctx context.Context, file string, rows []row[heed.Unit]) ([]row[heed.Unit], heed.RowErrors, error) {
-	existing, err := s.store.ListUnits(ctx, heed.Scope{All: true})
+	parents := make([]string, 0, len(rows))
+	for _, r := range rows {
+		parents = append(parents, strings.TrimSpace(r.item.Parent))
+	}
+	known, err := s.existingUnits(ctx, parents)
 	if err != nil {
 		return nil, nil, err
-	}
-	known := make(map[string]bool, len(existing))
-	for _, u := range existing {
-		known[u.Key] = true
 	}
 	var errs heed.RowErrors
 	firstLine := map[string]int{}
@@ -117,7 +118,11 @@ func parentsFirst(file string, order []string, byKey map[string]row[heed.Unit], 
 
 // checkEmployees validates employees and that their units exist.
 func (s *Service) checkEmployees(ctx context.Context, file string, rows []row[heed.Employee]) ([]row[heed.Employee], heed.RowErrors, error) {
-	units, err := s.unitKeys(ctx)
+	keys := make([]string, 0, len(rows))
+	for _, r := range rows {
+		keys = append(keys, strings.TrimSpace(r.item.Unit))
+	}
+	units, err := s.existingUnits(ctx, keys)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -146,17 +151,19 @@ func (s *Service) checkEmployees(ctx context.Context, file string, rows []row[he
 
 // checkCustomers validates customers, their unit and their owner.
 func (s *Service) checkCustomers(ctx context.Context, file string, rows []row[heed.Customer]) ([]row[heed.Customer], heed.RowErrors, error) {
-	units, err := s.unitKeys(ctx)
+	unitKeys := make([]string, 0, len(rows))
+	ownerEmails := make([]string, 0, len(rows))
+	for _, r := range rows {
+		unitKeys = append(unitKeys, strings.TrimSpace(r.item.Unit))
+		ownerEmails = append(ownerEmails, normEmail(r.item.Owner))
+	}
+	units, err := s.existingUnits(ctx, unitKeys)
 	if err != nil {
 		return nil, nil, err
 	}
-	emps, err := s.store.ListEmployees(ctx, heed.Scope{All: true}, heed.EmployeeFilter{})
+	owners, err := s.existingEmployees(ctx, ownerEmails)
 	if err != nil {
 		return nil, nil, err
-	}
-	owners := make(map[string]bool, len(emps))
-	for _, e := range emps {
-		owners[e.Email] = true
 	}
 	var ok []row[heed.Customer]
 	var errs heed.RowErrors
@@ -184,14 +191,68 @@ func (s *Service) checkCustomers(ctx context.Context, file string, rows []row[he
 	return ok, errs, nil
 }
 
-func (s *Service) unitKeys(ctx context.Context) (map[string]bool, error) {
-	units, err := s.store.ListUnits(ctx, heed.Scope{All: true})
-	if err != nil {
-		return nil, err
+// lookupLimit is the number of distinct references up to which they are
+// looked up one by one; above it the whole list is read once. A PUT of
+// one customer then costs two indexed lookups, not a read of the whole
+// organisation, and a 100,000-row import still reads it only once.
+const lookupLimit = 64
+
+// existingUnits reports which of keys name stored units.
+func (s *Service) existingUnits(ctx context.Context, keys []string) (map[string]bool, error) {
+	return existing(keys,
+		func(k string) error { _, err := s.store.GetUnit(ctx, k); return err },
+		func() ([]string, error) {
+			units, err := s.store.ListUnits(ctx, heed.Scope{All: true})
+			out := make([]string, len(units))
+			for i, u := range units {
+				out[i] = u.Key
+			}
+			return out, err
+		})
+}
+
+// existingEmployees reports which of emails name stored employees.
+func (s *Service) existingEmployees(ctx context.Context, emails []string) (map[string]bool, error) {
+	return existing(emails,
+		func(e string) error { _, err := s.store.GetEmployee(ctx, e); return err },
+		func() ([]string, error) {
+			emps, err := s.store.ListEmployees(ctx, heed.Scope{All: true}, heed.EmployeeFilter{})
+			out := make([]string, len(emps))
+			for i, e := range emps {
+				out[i] = e.Email
+			}
+			return out, err
+		})
+}
+
+// existing looks the distinct non-empty refs up one by one, or lists them
+// all when there are many.
+func existing(refs []string, get func(string) error, list func() ([]string, error)) (map[string]bool, error) {
+	distinct := map[string]bool{}
+	for _, r := range refs {
+		if r != "" {
+			distinct[r] = false
+		}
 	}
-	m := make(map[string]bool, len(units))
-	for _, u := range units {
-		m[u.Key] = true
+	if len(distinct) > lookupLimit {
+		all, err := list()
+		if err != nil {
+			return nil, err
+		}
+		found := make(map[string]bool, len(all))
+		for _, k := range all {
+			found[k] = true
+		}
+		return found, nil
 	}
-	return m, nil
+	for r := range distinct {
+		err := get(r)
+		switch {
+		case err == nil:
+			distinct[r] = true
+		case !heed.IsNotFound(err):
+			return nil, err
+		}
+	}
+	return distinct, nil
 }

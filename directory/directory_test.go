@@ -235,3 +235,13 @@ func principal(t *testing.T, s heed.Store, email string) heed.Principal {
 	return heed.Principal{Kind: heed.KindEmployee, Name: email, Role: c.Employee.Role,
 		EmployeeID: c.Employee.ID, UnitID: c.UnitID, UnitPath: c.UnitPath}
 }
+
+func TestNULIsRefusedOnBothEngines(t *testing.T) {
+	each(t, func(t *testing.T, s heed.Store, d *directory.Service) {
+		seed(t, d)
+		_, _, err := d.PutCustomer(context.Background(), heed.System, heed.Customer{ExternalID: "n", Name: "Bad\x00Name", Unit: "store-1"})
+		if heed.ErrorCode(err) != heed.EInvalid || heed.ErrorField(err) != "name" {
+			t.Fatalf("customer name with NUL: %v (field %q), want invalid on field name", err, heed.ErrorField(err))
+		}
+	})
+}

@@ -29,6 +29,7 @@ type ServeFlags struct {
 	ShutdownTimeout time.Duration `name:"shutdown-timeout" env:"HEED_SHUTDOWN_TIMEOUT" default:"15s" help:"On SIGINT or SIGTERM, how long open requests and then running jobs may take to finish."`
 	JobBackoff      time.Duration `name:"job-backoff" env:"HEED_JOB_BACKOFF" default:"10s" help:"Longest wait before retrying a job after its first failure; it doubles with each failure (with jitter), up to an hour."`
 	JobPoll         time.Duration `name:"job-poll" env:"HEED_JOB_POLL" default:"1s" help:"How often idle job workers look for new jobs."`
+	TrustedProxies  []string      `name:"trusted-proxies" env:"HEED_TRUSTED_PROXIES" placeholder:"CIDR,..." help:"Addresses or CIDR prefixes of the reverse proxies in front of Heed, whose X-Forwarded-For is believed (for sign-in throttling and logs)."`
 }
 
 // check refuses flag values that cannot work, before anything starts.
@@ -38,6 +39,9 @@ func (f ServeFlags) check() error {
 	}
 	if f.ShutdownTimeout <= 0 || f.JobBackoff <= 0 || f.JobPoll <= 0 {
 		return heed.Errorf(heed.EInvalid, "--shutdown-timeout, --job-backoff and --job-poll must be more than zero")
+	}
+	if _, err := parseTrustedProxies(f.TrustedProxies); err != nil {
+		return heed.Errorf(heed.EInvalid, "%v", err)
 	}
 	if f.PublicURL != "" {
 		u, err := url.Parse(f.PublicURL)
@@ -105,7 +109,11 @@ func newServer(a *app, store heed.Store, f ServeFlags) (*server, error) {
 	mux.Handle("GET /metrics", metricsHandler(reg))
 	mux.Handle("/", webHandler)
 
-	s := &server{handler: instrument(mux, a.log, m), accounts: acc}
+	trusted, err := parseTrustedProxies(f.TrustedProxies)
+	if err != nil {
+		return nil, err
+	}
+	s := &server{handler: trustProxies(instrument(mux, a.log, m), trusted), accounts: acc}
 	if f.Workers > 0 {
 		s.pool = jobs.NewPool(store, jobs.PoolConfig{
 			Workers:      f.Workers,
