@@ -5,11 +5,10 @@ import (
 	"time"
 )
 
-// RegisteredRoutes returns "METHOD /path" of every operation huma handed
-// to the router of h, for the test that holds the OpenAPI document to the
-// routes actually served.
-func RegisteredRoutes(h http.Handler) []string {
-	return append([]string(nil), h.(*server).routes...)
+// MuxPatterns returns every pattern registered on the router of h, for
+// the test that holds the OpenAPI document to the routes actually served.
+func MuxPatterns(h http.Handler) []string {
+	return append([]string(nil), h.(*server).mux.patterns...)
 }
 
 // FailureLimiter exposes the bad-token limiter with a clock of the test's.

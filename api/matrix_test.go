@@ -5,11 +5,16 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/heedhq/heed"
+	"github.com/heedhq/heed/accounts"
+	"github.com/heedhq/heed/jobs"
 )
 
 // A group is the tokens that must see and be refused exactly the same
@@ -67,14 +72,152 @@ func actions() map[string]action {
 			return e.send(t, e.tokens[token], "POST", "/api/v1/imports/customers", "text/csv", strings.NewReader(csv)).status
 		},
 		"create token for unit": func(t *testing.T, e *env, token, unit string) int {
-			return e.call(t, token, "POST", "/api/v1/tokens", map[string]any{"name": "made by " + token, "role": "manager", "unit": unit}).status
+			return checkedWrite(t, token+" creates a token for "+unit, func() any { return tokenCount(t, e) }, func() int {
+				return e.call(t, token, "POST", "/api/v1/tokens", map[string]any{"name": "made by " + token, "role": "manager", "unit": unit}).status
+			})
 		},
+		"put employee":         putStaff,
+		"create user":          createUser,
+		"revoke token of unit": revokeTokenOf,
+		// The job and token list actions concern no unit: each place just
+		// repeats them.
+		"list tokens":      get(func(string) string { return "/api/v1/tokens" }),
+		"get job":          getJob,
+		"retry job":        retryJob,
+		"enqueue test job": enqueueTestJob,
 	}
+}
+
+// checkedWrite runs write and fails unless its answer matches what state
+// shows: a write that was answered 2xx changed the state, a refused one
+// changed nothing.
+func checkedWrite(t *testing.T, what string, state func() any, write func() int) int {
+	t.Helper()
+	before := state()
+	status := write()
+	after := state()
+	switch changed := !reflect.DeepEqual(before, after); {
+	case status < 300 && !changed:
+		t.Errorf("%s: answered %d but changed nothing (%v)", what, status, after)
+	case status >= 300 && changed:
+		t.Errorf("%s: refused (%d) but changed %v to %v", what, status, before, after)
+	}
+	return status
+}
+
+// putStaff asks to change the role and name of the unit's staff member.
+func putStaff(t *testing.T, e *env, token, unit string) int {
+	email := staff(unit)
+	state := func() any { return employee(t, e, email) }
+	role := heed.RoleManager
+	if employee(t, e, email).Role == heed.RoleManager {
+		role = heed.RoleFrontline // toggled, so every attempt is a change
+	}
+	body := map[string]any{"name": "Staff " + unit + " renamed by " + token, "role": role, "unit": unit}
+	return checkedWrite(t, token+" puts employee "+email, state, func() int {
+		return e.call(t, token, "PUT", "/api/v1/employees/"+email, body).status
+	})
+}
+
+// createUser asks to add a user to the unit.
+func createUser(t *testing.T, e *env, token, unit string) int {
+	email := "new." + token + "." + unit + "@heed.test"
+	exists := func() any {
+		_, err := e.dir.GetEmployee(context.Background(), heed.System, email)
+		if err != nil && heed.ErrorCode(err) != heed.ENotFound {
+			t.Fatal(err)
+		}
+		return err == nil
+	}
+	return checkedWrite(t, token+" creates user "+email, exists, func() int {
+		return e.call(t, token, "POST", "/api/v1/users", map[string]any{"email": email, "role": "frontline", "unit": unit}).status
+	})
+}
+
+// revokeTokenOf asks to revoke a fresh token of the unit; the state is
+// whether that token still lets its holder in.
+func revokeTokenOf(t *testing.T, e *env, token, unit string) int {
+	ctx := context.Background()
+	secret, victim, err := e.acc.CreateToken(ctx, heed.System, accounts.NewToken{Name: "victim of " + token, Role: heed.RoleManager, Unit: unit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	works := func() any {
+		_, err := e.acc.TokenPrincipal(ctx, secret)
+		return err == nil
+	}
+	return checkedWrite(t, token+" revokes a token of "+unit, works, func() int {
+		return e.call(t, token, "DELETE", "/api/v1/tokens/"+strconv.FormatInt(victim.ID, 10), nil).status
+	})
+}
+
+func getJob(t *testing.T, e *env, token, _ string) int {
+	return e.call(t, token, "GET", "/api/v1/jobs/"+strconv.FormatInt(waitingJob(t, e), 10), nil).status
+}
+
+// retryJob asks to run a job that waits for an hour now.
+func retryJob(t *testing.T, e *env, token, _ string) int {
+	id := waitingJob(t, e)
+	state := func() any {
+		j, err := e.jobs.Get(context.Background(), heed.System, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return j
+	}
+	return checkedWrite(t, token+" retries job "+strconv.FormatInt(id, 10), state, func() int {
+		return e.call(t, token, "POST", "/api/v1/jobs/"+strconv.FormatInt(id, 10)+"/retry", nil).status
+	})
+}
+
+func enqueueTestJob(t *testing.T, e *env, token, _ string) int {
+	count := func() any {
+		c, err := e.store.CountJobs(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	return checkedWrite(t, token+" enqueues a test job", count, func() int {
+		return e.call(t, token, "POST", "/api/v1/jobs/test", map[string]any{"marker": "by " + token}).status
+	})
+}
+
+// waitingJob enqueues a test job due in an hour (no worker runs in these
+// tests) and returns its id.
+func waitingJob(t *testing.T, e *env) int64 {
+	t.Helper()
+	now := time.Now()
+	id, err := jobs.Enqueue(context.Background(), e.store, jobs.TestKind, jobs.TestPayload{Marker: "matrix"}, now, jobs.RunAt(now.Add(time.Hour)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func employee(t *testing.T, e *env, email string) heed.Employee {
+	t.Helper()
+	emp, err := e.dir.GetEmployee(context.Background(), heed.System, email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return emp
+}
+
+func tokenCount(t *testing.T, e *env) int {
+	t.Helper()
+	toks, err := e.acc.ListTokens(context.Background(), heed.System)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(toks)
 }
 
 // TestAccessMatrix proves the access rules through the API: role × action
 // × own unit / unit below / other unit. Admins' writes repeat the
-// fixtures, so they change nothing the other rows depend on.
+// fixtures or touch only what no other row depends on (staff members'
+// names and roles, new users, tokens and jobs); every refused write of
+// the admin-only actions is checked to have changed nothing.
 func TestAccessMatrix(t *testing.T) {
 	const no = 0 // no such unit for this group
 	matrix := []struct {
@@ -91,6 +234,13 @@ func TestAccessMatrix(t *testing.T) {
 		{"admin", "post customers", 200, 200, 200},
 		{"admin", "import customers", 200, 200, 200},
 		{"admin", "create token for unit", 201, 201, 201},
+		{"admin", "put employee", 200, 200, 200},
+		{"admin", "create user", 201, 201, 201},
+		{"admin", "revoke token of unit", 204, 204, 204},
+		{"admin", "list tokens", 200, 200, 200},
+		{"admin", "get job", 200, 200, 200},
+		{"admin", "retry job", 200, 200, 200},
+		{"admin", "enqueue test job", 201, 201, 201},
 
 		{"analyst", "get unit", 200, 200, 200},
 		{"analyst", "get employee", 200, 200, 200},
@@ -102,6 +252,13 @@ func TestAccessMatrix(t *testing.T) {
 		{"analyst", "post customers", 403, 403, 403},
 		{"analyst", "import customers", 403, 403, 403},
 		{"analyst", "create token for unit", 403, 403, 403},
+		{"analyst", "put employee", 403, 403, 403},
+		{"analyst", "create user", 403, 403, 403},
+		{"analyst", "revoke token of unit", 403, 403, 403},
+		{"analyst", "list tokens", 403, 403, 403},
+		{"analyst", "get job", 403, 403, 403},
+		{"analyst", "retry job", 403, 403, 403},
+		{"analyst", "enqueue test job", 403, 403, 403},
 
 		{"manager region A", "get unit", 200, 200, 404},
 		{"manager region A", "get employee", 200, 200, 404},
@@ -113,6 +270,13 @@ func TestAccessMatrix(t *testing.T) {
 		{"manager region A", "post customers", 403, 403, 403},
 		{"manager region A", "import customers", 403, 403, 403},
 		{"manager region A", "create token for unit", 403, 403, 403},
+		{"manager region A", "put employee", 403, 403, 403},
+		{"manager region A", "create user", 403, 403, 403},
+		{"manager region A", "revoke token of unit", 403, 403, 403},
+		{"manager region A", "list tokens", 403, 403, 403},
+		{"manager region A", "get job", 403, 403, 403},
+		{"manager region A", "retry job", 403, 403, 403},
+		{"manager region A", "enqueue test job", 403, 403, 403},
 
 		{"manager store A1", "get unit", 200, 200, 404},
 		{"manager store A1", "get employee", 200, 200, 404},
@@ -124,6 +288,13 @@ func TestAccessMatrix(t *testing.T) {
 		{"manager store A1", "post customers", 403, 403, 403},
 		{"manager store A1", "import customers", 403, 403, 403},
 		{"manager store A1", "create token for unit", 403, 403, 403},
+		{"manager store A1", "put employee", 403, 403, 403},
+		{"manager store A1", "create user", 403, 403, 403},
+		{"manager store A1", "revoke token of unit", 403, 403, 403},
+		{"manager store A1", "list tokens", 403, 403, 403},
+		{"manager store A1", "get job", 403, 403, 403},
+		{"manager store A1", "retry job", 403, 403, 403},
+		{"manager store A1", "enqueue test job", 403, 403, 403},
 
 		// Frontline staff see their own unit only, not the units below it.
 		{"frontline A1", "get unit", 200, 404, 404},
@@ -136,6 +307,13 @@ func TestAccessMatrix(t *testing.T) {
 		{"frontline A1", "post customers", 403, 403, 403},
 		{"frontline A1", "import customers", 403, 403, 403},
 		{"frontline A1", "create token for unit", 403, 403, 403},
+		{"frontline A1", "put employee", 403, 403, 403},
+		{"frontline A1", "create user", 403, 403, 403},
+		{"frontline A1", "revoke token of unit", 403, 403, 403},
+		{"frontline A1", "list tokens", 403, 403, 403},
+		{"frontline A1", "get job", 403, 403, 403},
+		{"frontline A1", "retry job", 403, 403, 403},
+		{"frontline A1", "enqueue test job", 403, 403, 403},
 
 		{"frontline role A1", "get unit", 200, 404, 404},
 		{"frontline role A1", "get employee", 200, 404, 404},
@@ -147,6 +325,13 @@ func TestAccessMatrix(t *testing.T) {
 		{"frontline role A1", "post customers", 403, 403, 403},
 		{"frontline role A1", "import customers", 403, 403, 403},
 		{"frontline role A1", "create token for unit", 403, 403, 403},
+		{"frontline role A1", "put employee", 403, 403, 403},
+		{"frontline role A1", "create user", 403, 403, 403},
+		{"frontline role A1", "revoke token of unit", 403, 403, 403},
+		{"frontline role A1", "list tokens", 403, 403, 403},
+		{"frontline role A1", "get job", 403, 403, 403},
+		{"frontline role A1", "retry job", 403, 403, 403},
+		{"frontline role A1", "enqueue test job", 403, 403, 403},
 
 		{"frontline B1", "get unit", 200, no, 404},
 		{"frontline B1", "get employee", 200, no, 404},
@@ -158,6 +343,13 @@ func TestAccessMatrix(t *testing.T) {
 		{"frontline B1", "post customers", 403, no, 403},
 		{"frontline B1", "import customers", 403, no, 403},
 		{"frontline B1", "create token for unit", 403, no, 403},
+		{"frontline B1", "put employee", 403, no, 403},
+		{"frontline B1", "create user", 403, no, 403},
+		{"frontline B1", "revoke token of unit", 403, no, 403},
+		{"frontline B1", "list tokens", 403, no, 403},
+		{"frontline B1", "get job", 403, no, 403},
+		{"frontline B1", "retry job", 403, no, 403},
+		{"frontline B1", "enqueue test job", 403, no, 403},
 	}
 	forEngine(t, func(t *testing.T, engine string) {
 		e := newOrgEnv(t, engine)

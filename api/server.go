@@ -42,11 +42,10 @@ type Config struct {
 type server struct {
 	cfg     Config
 	log     *slog.Logger
-	mux     *http.ServeMux
+	mux     *patternMux
 	api     huma.API
 	limiter *failureLimiter
-	routes  []string // "METHOD /path" of every operation, as huma registered them
-	openapi []byte   // the document, rendered once all routes are registered
+	openapi []byte // the document, rendered once all routes are registered
 }
 
 // New returns the handler for everything under /api/v1/ (mount it at
@@ -59,13 +58,13 @@ func New(cfg Config) (http.Handler, error) {
 	s := &server{
 		cfg:     cfg,
 		log:     cfg.Logger,
-		mux:     http.NewServeMux(),
+		mux:     &patternMux{ServeMux: http.NewServeMux()},
 		limiter: newFailureLimiter(failedBearerLimit, failedBearerWindow, time.Now),
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
-	s.api = huma.NewAPI(humaConfig(cfg.Version), &recordingAdapter{Adapter: humago.NewAdapter(s.mux, ""), routes: &s.routes})
+	s.api = huma.NewAPI(humaConfig(cfg.Version), humago.NewAdapter(s.mux, ""))
 	s.registerRoutes()
 	doc, err := json.Marshal(s.api.OpenAPI())
 	if err != nil {
@@ -90,14 +89,22 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r = r.WithContext(withRequestID(r.Context(), id))
 	defer s.recoverPanic(w, r)
 	if r.URL.Path == openAPIPath {
-		s.mux.ServeHTTP(w, r)
+		s.route(w, r)
 		return
 	}
 	p, ok := s.authenticate(w, r)
 	if !ok {
 		return
 	}
-	s.mux.ServeHTTP(w, r.WithContext(heed.WithPrincipal(r.Context(), p)))
+	s.route(w, r.WithContext(heed.WithPrincipal(r.Context(), p)))
+}
+
+// route hands r to the mux and notes the pattern that matched in the
+// caller's route recorder (see WithRouteRecorder), even if the handler
+// panics.
+func (s *server) route(w http.ResponseWriter, r *http.Request) {
+	defer func() { recordRoute(r.Context(), r.Pattern) }()
+	s.mux.ServeHTTP(w, r)
 }
 
 // recoverPanic turns a handler's panic into a logged 500 instead of a
@@ -167,14 +174,19 @@ func humaConfig(version string) huma.Config {
 	return c
 }
 
-// recordingAdapter notes every operation huma hands to the router, so a
-// test can hold the OpenAPI document to the routes actually served.
-type recordingAdapter struct {
-	huma.Adapter
-	routes *[]string
+// patternMux is the API's router. It notes every pattern registered on
+// it, by huma or by hand, so a test can hold the OpenAPI document to the
+// routes actually served.
+type patternMux struct {
+	*http.ServeMux
+	patterns []string
 }
 
-func (a *recordingAdapter) Handle(op *huma.Operation, handler func(huma.Context)) {
-	*a.routes = append(*a.routes, op.Method+" "+op.Path)
-	a.Adapter.Handle(op, handler)
+func (m *patternMux) Handle(pattern string, h http.Handler) {
+	m.patterns = append(m.patterns, pattern)
+	m.ServeMux.Handle(pattern, h)
+}
+
+func (m *patternMux) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request)) {
+	m.Handle(pattern, http.HandlerFunc(h))
 }

@@ -24,17 +24,11 @@ func (s *server) getMe(ctx context.Context, _ *struct{}) (*meOutput, error) {
 	out := &meOutput{}
 	out.Body.Kind, out.Body.Name, out.Body.Role = string(p.Kind), p.Name, p.Role
 	if p.UnitID != 0 {
-		// A principal always sees its own unit; the services look units
-		// up by key, so find it among those p sees.
-		units, err := s.cfg.Directory.ListUnits(ctx, p)
+		u, err := s.cfg.Directory.GetUnitByID(ctx, p, p.UnitID) // a principal always sees its own unit
 		if err != nil {
 			return nil, err
 		}
-		for _, u := range units {
-			if u.ID == p.UnitID {
-				out.Body.Unit = u.Key
-			}
-		}
+		out.Body.Unit = u.Key
 	}
 	return out, nil
 }

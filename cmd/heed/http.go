@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/heedhq/heed"
+	"github.com/heedhq/heed/api"
 )
 
 // healthz answers 200 {"status":"ok"} when the store answers within two
@@ -30,8 +31,10 @@ func healthz(store heed.Store, log *slog.Logger) http.HandlerFunc {
 }
 
 // instrument logs and measures every request. The route label is the
-// pattern that matched (set on the request by the muxes), never the raw
-// path, so the number of series stays bounded.
+// pattern that matched, never the raw path, so the number of series stays
+// bounded: the API's own pattern when it served the request (it routes on
+// a copy of the request, so it hands the pattern back through the
+// context), else the root mux's.
 func instrument(next http.Handler, log *slog.Logger, m *httpMetrics) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -40,13 +43,17 @@ func instrument(next http.Handler, log *slog.Logger, m *httpMetrics) http.Handle
 		r.Header.Set("X-Request-Id", id)
 		w.Header().Set("X-Request-Id", id)
 		rec := &statusRecorder{ResponseWriter: w}
+		r = r.WithContext(api.WithRouteRecorder(r.Context()))
 		next.ServeHTTP(rec, r)
 		d := time.Since(start)
 		status := rec.status
 		if status == 0 {
 			status = http.StatusOK
 		}
-		route := r.Pattern
+		route := api.RouteFrom(r.Context())
+		if route == "" {
+			route = r.Pattern
+		}
 		if route == "" {
 			route = "unmatched"
 		}

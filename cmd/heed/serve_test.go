@@ -21,6 +21,7 @@ import (
 func TestServe(t *testing.T) {
 	db := dbURL(t, "sqlite")
 	e := env{"HEED_DB": db, "HEED_ADDR": "127.0.0.1:0", "HEED_WORKERS": "2", "HEED_JOB_POLL": "50ms"}
+	token := createToken(t, e, "ops", "--role", "admin")
 	s := startHeed(t, e, "serve")
 
 	status, body := get(t, s.url+"/healthz", "")
@@ -38,12 +39,24 @@ func TestServe(t *testing.T) {
 		t.Errorf("jobs list --state done shows %d test jobs, want 3:\n%s", n, r.stdout)
 	}
 
+	// API requests are counted under the API's route pattern, not under
+	// the "/api/v1/" it is mounted at (which only requests refused before
+	// routing keep).
+	if status, body := get(t, s.url+"/api/v1/customers/X", token); status != http.StatusNotFound {
+		t.Errorf("GET /api/v1/customers/X = %d %s, want 404", status, body)
+	}
+	if status, _ := get(t, s.url+"/api/v1/customers/X", ""); status != http.StatusUnauthorized {
+		t.Errorf("GET /api/v1/customers/X without a token = %d, want 401", status)
+	}
+
 	status, body = get(t, s.url+"/metrics", "")
 	for _, want := range []string{
 		"go_goroutines ",
 		"process_cpu_seconds_total ",
 		`heed_http_requests_total{method="GET",route="GET /healthz",status="200"} 1`,
 		`heed_http_request_duration_seconds_count{method="GET",route="GET /healthz",status="200"} 1`,
+		`heed_http_requests_total{method="GET",route="GET /api/v1/customers/{external_id}",status="404"} 1`,
+		`heed_http_requests_total{method="GET",route="/api/v1/",status="401"} 1`,
 		`heed_jobs{state="done"} 3`,
 		`heed_jobs{state="dead"} 0`,
 	} {
