@@ -159,4 +159,13 @@ type JobQueries interface {
 	// RetryJob puts a dead (or queued) job back in the queue to run now,
 	// with its attempts reset. EConflict for running or done jobs.
 	RetryJob(ctx context.Context, id int64, now time.Time) error
+	// ReleaseJob hands a job back unfinished and through no fault of its
+	// own (its worker is shutting down): it is queued to run at now and
+	// the attempt its lease took is given back. EConflict if worker no
+	// longer holds it.
+	ReleaseJob(ctx context.Context, id int64, worker string, now time.Time) error
+	// DeleteFinishedJobs deletes up to limit done jobs that finished
+	// before before, and returns how many it deleted; callers repeat it
+	// until it deletes fewer than limit. Dead jobs are kept for operators.
+	DeleteFinishedJobs(ctx context.Context, before time.Time, limit int) (int, error)
 }

@@ -16,8 +16,9 @@ var t0 = time.Date(2026, 3, 1, 9, 30, 0, 0, time.UTC)
 
 // clock is a controlled clock for pools and services.
 type clock struct {
-	mu sync.Mutex
-	t  time.Time
+	mu   sync.Mutex
+	t    time.Time
+	step time.Duration // added after every reading
 }
 
 func newClock() *clock { return &clock{t: t0} }
@@ -25,7 +26,17 @@ func newClock() *clock { return &clock{t: t0} }
 func (c *clock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.t
+	t := c.t
+	c.t = c.t.Add(c.step)
+	return t
+}
+
+// Step makes every later reading of the clock d later than the one
+// before, as if each took d.
+func (c *clock) Step(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.step = d
 }
 
 func (c *clock) Advance(d time.Duration) {

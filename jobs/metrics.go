@@ -22,7 +22,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	return &metrics{
 		runs: register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "heed_jobs_finished_total",
-			Help: "Job attempts by kind and outcome (done, retry, dead, lease_lost).",
+			Help: "Job attempts by kind and outcome (done, retry, dead, released, lease_lost).",
 		}, []string{"kind", "outcome"})),
 		duration: register(reg, prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "heed_job_duration_seconds",

@@ -17,8 +17,10 @@ import (
 
 // Handler does the work of one job. A returned error (or a panic) counts
 // as a failed attempt; the job is retried later or parked dead. ctx ends
-// when the lease does, so a handler that respects it never outlives its
-// lease and never runs alongside a second copy of itself.
+// a safety margin before the lease does, so a handler that respects it
+// never outlives its lease and never runs alongside a second copy of
+// itself. When shutdown cancels ctx instead, the attempt does not count
+// and the job is queued to run again at once.
 type Handler func(ctx context.Context, job heed.Job) error
 
 // PoolConfig tunes a Pool; zero fields take the defaults noted.
@@ -29,6 +31,13 @@ type PoolConfig struct {
 	DrainTimeout  time.Duration // on shutdown, how long running handlers may finish; default 30s
 	BackoffBase   time.Duration // retry delay bound after the first failure; default 10s
 	BackoffMax    time.Duration // cap on the retry delay bound; default 1h
+	// Retention is how long done jobs are kept before the pool deletes
+	// them (dead jobs are kept for operators); default 7 days, < 0 keeps
+	// them forever.
+	Retention time.Duration
+	// SweepInterval is how often the pool deletes done jobs older than
+	// Retention, besides once when it starts; default 10m.
+	SweepInterval time.Duration
 	// Now is the clock for leases, run times and retries; default time.Now.
 	Now func() time.Time
 	// Registerer receives the pool's Prometheus metrics; nil for none.
@@ -49,6 +58,10 @@ func (c PoolConfig) withDefaults() PoolConfig {
 	def(&c.DrainTimeout, 30*time.Second)
 	def(&c.BackoffBase, 10*time.Second)
 	def(&c.BackoffMax, time.Hour)
+	if c.Retention == 0 {
+		c.Retention = 7 * 24 * time.Hour
+	}
+	def(&c.SweepInterval, 10*time.Minute)
 	if c.Now == nil {
 		c.Now = time.Now
 	}
@@ -64,6 +77,11 @@ const (
 	cancelGrace = 5 * time.Second
 	// maxErrorLen keeps last_error readable.
 	maxErrorLen = 2000
+	// sweepBatch is how many done jobs one retention delete removes.
+	sweepBatch = 1000
+	// maxLeaseMargin caps how long before its lease ends a handler's
+	// context does.
+	maxLeaseMargin = 30 * time.Second
 )
 
 // Pool leases jobs from the store and runs them with the registered
@@ -119,10 +137,12 @@ func (p *Pool) handler(kind string) Handler {
 	return p.handlers[kind]
 }
 
-// Run leases and runs jobs until ctx ends. Then it stops leasing, lets
-// running handlers finish for up to DrainTimeout, cancels the ones still
-// running and returns. A job whose handler ignores the cancellation stays
-// leased until its lease ends, when a worker somewhere runs it again.
+// Run leases and runs jobs, and deletes done jobs older than Retention,
+// until ctx ends. Then it stops leasing, lets running handlers finish for
+// up to DrainTimeout, cancels the ones still running (their jobs are
+// queued again at once, the attempt not counted) and returns. A job whose
+// handler ignores the cancellation stays leased until its lease ends,
+// when a worker somewhere runs it again.
 func (p *Pool) Run(ctx context.Context) error {
 	p.mu.Lock()
 	if p.running {
@@ -139,7 +159,13 @@ func (p *Pool) Run(ctx context.Context) error {
 	defer cancelHandlers()
 	slots := make(chan struct{}, p.cfg.Workers)
 	var wg sync.WaitGroup
-	p.log.Info("jobs: pool started", "workers", p.cfg.Workers, "lease", p.cfg.LeaseDuration)
+	p.log.Info("jobs: pool started", "workers", p.cfg.Workers, "lease", p.cfg.LeaseDuration,
+		"retention", p.cfg.Retention)
+	if p.cfg.Retention > 0 {
+		var sweeper sync.WaitGroup
+		sweeper.Go(func() { p.sweepLoop(ctx, base) })
+		defer sweeper.Wait()
+	}
 	p.poll(ctx, base, handlerCtx, slots, &wg)
 	p.log.Info("jobs: pool stopping", "running", len(slots), "drain_timeout", p.cfg.DrainTimeout)
 	return p.drain(&wg, slots, cancelHandlers)

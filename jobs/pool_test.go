@@ -159,8 +159,11 @@ func TestGracefulDrain(t *testing.T) {
 	})
 }
 
-// TestDrainTimeout stops a pool whose handler does not finish in time:
-// the handler is cancelled and its job queued again at once.
+// TestDrainTimeout stops a pool whose handler, on the job's last
+// attempt, does not finish in time: the handler is cancelled, and since
+// that is the shutdown's doing and not the job's, the job is queued again
+// at once with the attempt given back, not parked dead. The next pool
+// runs it.
 func TestDrainTimeout(t *testing.T) {
 	eachEngine(t, func(t *testing.T, s heed.Store) {
 		cfg := fast(1)
@@ -172,7 +175,7 @@ func TestDrainTimeout(t *testing.T) {
 			<-ctx.Done()
 			return ctx.Err()
 		})
-		id, err := jobs.Enqueue(t.Context(), s, "stuck", nil, time.Now())
+		id, err := jobs.Enqueue(t.Context(), s, "stuck", nil, time.Now(), jobs.MaxAttempts(1))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -186,9 +189,17 @@ func TestDrainTimeout(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if j.State != heed.JobQueued || j.Attempts != 1 || !strings.Contains(j.LastError, "context canceled") ||
+		if j.State != heed.JobQueued || j.Attempts != 0 || j.LeasedUntil != nil ||
 			j.RunAt.Before(before.Truncate(time.Microsecond)) || j.RunAt.After(time.Now()) {
-			t.Fatalf("interrupted job = %+v; want queued again to run at once", j)
+			t.Fatalf("interrupted job = %+v; want queued again to run at once, its attempt given back", j)
+		}
+
+		next := jobs.NewPool(s, fast(1), nil)
+		next.Handle("stuck", func(ctx context.Context, j heed.Job) error { return nil })
+		start(t, next)
+		j = jobIs(t, s, id, "finished by the next pool", func(j heed.Job) bool { return j.State == heed.JobDone || j.State == heed.JobDead })
+		if j.State != heed.JobDone || j.Attempts != 1 {
+			t.Fatalf("job = %+v; want done on its one attempt", j)
 		}
 	})
 }

@@ -15,27 +15,37 @@ import (
 // work runs one leased job and records the outcome.
 func (p *Pool) work(base, handlerCtx context.Context, worker string, j heed.Job) {
 	log := p.log.With("job_id", j.ID, "kind", j.Kind, "attempt", j.Attempts, "max_attempts", j.MaxAttempts)
-	var err error
 	if j.Attempts > j.MaxAttempts {
 		// Only an expired lease gets a job here: the worker of its last
 		// attempt vanished mid-run, perhaps killed by this very job.
-		err = fmt.Errorf("gave up: the lease of the last attempt ran out before the job finished (previous error: %q)", j.LastError)
-	} else {
-		p.metrics.started()
-		start := time.Now()
-		err = p.call(handlerCtx, j, log)
-		p.metrics.ran(j.Kind, time.Since(start))
+		p.record(base, worker, j, fmt.Errorf("gave up: the lease of the last attempt ran out before the job finished (previous error: %q)", j.LastError), log)
+		return
 	}
-	p.record(base, handlerCtx, worker, j, err, log)
+	p.metrics.started()
+	start := time.Now()
+	err := p.call(handlerCtx, j, log)
+	p.metrics.ran(j.Kind, time.Since(start))
+	if err != nil && handlerCtx.Err() != nil {
+		// Our own shutdown cancelled it, which is no fault of the job's.
+		p.release(base, worker, j, err, log)
+		return
+	}
+	p.record(base, worker, j, err, log)
 }
 
-// call runs the handler of j's kind, turning a panic into an error.
+// call runs the handler of j's kind, turning a panic into an error. The
+// handler's context ends a margin before j's lease does, so it stops
+// before another worker may lease the job again.
 func (p *Pool) call(ctx context.Context, j heed.Job, log *slog.Logger) (err error) {
 	h := p.handler(j.Kind)
 	if h == nil {
 		return fmt.Errorf("no handler for job kind %q in this process", j.Kind)
 	}
-	ctx, cancel := context.WithTimeout(ctx, p.cfg.LeaseDuration)
+	left := p.handlerTime(j)
+	if left <= 0 {
+		return fmt.Errorf("the lease ran out before the handler started (%v late)", -left)
+	}
+	ctx, cancel := context.WithTimeout(ctx, left)
 	defer cancel()
 	defer func() {
 		if r := recover(); r != nil {
@@ -46,9 +56,27 @@ func (p *Pool) call(ctx context.Context, j heed.Job, log *slog.Logger) (err erro
 	return h(ctx, j)
 }
 
+// handlerTime is how long j's handler may still run: until leaseMargin
+// before its lease ends. The lease end is on the pool's clock, so the
+// time left is measured on that clock and then spent in real time.
+func (p *Pool) handlerTime(j heed.Job) time.Duration {
+	left := p.cfg.LeaseDuration
+	if j.LeasedUntil != nil {
+		left = j.LeasedUntil.Sub(p.cfg.Now())
+	}
+	return left - leaseMargin(p.cfg.LeaseDuration)
+}
+
+// leaseMargin is how long before its lease ends a handler's context
+// does: a tenth of the lease, at most 30s. It leaves time to record the
+// outcome, and absorbs clock skew between processes.
+func leaseMargin(lease time.Duration) time.Duration {
+	return min(lease/10, maxLeaseMargin)
+}
+
 // record stores the outcome of one attempt: done, queued again after a
 // backoff, or dead after the last attempt.
-func (p *Pool) record(base, handlerCtx context.Context, worker string, j heed.Job, runErr error, log *slog.Logger) {
+func (p *Pool) record(base context.Context, worker string, j heed.Job, runErr error, log *slog.Logger) {
 	ctx, cancel := context.WithTimeout(base, storeTimeout)
 	defer cancel()
 	now := p.cfg.Now()
@@ -63,10 +91,6 @@ func (p *Pool) record(base, handlerCtx context.Context, worker string, j heed.Jo
 	}
 	dead := j.Attempts >= j.MaxAttempts
 	retryAt := now.Add(Backoff(j.Attempts, p.cfg.BackoffBase, p.cfg.BackoffMax, rand.Float64()))
-	if handlerCtx.Err() != nil {
-		// Cancelled by shutdown, not by its own fault: retry at once.
-		retryAt = now
-	}
 	if err := p.store.FailJob(ctx, j.ID, worker, truncate(runErr.Error()), retryAt, dead, now); err != nil {
 		p.logLost(log, j.Kind, "fail", err)
 		return
@@ -78,6 +102,20 @@ func (p *Pool) record(base, handlerCtx context.Context, worker string, j heed.Jo
 	}
 	p.metrics.finished(j.Kind, "retry")
 	log.Warn("jobs: job failed; will retry", "error", runErr, "retry_at", retryAt)
+}
+
+// release hands back a job whose handler shutdown cancelled: it is queued
+// to run again at once, and the attempt does not count, so a job on its
+// last attempt is not parked dead for a deploy.
+func (p *Pool) release(base context.Context, worker string, j heed.Job, runErr error, log *slog.Logger) {
+	ctx, cancel := context.WithTimeout(base, storeTimeout)
+	defer cancel()
+	if err := p.store.ReleaseJob(ctx, j.ID, worker, p.cfg.Now()); err != nil {
+		p.logLost(log, j.Kind, "release", err)
+		return
+	}
+	p.metrics.finished(j.Kind, "released")
+	log.Warn("jobs: handler cancelled by shutdown; job queued to run again, attempt not counted", "error", runErr)
 }
 
 // logLost logs a failure to record an outcome. EConflict means the lease

@@ -253,6 +253,38 @@ func (q queries) RetryJob(ctx context.Context, id int64, now time.Time) error {
 	return heed.Errorf(heed.EConflict, "job %d is %s; only dead or queued jobs can be retried", id, j.State)
 }
 
+// ReleaseJob queues a job its worker gives back unfinished to run at now,
+// and returns the attempt its lease took. leased_by stays, as in FailJob.
+func (q queries) ReleaseJob(ctx context.Context, id int64, worker string, now time.Time) error {
+	tag, err := q.db.Exec(ctx, `UPDATE jobs
+		SET state = 'queued', attempts = GREATEST(attempts - 1, 0), run_at = $1, leased_until = NULL, updated_at = $1
+		WHERE id = $2 AND state = 'running' AND leased_by = $3`,
+		jobTime(now), id, worker)
+	if err != nil {
+		return heed.Internal(err, "postgres: release job")
+	}
+	return q.checkJobHeld(ctx, tag, id, worker)
+}
+
+// DeleteFinishedJobs deletes one batch of old done jobs. SKIP LOCKED lets
+// two processes sweeping at once split the work instead of queueing on
+// each other's rows. "= ANY(ARRAY(...))" rather than "IN (...)": the
+// planner turns IN into a hash join over a scan of the whole table, and
+// ANY into primary-key lookups of just the batch.
+func (q queries) DeleteFinishedJobs(ctx context.Context, before time.Time, limit int) (int, error) {
+	if limit <= 0 {
+		return 0, nil
+	}
+	tag, err := q.db.Exec(ctx, `DELETE FROM jobs WHERE id = ANY(ARRAY(
+		SELECT id FROM jobs WHERE state = 'done' AND finished_at < $1 ORDER BY id LIMIT $2
+		FOR UPDATE SKIP LOCKED))`,
+		jobTime(before), limit)
+	if err != nil {
+		return 0, heed.Internal(err, "postgres: delete finished jobs")
+	}
+	return int(tag.RowsAffected()), nil
+}
+
 // scanJobs reads every row of a jobCols query and closes rows.
 func scanJobs(rows pgx.Rows) ([]heed.Job, error) {
 	defer rows.Close()

@@ -255,6 +255,38 @@ func (q queries) RetryJob(ctx context.Context, id int64, now time.Time) error {
 	return heed.Errorf(heed.EConflict, "job %d is %s; only dead or queued jobs can be retried", id, j.State)
 }
 
+// ReleaseJob queues a job its worker gives back unfinished to run at now,
+// and returns the attempt its lease took. leased_by stays, as in FailJob.
+func (q queries) ReleaseJob(ctx context.Context, id int64, worker string, now time.Time) error {
+	res, err := q.w.ExecContext(ctx, `UPDATE jobs
+		SET state = 'queued', attempts = max(attempts - 1, 0), run_at = ?, leased_until = NULL, updated_at = ?
+		WHERE id = ? AND state = 'running' AND leased_by = ?`,
+		micros(now), micros(now), id, worker)
+	if err != nil {
+		return heed.Internal(err, "sqlite: release job")
+	}
+	return q.checkJobHeld(ctx, res, id, worker)
+}
+
+// DeleteFinishedJobs deletes one batch of old done jobs. One short
+// statement per batch keeps the single writer free for the queue.
+func (q queries) DeleteFinishedJobs(ctx context.Context, before time.Time, limit int) (int, error) {
+	if limit <= 0 {
+		return 0, nil
+	}
+	res, err := q.w.ExecContext(ctx, `DELETE FROM jobs WHERE id IN (
+		SELECT id FROM jobs WHERE state = 'done' AND finished_at < ? ORDER BY id LIMIT ?)`,
+		micros(before), limit)
+	if err != nil {
+		return 0, heed.Internal(err, "sqlite: delete finished jobs")
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, heed.Internal(err, "sqlite: rows affected")
+	}
+	return int(n), nil
+}
+
 // scanJobs reads every row of a jobCols query and closes rows.
 func scanJobs(rows *sql.Rows) ([]heed.Job, error) {
 	defer rows.Close()

@@ -22,6 +22,8 @@ func testJobs(t *testing.T, open Opener) {
 	t.Run("list and count", func(t *testing.T) { testJobList(t, open(t)) })
 	t.Run("same transaction", func(t *testing.T) { testJobInTx(t, open(t)) })
 	t.Run("concurrent leasers", func(t *testing.T) { testJobConcurrentLease(t, open(t)) })
+	t.Run("release gives the attempt back", func(t *testing.T) { testJobRelease(t, open(t)) })
+	t.Run("delete finished", func(t *testing.T) { testJobDeleteFinished(t, open(t)) })
 }
 
 // wantCode fails t unless err carries code.
@@ -423,5 +425,92 @@ func testJobConcurrentLease(t *testing.T, s heed.Store) {
 	wg.Wait()
 	if len(seen) != jobs {
 		t.Fatalf("%d jobs leased; want all %d", len(seen), jobs)
+	}
+}
+
+func testJobRelease(t *testing.T, s heed.Store) {
+	ctx := t.Context()
+	id := mustJob(t, s, heed.NewJob{Kind: "k", MaxAttempts: 2}, T0)
+	mustLease(t, s, "w1", 1, T0, time.Minute)
+	if err := s.FailJob(ctx, id, "w1", "first try failed", T0, false, T0); err != nil {
+		t.Fatalf("FailJob: %v", err)
+	}
+	// The last attempt: its worker shuts down and hands the job back.
+	if got := mustLease(t, s, "w2", 1, T0, time.Minute); len(got) != 1 || got[0].Attempts != 2 {
+		t.Fatalf("lease = %+v; want the job at attempt 2 of 2", got)
+	}
+	now := T0.Add(10 * time.Second)
+	wantCode(t, "ReleaseJob by a worker that does not hold it", s.ReleaseJob(ctx, id, "w1", now), heed.EConflict)
+	if err := s.ReleaseJob(ctx, id, "w2", now); err != nil {
+		t.Fatalf("ReleaseJob: %v", err)
+	}
+	j := mustGetJob(t, s, id)
+	if j.State != heed.JobQueued || j.Attempts != 1 || !j.RunAt.Equal(now) || j.LeasedUntil != nil ||
+		j.FinishedAt != nil || j.LastError != "first try failed" || !j.UpdatedAt.Equal(now) {
+		t.Fatalf("released job = %+v; want queued at T0+10s, back to 1 attempt, earlier error kept", j)
+	}
+	wantCode(t, "ReleaseJob of a queued job", s.ReleaseJob(ctx, id, "w2", now), heed.EConflict)
+	wantCode(t, "ReleaseJob of a missing job", s.ReleaseJob(ctx, 999999, "w2", now), heed.ENotFound)
+	got := mustLease(t, s, "w3", 1, now, time.Minute)
+	if len(got) != 1 || got[0].ID != id || got[0].Attempts != 2 {
+		t.Fatalf("lease after release = %+v; want the job again at attempt 2, still within its 2", got)
+	}
+}
+
+func testJobDeleteFinished(t *testing.T, s heed.Store) {
+	ctx := t.Context()
+	cutoff := T0.Add(time.Hour)
+	finish := func(at time.Time, dead bool) int64 {
+		t.Helper()
+		id := mustJob(t, s, heed.NewJob{Kind: "k", MaxAttempts: 1}, at)
+		if got := mustLease(t, s, "w", 1, at, time.Minute); len(got) != 1 || got[0].ID != id {
+			t.Fatalf("lease = %v; want job %d", jobIDs(got), id)
+		}
+		var err error
+		if dead {
+			err = s.FailJob(ctx, id, "w", "boom", at, true, at)
+		} else {
+			err = s.CompleteJob(ctx, id, "w", at)
+		}
+		if err != nil {
+			t.Fatalf("finish job %d: %v", id, err)
+		}
+		return id
+	}
+	old := []int64{finish(T0, false), finish(T0.Add(time.Minute), false), finish(T0.Add(59*time.Minute), false)}
+	keep := []int64{
+		finish(cutoff, false),                // finished at the cutoff, not before it
+		finish(cutoff.Add(time.Hour), false), // recent
+		finish(T0, true),                     // dead: an operator may want it
+		mustJob(t, s, heed.NewJob{Kind: "k", RunAt: cutoff.Add(24 * time.Hour)}, T0), // queued
+	}
+
+	if n, err := s.DeleteFinishedJobs(ctx, cutoff, 0); err != nil || n != 0 {
+		t.Fatalf("DeleteFinishedJobs(limit 0) = %d, %v; want 0, nil", n, err)
+	}
+	var batches []int
+	for range 5 {
+		n, err := s.DeleteFinishedJobs(ctx, cutoff, 2)
+		if err != nil {
+			t.Fatalf("DeleteFinishedJobs: %v", err)
+		}
+		batches = append(batches, n)
+		if n < 2 {
+			break
+		}
+	}
+	if !reflect.DeepEqual(batches, []int{2, 1}) {
+		t.Fatalf("batches deleted %v; want [2 1] (3 old done jobs, at most 2 at a time)", batches)
+	}
+	for _, id := range old {
+		_, err := s.GetJob(ctx, id)
+		wantCode(t, "GetJob of a deleted job", err, heed.ENotFound)
+	}
+	for _, id := range keep {
+		mustGetJob(t, s, id)
+	}
+	want := heed.JobCounts{heed.JobQueued: 1, heed.JobRunning: 0, heed.JobDone: 2, heed.JobDead: 1}
+	if c, err := s.CountJobs(ctx); err != nil || !reflect.DeepEqual(c, want) {
+		t.Fatalf("CountJobs = %v, %v; want %v", c, err, want)
 	}
 }
