@@ -65,8 +65,9 @@ type Customer struct {
 	Language   string          `json:"language"` // BCP 47 tag, e.g. "en", "nl-BE"
 	Segment    string          `json:"segment"`
 	Value      Decimal         `json:"value"`
-	Owner      string          `json:"owner"` // owner employee's email; may be ""
-	Unit       string          `json:"unit"`  // unit key
+	Owner      string          `json:"owner"`                // owner employee's email; may be ""
+	OwnerName  string          `json:"owner_name,omitempty"` // owner's name; read-only, filled on reads, ignored on writes
+	Unit       string          `json:"unit"`                 // unit key
 	Attributes json.RawMessage `json:"attributes"`
 	Consent    bool            `json:"consent"`
 	CreatedAt  time.Time       `json:"created_at"`

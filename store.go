@@ -85,7 +85,8 @@ type CustomerQueries interface {
 	// ENotFound otherwise (outsiders cannot tell hidden from missing).
 	GetCustomer(ctx context.Context, scope Scope, externalID string) (Customer, error)
 	// ListCustomers pages through the customers inside scope, ordered by
-	// name then external id.
+	// name (case and accents folded, byte order, the same on both engines)
+	// then external id.
 	ListCustomers(ctx context.Context, scope Scope, f CustomerFilter) (CustomerPage, error)
 	// CountCustomers counts the customers inside scope.
 	CountCustomers(ctx context.Context, scope Scope) (int, error)
@@ -98,7 +99,7 @@ type CustomerQueries interface {
 // CustomerFilter narrows ListCustomers.
 type CustomerFilter struct {
 	Unit   string // only this unit and its subtree; "" for all in scope
-	Query  string // case-insensitive substring of name, email, phone or external id
+	Query  string // substring of name, email, phone or external id, ignoring case and accents
 	Limit  int    // 1..1000; 0 means 50
 	Cursor string // opaque; from CustomerPage.NextCursor
 }

@@ -69,6 +69,7 @@ type customerInput struct {
 	Unit       string          `json:"unit,omitempty" doc:"The unit's key (required)"`
 	Attributes json.RawMessage `json:"attributes,omitempty" doc:"Free attributes: a JSON object"`
 	Consent    bool            `json:"consent,omitempty" doc:"Consent to be surveyed"`
+	OwnerName  string          `json:"owner_name,omitempty" readOnly:"true" doc:"Ignored: the owner's name, as read"`
 	CreatedAt  *time.Time      `json:"created_at,omitempty" readOnly:"true" doc:"Ignored"`
 	UpdatedAt  *time.Time      `json:"updated_at,omitempty" readOnly:"true" doc:"Ignored"`
 }

@@ -12,10 +12,12 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// customerSelect reads a customer with its owner's email and unit's key;
-// callers append WHERE over c (customers) and u (its unit).
+// customerSelect reads a customer with its owner's email and name, its
+// unit's key and its sort name (for the list cursor); callers append WHERE
+// over c (customers) and u (its unit).
 const customerSelect = `SELECT c.id, c.external_id, c.name, c.email, c.phone, c.language, c.segment, c.value,
-	COALESCE(e.email, ''), u.key, c.attributes::text, c.consent, c.created_at, c.updated_at
+	COALESCE(e.email, ''), COALESCE(e.name, ''), u.key, c.attributes::text, c.consent, c.created_at, c.updated_at,
+	c.sort_name
 	FROM customers c JOIN units u ON u.id = c.unit_id LEFT JOIN employees e ON e.id = c.owner_id`
 
 // Page sizes of ListCustomers.
@@ -27,28 +29,30 @@ const (
 // upsertChunk is how many customers one INSERT statement carries.
 const upsertChunk = 2000
 
-func scanCustomer(row pgx.Row) (heed.Customer, error) {
+// scanCustomer reads a row of customerSelect: the customer and its stored
+// sort name.
+func scanCustomer(row pgx.Row) (heed.Customer, string, error) {
 	var c heed.Customer
 	var value int64
-	var attrs string
+	var attrs, sortName string
 	err := row.Scan(&c.ID, &c.ExternalID, &c.Name, &c.Email, &c.Phone, &c.Language, &c.Segment, &value,
-		&c.Owner, &c.Unit, &attrs, &c.Consent, &c.CreatedAt, &c.UpdatedAt)
+		&c.Owner, &c.OwnerName, &c.Unit, &attrs, &c.Consent, &c.CreatedAt, &c.UpdatedAt, &sortName)
 	if err != nil {
-		return c, err
+		return c, "", err
 	}
 	c.Value = heed.Decimal(value)
 	c.CreatedAt, c.UpdatedAt = utc(c.CreatedAt), utc(c.UpdatedAt)
 	// jsonb keeps its own key order: return the canonical form SQLite has.
 	canon, err := storecodec.CanonicalAttributes(json.RawMessage(attrs))
 	c.Attributes = json.RawMessage(canon)
-	return c, err
+	return c, sortName, err
 }
 
 // GetCustomer returns the customer with externalID if scope sees it.
 func (q queries) GetCustomer(ctx context.Context, scope heed.Scope, externalID string) (heed.Customer, error) {
 	args := sqlArgs{externalID}
 	cond := scopeWhere(scope, &args, "c.unit_id", "u.path", "c.owner_id")
-	c, err := scanCustomer(q.db.QueryRow(ctx, customerSelect+` WHERE c.external_id = $1 AND `+cond, args...))
+	c, _, err := scanCustomer(q.db.QueryRow(ctx, customerSelect+` WHERE c.external_id = $1 AND `+cond, args...))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return heed.Customer{}, heed.Errorf(heed.ENotFound, "no customer %q", externalID)
 	}
@@ -73,30 +77,32 @@ func (q queries) ListCustomers(ctx context.Context, scope heed.Scope, f heed.Cus
 		}
 		where = append(where, `u.path LIKE `+args.add(path+"%"))
 	}
-	if f.Query != "" {
-		p := args.add(storecodec.LikeContains(f.Query))
-		where = append(where, `(c.name ILIKE `+p+` ESCAPE '\' OR c.email ILIKE `+p+` ESCAPE '\'
-			OR c.phone ILIKE `+p+` ESCAPE '\' OR c.external_id ILIKE `+p+` ESCAPE '\')`)
+	if p, ok := storecodec.SearchPattern(f.Query); ok {
+		// search_text and the pattern are both folded (lower case, no
+		// accents): plain LIKE, as on SQLite, not ILIKE.
+		where = append(where, `c.search_text LIKE `+args.add(p)+` ESCAPE '\'`)
 	}
 	if f.Cursor != "" {
-		name, ext, err := storecodec.DecodeCursor(f.Cursor)
+		sortName, ext, err := storecodec.DecodeCursor(f.Cursor)
 		if err != nil {
 			return heed.CustomerPage{}, err
 		}
-		where = append(where, `(c.name, c.external_id) > (`+args.add(name)+`, `+args.add(ext)+`)`)
+		where = append(where, `(c.sort_name COLLATE "C", c.external_id COLLATE "C") > (`+
+			args.add(sortName)+`, `+args.add(ext)+`)`)
 	}
-	// One more than the page tells whether another page follows.
+	// Byte order, as SQLite's BINARY, whatever the database's collation;
+	// the indexes are built the same way. One more row than the page tells
+	// whether another page follows.
 	stmt := customerSelect + ` WHERE ` + strings.Join(where, ` AND `) +
-		` ORDER BY c.name, c.external_id LIMIT ` + args.add(limit+1)
-	custs, err := q.queryCustomers(ctx, stmt, args)
+		` ORDER BY c.sort_name COLLATE "C", c.external_id COLLATE "C" LIMIT ` + args.add(limit+1)
+	custs, sortNames, err := q.queryCustomers(ctx, stmt, args)
 	if err != nil {
 		return heed.CustomerPage{}, err
 	}
 	page := heed.CustomerPage{Customers: custs}
 	if len(custs) > limit {
 		page.Customers = custs[:limit]
-		last := custs[limit-1]
-		page.NextCursor = storecodec.EncodeCursor(last.Name, last.ExternalID)
+		page.NextCursor = storecodec.EncodeCursor(sortNames[limit-1], custs[limit-1].ExternalID)
 	}
 	return page, nil
 }
@@ -112,24 +118,26 @@ func pageLimit(n int) (int, error) {
 	return n, nil
 }
 
-func (q queries) queryCustomers(ctx context.Context, stmt string, args []any) ([]heed.Customer, error) {
+// queryCustomers runs a customerSelect and returns the customers and
+// their sort names.
+func (q queries) queryCustomers(ctx context.Context, stmt string, args []any) ([]heed.Customer, []string, error) {
 	rows, err := q.db.Query(ctx, stmt, args...)
 	if err != nil {
-		return nil, heed.Internal(err, "postgres: list customers")
+		return nil, nil, heed.Internal(err, "postgres: list customers")
 	}
 	defer rows.Close()
-	custs := []heed.Customer{}
+	custs, sortNames := []heed.Customer{}, []string{}
 	for rows.Next() {
-		c, err := scanCustomer(rows)
+		c, sortName, err := scanCustomer(rows)
 		if err != nil {
-			return nil, heed.Internal(err, "postgres: list customers")
+			return nil, nil, heed.Internal(err, "postgres: list customers")
 		}
-		custs = append(custs, c)
+		custs, sortNames = append(custs, c), append(sortNames, sortName)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, heed.Internal(err, "postgres: list customers")
+		return nil, nil, heed.Internal(err, "postgres: list customers")
 	}
-	return custs, nil
+	return custs, sortNames, nil
 }
 
 // CountCustomers counts the customers inside scope.
@@ -229,6 +237,7 @@ func (q queries) idsByKey(ctx context.Context, stmt string, set map[string]bool)
 // unnest turns back into rows.
 type customerColumns struct {
 	externalID, name, email, phone, language, segment, attributes []string
+	sortName, searchText                                          []string // derived: storecodec.Keys
 	value, unitID                                                 []int64
 	ownerID                                                       []*int64
 	consent                                                       []bool
@@ -271,6 +280,9 @@ func (cc *customerColumns) add(c heed.Customer, refs customerRefs) error {
 	cc.unitID = append(cc.unitID, unitID)
 	cc.ownerID = append(cc.ownerID, owner)
 	cc.consent = append(cc.consent, c.Consent)
+	keys := storecodec.Keys(c.Name, c.Email, c.Phone, c.ExternalID)
+	cc.sortName = append(cc.sortName, keys.SortName)
+	cc.searchText = append(cc.searchText, keys.SearchText)
 	return nil
 }
 
@@ -278,18 +290,22 @@ func (cc *customerColumns) add(c heed.Customer, refs customerRefs) error {
 // leaves equal rows alone (their updated_at too). It returns one row per
 // row written: true when inserted (no previous version: xmax = 0).
 // Attributes compare as jsonb's text, which is exact: 1.0 and 1 differ
-// as they do in SQLite.
+// as they do in SQLite. The derived sort_name and search_text are not
+// compared: they are functions of name, email, phone and external id, so
+// they differ only when those do.
 const upsertCustomersSQL = `INSERT INTO customers AS c (external_id, name, email, phone, language, segment,
-	value, owner_id, unit_id, attributes, consent, created_at, updated_at)
+	value, owner_id, unit_id, attributes, consent, sort_name, search_text, created_at, updated_at)
 SELECT x.external_id, x.name, x.email, x.phone, x.language, x.segment, x.value, x.owner_id, x.unit_id,
-	x.attributes::jsonb, x.consent, $12, $12
+	x.attributes::jsonb, x.consent, x.sort_name, x.search_text, $14, $14
 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[],
-	$8::bigint[], $9::bigint[], $10::text[], $11::boolean[])
-	AS x(external_id, name, email, phone, language, segment, value, owner_id, unit_id, attributes, consent)
+	$8::bigint[], $9::bigint[], $10::text[], $11::boolean[], $12::text[], $13::text[])
+	AS x(external_id, name, email, phone, language, segment, value, owner_id, unit_id, attributes, consent,
+	sort_name, search_text)
 ON CONFLICT (external_id) DO UPDATE SET name = EXCLUDED.name, email = EXCLUDED.email, phone = EXCLUDED.phone,
 	language = EXCLUDED.language, segment = EXCLUDED.segment, value = EXCLUDED.value,
 	owner_id = EXCLUDED.owner_id, unit_id = EXCLUDED.unit_id, attributes = EXCLUDED.attributes,
-	consent = EXCLUDED.consent, updated_at = EXCLUDED.updated_at
+	consent = EXCLUDED.consent, sort_name = EXCLUDED.sort_name, search_text = EXCLUDED.search_text,
+	updated_at = EXCLUDED.updated_at
 WHERE (c.name, c.email, c.phone, c.language, c.segment, c.value, c.owner_id, c.unit_id, c.attributes::text, c.consent)
 	IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.email, EXCLUDED.phone, EXCLUDED.language, EXCLUDED.segment,
 	EXCLUDED.value, EXCLUDED.owner_id, EXCLUDED.unit_id, EXCLUDED.attributes::text, EXCLUDED.consent)
@@ -302,7 +318,7 @@ func (q queries) upsertCustomerChunk(ctx context.Context, cc *customerColumns, n
 		return nil
 	}
 	rows, err := q.db.Query(ctx, upsertCustomersSQL, cc.externalID, cc.name, cc.email, cc.phone, cc.language,
-		cc.segment, cc.value, cc.ownerID, cc.unitID, cc.attributes, cc.consent, now)
+		cc.segment, cc.value, cc.ownerID, cc.unitID, cc.attributes, cc.consent, cc.sortName, cc.searchText, now)
 	if err != nil {
 		return heed.Internal(err, "postgres: upsert customers")
 	}

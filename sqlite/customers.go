@@ -12,10 +12,12 @@ import (
 	"github.com/heedhq/heed/internal/storecodec"
 )
 
-// customerSelect reads a customer with its owner's email and unit's key;
-// callers append WHERE over c (customers) and u (its unit).
+// customerSelect reads a customer with its owner's email and name, its
+// unit's key and its sort name (for the list cursor); callers append WHERE
+// over c (customers) and u (its unit).
 const customerSelect = `SELECT c.id, c.external_id, c.name, c.email, c.phone, c.language, c.segment, c.value,
-	COALESCE(e.email, ''), u.key, c.attributes, c.consent, c.created_at, c.updated_at
+	COALESCE(e.email, ''), COALESCE(e.name, ''), u.key, c.attributes, c.consent, c.created_at, c.updated_at,
+	c.sort_name
 	FROM customers c JOIN units u ON u.id = c.unit_id LEFT JOIN employees e ON e.id = c.owner_id`
 
 // Page sizes of ListCustomers.
@@ -24,22 +26,24 @@ const (
 	maxPageSize     = 1000
 )
 
-func scanCustomer(sc scanner) (heed.Customer, error) {
+// scanCustomer reads a row of customerSelect: the customer and its stored
+// sort name.
+func scanCustomer(sc scanner) (heed.Customer, string, error) {
 	var c heed.Customer
-	var attrs string
+	var attrs, sortName string
 	var created, updated int64
 	err := sc.Scan(&c.ID, &c.ExternalID, &c.Name, &c.Email, &c.Phone, &c.Language, &c.Segment, &c.Value,
-		&c.Owner, &c.Unit, &attrs, &c.Consent, &created, &updated)
+		&c.Owner, &c.OwnerName, &c.Unit, &attrs, &c.Consent, &created, &updated, &sortName)
 	c.Attributes = json.RawMessage(attrs) // stored canonical by UpsertCustomers
 	c.CreatedAt, c.UpdatedAt = fromMicros(created), fromMicros(updated)
-	return c, err
+	return c, sortName, err
 }
 
 // GetCustomer returns the customer with externalID if scope sees it.
 func (q queries) GetCustomer(ctx context.Context, scope heed.Scope, externalID string) (heed.Customer, error) {
 	cond, args := scopeWhere(scope, "c.unit_id", "u.path", "c.owner_id")
 	args = append([]any{externalID}, args...)
-	c, err := scanCustomer(q.r.QueryRowContext(ctx, customerSelect+` WHERE c.external_id = ? AND `+cond, args...))
+	c, _, err := scanCustomer(q.r.QueryRowContext(ctx, customerSelect+` WHERE c.external_id = ? AND `+cond, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return heed.Customer{}, heed.Errorf(heed.ENotFound, "no customer %q", externalID)
 	}
@@ -65,32 +69,32 @@ func (q queries) ListCustomers(ctx context.Context, scope heed.Scope, f heed.Cus
 		where = append(where, `u.path LIKE ?`)
 		args = append(args, path+"%")
 	}
-	if f.Query != "" {
-		// SQLite's LIKE ignores case for ASCII letters only.
-		where = append(where, `(c.name LIKE ? ESCAPE '\' OR c.email LIKE ? ESCAPE '\'
-			OR c.phone LIKE ? ESCAPE '\' OR c.external_id LIKE ? ESCAPE '\')`)
-		p := storecodec.LikeContains(f.Query)
-		args = append(args, p, p, p, p)
+	if p, ok := storecodec.SearchPattern(f.Query); ok {
+		// search_text and the pattern are both folded (lower case, no
+		// accents), so LIKE's ASCII-only case folding plays no part.
+		where = append(where, `c.search_text LIKE ? ESCAPE '\'`)
+		args = append(args, p)
 	}
 	if f.Cursor != "" {
-		name, ext, err := storecodec.DecodeCursor(f.Cursor)
+		sortName, ext, err := storecodec.DecodeCursor(f.Cursor)
 		if err != nil {
 			return heed.CustomerPage{}, err
 		}
-		where = append(where, `(c.name, c.external_id) > (?, ?)`)
-		args = append(args, name, ext)
+		where = append(where, `(c.sort_name, c.external_id) > (?, ?)`)
+		args = append(args, sortName, ext)
 	}
-	stmt := customerSelect + ` WHERE ` + strings.Join(where, ` AND `) + ` ORDER BY c.name, c.external_id LIMIT ?`
+	// BINARY order on folded names: byte order, as PostgreSQL's COLLATE "C".
+	stmt := customerSelect + ` WHERE ` + strings.Join(where, ` AND `) +
+		` ORDER BY c.sort_name, c.external_id LIMIT ?`
 	args = append(args, limit+1) // one more tells whether another page follows
-	custs, err := q.queryCustomers(ctx, stmt, args)
+	custs, sortNames, err := q.queryCustomers(ctx, stmt, args)
 	if err != nil {
 		return heed.CustomerPage{}, err
 	}
 	page := heed.CustomerPage{Customers: custs}
 	if len(custs) > limit {
 		page.Customers = custs[:limit]
-		last := custs[limit-1]
-		page.NextCursor = storecodec.EncodeCursor(last.Name, last.ExternalID)
+		page.NextCursor = storecodec.EncodeCursor(sortNames[limit-1], custs[limit-1].ExternalID)
 	}
 	return page, nil
 }
@@ -106,24 +110,26 @@ func pageLimit(n int) (int, error) {
 	return n, nil
 }
 
-func (q queries) queryCustomers(ctx context.Context, stmt string, args []any) ([]heed.Customer, error) {
+// queryCustomers runs a customerSelect and returns the customers and
+// their sort names.
+func (q queries) queryCustomers(ctx context.Context, stmt string, args []any) ([]heed.Customer, []string, error) {
 	rows, err := q.r.QueryContext(ctx, stmt, args...)
 	if err != nil {
-		return nil, heed.Internal(err, "sqlite: list customers")
+		return nil, nil, heed.Internal(err, "sqlite: list customers")
 	}
 	defer rows.Close()
-	custs := []heed.Customer{}
+	custs, sortNames := []heed.Customer{}, []string{}
 	for rows.Next() {
-		c, err := scanCustomer(rows)
+		c, sortName, err := scanCustomer(rows)
 		if err != nil {
-			return nil, heed.Internal(err, "sqlite: list customers")
+			return nil, nil, heed.Internal(err, "sqlite: list customers")
 		}
-		custs = append(custs, c)
+		custs, sortNames = append(custs, c), append(sortNames, sortName)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, heed.Internal(err, "sqlite: list customers")
+		return nil, nil, heed.Internal(err, "sqlite: list customers")
 	}
-	return custs, nil
+	return custs, sortNames, nil
 }
 
 // CountCustomers counts the customers inside scope.
@@ -165,8 +171,11 @@ func (q queries) UpsertCustomers(ctx context.Context, custs []heed.Customer, now
 	return res, nil
 }
 
-// customerRow is a customer as stored, minus its key and times; two rows
-// compare equal with == exactly when an upsert changes nothing.
+// customerRow is a customer as stored, minus its key, times and derived
+// columns; two rows compare equal with == exactly when an upsert changes
+// nothing. The derived sort and search columns are functions of name,
+// email, phone and the key, so they change only when a compared column
+// does, and are written alongside.
 type customerRow struct {
 	name, email, phone, language, segment string
 	value                                 int64
@@ -197,10 +206,12 @@ func newCustomerWriter(ctx context.Context, q queries, now int64) (*customerWrit
 		{&w.sel, `SELECT id, name, email, phone, language, segment, value, owner_id, unit_id, attributes, consent
 			FROM customers WHERE external_id = ?`},
 		{&w.ins, `INSERT INTO customers (name, email, phone, language, segment, value, owner_id, unit_id,
-			attributes, consent, external_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			attributes, consent, sort_name, search_text, external_id, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (external_id) DO NOTHING`},
 		{&w.upd, `UPDATE customers SET name = ?, email = ?, phone = ?, language = ?, segment = ?, value = ?,
-			owner_id = ?, unit_id = ?, attributes = ?, consent = ?, updated_at = ? WHERE id = ?`},
+			owner_id = ?, unit_id = ?, attributes = ?, consent = ?, sort_name = ?, search_text = ?, updated_at = ?
+			WHERE id = ?`},
 	}
 	for _, s := range stmts {
 		if *s.st, err = q.prepare(ctx, s.sql); err != nil {
@@ -224,10 +235,11 @@ func (w *customerWriter) upsert(ctx context.Context, c heed.Customer) (heed.Upse
 	if err != nil {
 		return heed.UpsertResult{}, err
 	}
+	keys := storecodec.Keys(row.name, row.email, row.phone, c.ExternalID)
 	// Imports mostly bring new customers: try the insert first, so a new
 	// row costs one statement.
 	res, err := w.ins.ExecContext(ctx, row.name, row.email, row.phone, row.language, row.segment, row.value,
-		row.ownerID, row.unitID, row.attributes, row.consent, c.ExternalID, w.now, w.now)
+		row.ownerID, row.unitID, row.attributes, row.consent, keys.SortName, keys.SearchText, c.ExternalID, w.now, w.now)
 	if err != nil {
 		return heed.UpsertResult{}, heed.Internal(err, "sqlite: insert customer")
 	}
@@ -245,7 +257,7 @@ func (w *customerWriter) upsert(ctx context.Context, c heed.Customer) (heed.Upse
 		return heed.UpsertResult{Unchanged: 1}, nil
 	}
 	_, err = w.upd.ExecContext(ctx, row.name, row.email, row.phone, row.language, row.segment, row.value,
-		row.ownerID, row.unitID, row.attributes, row.consent, w.now, id)
+		row.ownerID, row.unitID, row.attributes, row.consent, keys.SortName, keys.SearchText, w.now, id)
 	return heed.UpsertResult{Updated: 1}, heed.Internal(err, "sqlite: update customer")
 }
 

@@ -23,6 +23,7 @@ func testOrg(t *testing.T, open Opener) {
 	t.Run("customer unit filter", func(t *testing.T) { testCustomerUnitFilter(t, open(t)) })
 	t.Run("pagination", func(t *testing.T) { testPagination(t, open(t)) })
 	t.Run("search", func(t *testing.T) { testSearch(t, open(t)) })
+	t.Run("customer order", func(t *testing.T) { CustomerOrder(t, open(t)) })
 	t.Run("not found", func(t *testing.T) { testOrgNotFound(t, open(t)) })
 	t.Run("bad input", func(t *testing.T) { testOrgBadInput(t, open(t)) })
 	t.Run("in tx", func(t *testing.T) { testOrgInTx(t, open(t)) })
@@ -325,7 +326,7 @@ func testCustomerRoundTrip(t *testing.T, s heed.Store) {
 	c1 := mustGetCustomer(t, s, "C-1")
 	want := heed.Customer{ID: c1.ID, ExternalID: "C-1", Name: "Zoë Müller", Email: "zoe@example.com",
 		Phone: "+32 470 12 34 56", Language: "nl-BE", Segment: "gold", Value: value, Owner: "ann@example.com",
-		Unit: "shop", Consent: true, CreatedAt: T0, UpdatedAt: T0,
+		OwnerName: "Ann", Unit: "shop", Consent: true, CreatedAt: T0, UpdatedAt: T0,
 		Attributes: json.RawMessage(`{"a":null,"b":{"y":[100,"x<y"],"z":1.50},"tier":"gold"}`)}
 	wantCustomer(t, c1, want)
 	wantTimes(t, "C-1", c1.CreatedAt, c1.UpdatedAt, T0, T0)
@@ -337,10 +338,12 @@ func testCustomerRoundTrip(t *testing.T, s heed.Store) {
 		t.Errorf("null attributes read back as %s; want {}", c3.Attributes)
 	}
 
-	// The same object written differently is unchanged.
+	// The same object written differently is unchanged; the owner's name
+	// is read-only.
 	same := in[0]
 	same.Attributes = json.RawMessage(`{ "a":null, "tier":"gold","b":{"y":[100, "x<y"], "z":1.50} }`)
 	same.Owner = "ann@example.com"
+	same.OwnerName = "Someone Else"
 	c2 := in[1]
 	c2.Attributes = json.RawMessage(`{}`)
 	wantResult(t, mustUpsertCustomers(t, s, T0.Add(time.Hour), same, c2), heed.UpsertResult{Unchanged: 2})
@@ -351,7 +354,7 @@ func testCustomerRoundTrip(t *testing.T, s heed.Store) {
 	changed.Owner = ""
 	changed.Value++
 	wantResult(t, mustUpsertCustomers(t, s, T0.Add(2*time.Hour), changed), heed.UpsertResult{Updated: 1})
-	want.Owner, want.Value, want.UpdatedAt = "", value+1, T0.Add(2*time.Hour)
+	want.Owner, want.OwnerName, want.Value, want.UpdatedAt = "", "", value+1, T0.Add(2*time.Hour)
 	wantCustomer(t, mustGetCustomer(t, s, "C-1"), want)
 	if got := mustGetCustomer(t, s, "C-1").Value.String(); got != "48000.5001" {
 		t.Errorf("value = %s; want 48000.5001", got)
@@ -567,16 +570,32 @@ func testSearch(t *testing.T, s heed.Store) {
 		heed.Customer{ExternalID: "S-2", Name: "John 100% Smith", Email: "john@example.org", Unit: "shop"},
 		heed.Customer{ExternalID: "S_3", Name: "Under_Score", Unit: "shop"},
 		heed.Customer{ExternalID: "S-4", Name: "Plain", Email: "PLAIN@EXAMPLE.NET", Unit: "shop"},
+		heed.Customer{ExternalID: "X5", Name: "Émile Zola", Unit: "shop"},
+		heed.Customer{ExternalID: "X6", Name: "ØRSTED A/S", Unit: "shop"},
+		heed.Customer{ExternalID: "X7", Name: "Straße AG", Unit: "shop"},
+		heed.Customer{ExternalID: "X8", Name: "Strasse  BV", Unit: "shop"},
 	)
 	tests := []struct {
 		query string
 		want  []string // in name order
 	}{
+		// Case and accents do not matter, on either side.
 		{"müller", []string{"S-1"}},
+		{"muller", []string{"S-1"}},
+		{"MULLER", []string{"S-1"}},
+		{"zoe müller", []string{"S-1"}},
+		{"emile", []string{"X5"}},
+		{"ÉMILE z", []string{"X5"}},
+		{"ORSTED", []string{"X6"}},
+		{"ørsted a/s", []string{"X6"}},
+		{"straße", []string{"X7", "X8"}},
+		{"STRASSE", []string{"X7", "X8"}},
+		{"strasse bv", []string{"X8"}},        // runs of space count as one
+		{"müller zoe", nil},                   // never across two fields
 		{"ZOE@", []string{"S-1"}},             // email, other case
 		{"470 12", []string{"S-1"}},           // phone
 		{"example.net", []string{"S-4"}},      // stored upper case
-		{"s-", []string{"S-2", "S-4", "S-1"}}, // external id
+		{"s-", []string{"S-2", "S-4", "S-1"}}, // external id, other case
 		{"100%", []string{"S-2"}},
 		{"%", []string{"S-2"}}, // a literal percent sign, not a wildcard
 		{"_", []string{"S_3"}}, // a literal underscore
@@ -591,6 +610,92 @@ func testSearch(t *testing.T, s heed.Store) {
 		}
 		if got := customerIDs(page.Customers); !slices.Equal(got, tt.want) {
 			t.Errorf("search %q = %v; want %v", tt.query, got, tt.want)
+		}
+	}
+}
+
+// CustomerOrder checks that customers list in the order users expect —
+// alphabetical whatever the case and accents, ties broken by external id
+// in byte order — on every page size, and that the order and search follow
+// a renamed customer. Exported so package postgres can also run it on a
+// database whose default collation would order otherwise.
+func CustomerOrder(t *testing.T, s heed.Store) {
+	mustUpsertUnits(t, s, T0, heed.Unit{Key: "hq", Name: "HQ"}, heed.Unit{Key: "shop", Name: "Shop", Parent: "hq"})
+	mustUpsertEmployees(t, s, T0, heed.Employee{Email: "owner@example.com", Name: "Olga Owner", Role: heed.RoleFrontline, Unit: "shop"})
+	// In the order expected; external ids "e-B" < "e-a" < "e-b" in byte
+	// order (a case-insensitive collation would put "e-B" last).
+	want := []heed.Customer{
+		{ExternalID: "ae", Name: "Æble"},
+		{ExternalID: "a1", Name: "anna"},
+		{ExternalID: "a3", Name: "Anna Maria"},
+		{ExternalID: "a2", Name: "Anna-Lena"},
+		{ExternalID: "b1", Name: "Bob"},
+		{ExternalID: "b2", Name: "BOB"},
+		{ExternalID: "e-B", Name: "Émile", Owner: "owner@example.com"},
+		{ExternalID: "e-a", Name: "EMILE"},
+		{ExternalID: "e-b", Name: "emile"},
+		{ExternalID: "l1", Name: "Łukasz"},
+		{ExternalID: "m1", Name: "Müller"},
+		{ExternalID: "m2", Name: "Muller"},
+		{ExternalID: "o1", Name: "Ørsted"},
+		{ExternalID: "s1", Name: "ßeta"},
+		{ExternalID: "s2", Name: "Straße"},
+		{ExternalID: "z1", Name: "Zed"},
+		{ExternalID: "z2", Name: "Zoë"},
+	}
+	in := slices.Clone(want)
+	slices.Reverse(in)
+	for i := range in {
+		in[i].Unit = "shop"
+	}
+	mustUpsertCustomers(t, s, T0, in...)
+	ids := customerIDs(want)
+	checkCustomerOrder(t, s, ids)
+
+	// OwnerName comes with every customer listed.
+	page, err := s.ListCustomers(t.Context(), heed.Scope{All: true}, heed.CustomerFilter{Query: "emile"})
+	if err != nil {
+		t.Fatalf("ListCustomers: %v", err)
+	}
+	for _, c := range page.Customers {
+		wantName := ""
+		if c.Owner != "" {
+			wantName = "Olga Owner"
+		}
+		if c.OwnerName != wantName {
+			t.Errorf("customer %s: owner %q, OwnerName %q; want %q", c.ExternalID, c.Owner, c.OwnerName, wantName)
+		}
+	}
+	if got := customerIDs(page.Customers); !slices.Equal(got, []string{"e-B", "e-a", "e-b"}) {
+		t.Errorf("search emile = %v; want [e-B e-a e-b]", got)
+	}
+
+	// Identical rows are unchanged; a rename moves the customer and its
+	// search text along.
+	wantResult(t, mustUpsertCustomers(t, s, T0.Add(time.Hour), in...), heed.UpsertResult{Unchanged: len(in)})
+	zed := in[slices.IndexFunc(in, func(c heed.Customer) bool { return c.ExternalID == "z1" })]
+	zed.Name = "Aaron"
+	wantResult(t, mustUpsertCustomers(t, s, T0.Add(2*time.Hour), zed), heed.UpsertResult{Updated: 1})
+	checkCustomerOrder(t, s, append([]string{"z1"}, slices.DeleteFunc(ids, func(id string) bool { return id == "z1" })...))
+	for q, want := range map[string][]string{"aaron": {"z1"}, "zed": nil} {
+		page, err := s.ListCustomers(t.Context(), heed.Scope{All: true}, heed.CustomerFilter{Query: q})
+		if err != nil || !slices.Equal(customerIDs(page.Customers), want) {
+			t.Errorf("search %q after rename = %v, %v; want %v", q, customerIDs(page.Customers), err, want)
+		}
+	}
+}
+
+// checkCustomerOrder walks the customers of the fixture of CustomerOrder
+// in pages of every size and through both indexes (all, one unit).
+func checkCustomerOrder(t *testing.T, s heed.Store, want []string) {
+	t.Helper()
+	shop := mustGetUnit(t, s, "shop")
+	for _, scope := range []heed.Scope{{All: true}, {UnitID: shop.ID}} {
+		for _, limit := range []int{1, 2, 3, 5, len(want), 1000} {
+			got, _ := walkPages(t, s, scope, heed.CustomerFilter{Limit: limit})
+			if !slices.Equal(got, want) {
+				t.Errorf("%+v in pages of %d:\n got %v\nwant %v", scope, limit, got, want)
+			}
 		}
 	}
 }

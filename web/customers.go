@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -16,16 +17,15 @@ const customersPerPage = 50
 
 // customersBody is the content of customers.html.
 type customersBody struct {
-	Customers  []heed.Customer
-	Total      int // every customer the viewer may see
-	Query      string
-	Unit       string
-	Units      []heed.Unit
-	UnitNames  map[string]string
-	OwnerNames map[string]string
-	Paged      bool   // this is not the first page
-	FirstURL   string // the first page of this search
-	NextURL    string // "" on the last page
+	Customers []heed.Customer
+	Total     int // every customer the viewer may see
+	Query     string
+	Unit      string
+	Units     []heed.Unit
+	UnitNames map[string]string
+	Paged     bool   // this is not the first page
+	FirstURL  string // the first page of this search
+	NextURL   string // "" on the last page
 }
 
 // customerList searches the customers the viewer may see (?q=TEXT,
@@ -51,13 +51,9 @@ func (s *server) customerList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	owners, err := s.employeeNames(r)
-	if err != nil {
-		return err
-	}
 	body := customersBody{
 		Customers: page.Customers, Total: total, Query: f.Query, Unit: f.Unit,
-		Units: units, UnitNames: unitNames(units), OwnerNames: owners,
+		Units: units, UnitNames: unitNames(units),
 		Paged: f.Cursor != "", FirstURL: customersURL(f.Query, f.Unit, ""),
 	}
 	if page.NextCursor != "" {
@@ -112,9 +108,7 @@ func (s *server) customerDetail(w http.ResponseWriter, r *http.Request) error {
 	} else if !heed.IsNotFound(err) {
 		return err
 	}
-	if body.OwnerName, err = s.personName(r, c.Owner); err != nil {
-		return err
-	}
+	body.OwnerName = cmp.Or(c.OwnerName, c.Owner)
 	return s.render(w, r, http.StatusOK, "customer", view{Title: c.Name, Section: "customers", Body: body})
 }
 

@@ -1,6 +1,7 @@
 // Package storecodec holds the encodings both stores must share exactly so
 // that the two engines behave alike: the canonical form of customer
-// attributes, the customer-list cursor and LIKE-pattern escaping.
+// attributes, the folded sort and search keys of customers, the
+// customer-list cursor and LIKE-pattern escaping.
 package storecodec
 
 import (
@@ -129,15 +130,16 @@ func canonicalNumber(n json.Number) (json.Number, error) {
 	return json.Number(out), nil
 }
 
-// EncodeCursor is the opaque position after a customer in name order.
-func EncodeCursor(name, externalID string) string {
-	b, _ := json.Marshal([2]string{name, externalID})
+// EncodeCursor is the opaque position after a customer in list order:
+// its stored sort name (see Keys) and external id.
+func EncodeCursor(sortName, externalID string) string {
+	b, _ := json.Marshal([2]string{sortName, externalID})
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 // DecodeCursor reads a cursor made by EncodeCursor; EBadRequest on field
 // "cursor" when it is not one.
-func DecodeCursor(c string) (name, externalID string, err error) {
+func DecodeCursor(c string) (sortName, externalID string, err error) {
 	b, err := base64.RawURLEncoding.DecodeString(c)
 	var v []string
 	if err == nil {

@@ -41,11 +41,18 @@ CREATE TABLE customers (
     unit_id     BIGINT      NOT NULL REFERENCES units (id),
     attributes  JSONB       NOT NULL DEFAULT '{}',
     consent     BOOLEAN     NOT NULL DEFAULT false,
+    -- Derived in Go from the columns above (storecodec.Keys), the same way
+    -- on both engines: the folded name (no case, no accents) customers are
+    -- listed by, and the folded name, email, phone and external id a search
+    -- looks in. Compared in byte order (COLLATE "C", SQLite's BINARY), so
+    -- the list order does not depend on the database's collation.
+    sort_name   TEXT COLLATE "C" NOT NULL DEFAULT '',
+    search_text TEXT COLLATE "C" NOT NULL DEFAULT '',
     created_at  TIMESTAMPTZ NOT NULL,
     updated_at  TIMESTAMPTZ NOT NULL
 );
-CREATE INDEX customers_name ON customers (name, external_id);
-CREATE INDEX customers_unit_name ON customers (unit_id, name, external_id);
+CREATE INDEX customers_sort ON customers (sort_name COLLATE "C", external_id COLLATE "C");
+CREATE INDEX customers_unit_sort ON customers (unit_id, sort_name COLLATE "C", external_id COLLATE "C");
 CREATE INDEX customers_owner ON customers (owner_id);
 
 CREATE TABLE sessions (

@@ -42,11 +42,17 @@ CREATE TABLE customers (
     unit_id     INTEGER NOT NULL REFERENCES units (id),
     attributes  TEXT    NOT NULL DEFAULT '{}', -- JSON object
     consent     INTEGER NOT NULL DEFAULT 0,
+    -- Derived in Go from the columns above (storecodec.Keys), the same way
+    -- on both engines: the folded name (no case, no accents) customers are
+    -- listed by, and the folded name, email, phone and external id a search
+    -- looks in. BINARY order on folded text is the order users expect.
+    sort_name   TEXT    NOT NULL DEFAULT '',
+    search_text TEXT    NOT NULL DEFAULT '',
     created_at  INTEGER NOT NULL,
     updated_at  INTEGER NOT NULL
 );
-CREATE INDEX customers_name ON customers (name, external_id);
-CREATE INDEX customers_unit_name ON customers (unit_id, name, external_id);
+CREATE INDEX customers_sort ON customers (sort_name, external_id);
+CREATE INDEX customers_unit_sort ON customers (unit_id, sort_name, external_id);
 CREATE INDEX customers_owner ON customers (owner_id);
 
 CREATE TABLE sessions (

@@ -1,0 +1,108 @@
+package storecodec
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
+)
+
+// SearchSeparator joins the fields of a customer's search text. Fold turns
+// it (a control character) into a space, so no folded query contains it
+// and a search never matches across two fields.
+const SearchSeparator = "\x1f"
+
+// letters maps the folded letters that do not decompose into a base letter
+// and a mark to the ASCII a reader would type for them.
+var letters = map[rune]string{
+	'ø': "o", 'æ': "ae", 'œ': "oe", 'ß': "ss", 'ł': "l", 'đ': "d", 'ð': "d", 'þ': "th", 'ı': "i",
+}
+
+// Fold is the form customer names are sorted and searched in, on both
+// engines alike: Unicode case folding, accents removed (canonical
+// decomposition, nonspacing marks dropped), a few letters without a
+// decomposition spelled out (ø→o, æ→ae, ß→ss, ...), control characters
+// read as spaces and runs of space collapsed to one, trimmed. So "Émile",
+// "EMILE" and "emile" fold alike, as do "Ørsted" and "orsted". Folding a
+// folded string changes nothing.
+func Fold(s string) string {
+	if !isASCII(s) {
+		// A Caser keeps state between calls: one per call is safe for
+		// concurrent use and costs little next to the normalisation.
+		s = norm.NFD.String(cases.Fold().String(s))
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false // a space is pending: written before the next letter
+	for _, r := range s {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			continue
+		case unicode.IsSpace(r) || unicode.IsControl(r):
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		writeFolded(&b, r)
+	}
+	return b.String()
+}
+
+// writeFolded writes one letter of an already case-folded and decomposed
+// string; ASCII strings skip those steps, so their capitals fold here.
+func writeFolded(b *strings.Builder, r rune) {
+	switch {
+	case 'A' <= r && r <= 'Z':
+		b.WriteByte(byte(r - 'A' + 'a'))
+	case r < utf8.RuneSelf:
+		b.WriteByte(byte(r))
+	default:
+		if s, ok := letters[r]; ok {
+			b.WriteString(s)
+		} else {
+			b.WriteRune(r)
+		}
+	}
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// CustomerKeys are a customer's derived columns: sort_name, by which
+// customers are listed, and search_text, in which a search looks.
+type CustomerKeys struct {
+	SortName, SearchText string
+}
+
+// Keys derives the sort and search columns from a customer's name, email,
+// phone and external id. Both stores call it, so both engines order and
+// match alike whatever their collation.
+func Keys(name, email, phone, externalID string) CustomerKeys {
+	sortName := Fold(name)
+	return CustomerKeys{
+		SortName:   sortName,
+		SearchText: strings.Join([]string{sortName, Fold(email), Fold(phone), Fold(externalID)}, SearchSeparator),
+	}
+}
+
+// SearchPattern is the LIKE pattern (with ESCAPE '\') that finds query in
+// search_text, and false when the folded query is empty and so matches
+// every customer.
+func SearchPattern(query string) (string, bool) {
+	q := Fold(query)
+	if q == "" {
+		return "", false
+	}
+	return LikeContains(q), true
+}
