@@ -13,6 +13,7 @@ import (
 type row[T any] struct {
 	line int
 	item T
+	bad  bool // values could not be read (already reported); check the rest, never write
 }
 
 // rowErr ties a problem to a line of file.
@@ -30,40 +31,58 @@ func sortErrors(errs heed.RowErrors) heed.RowErrors {
 // so that every parent is written before its children, wherever it stood
 // in the file. A parent must exist already or be in the batch.
 func (s *Service) checkUnits(ctx context.Context, file string, rows []row[heed.Unit]) ([]row[heed.Unit], heed.RowErrors, error) {
-	parents := make([]string, 0, len(rows))
+	refs := make([]string, 0, 2*len(rows))
 	for _, r := range rows {
-		parents = append(parents, strings.TrimSpace(r.item.Parent))
+		refs = append(refs, strings.TrimSpace(r.item.Key), strings.TrimSpace(r.item.Parent))
 	}
-	known, err := s.existingUnits(ctx, parents)
+	stored, err := s.storedUnits(ctx, refs)
 	if err != nil {
 		return nil, nil, err
 	}
 	var errs heed.RowErrors
 	firstLine := map[string]int{}
 	byKey := map[string]row[heed.Unit]{}
+	invalid := map[string]bool{}
 	var order []string
 	for _, r := range rows {
 		ps := validateUnit(&r.item)
 		if prev, dup := firstLine[r.item.Key]; dup && r.item.Key != "" {
 			ps = append(ps, problem{"key", quote(r.item.Key) + " appears twice (first on line " + strconv.Itoa(prev) + ")"})
 		}
-		if len(ps) > 0 {
+		ps = append(ps, belowItself(r.item, stored)...)
+		firstLine[r.item.Key] = r.line
+		if len(ps) > 0 || r.bad {
 			for _, p := range ps {
 				errs = append(errs, rowErr(file, r.line, p))
 			}
+			invalid[r.item.Key] = true
 			continue
 		}
-		firstLine[r.item.Key] = r.line
 		byKey[r.item.Key] = r
 		order = append(order, r.item.Key)
 	}
-	sorted, orderErrs := parentsFirst(file, order, byKey, known)
+	sorted, orderErrs := parentsFirst(file, order, byKey, stored, invalid)
 	return sorted, sortErrors(append(errs, orderErrs...)), nil
+}
+
+// belowItselfText ends the problem of a move under one's own descendant;
+// for a single PUT it is a conflict with the stored tree, not bad input.
+const belowItselfText = "a unit cannot move below itself"
+
+// belowItself reports a stored unit moved under a stored descendant of
+// its own (the batch's other moves aside; the store catches those).
+func belowItself(u heed.Unit, stored map[string]heed.Unit) []problem {
+	self, ok1 := stored[u.Key]
+	parent, ok2 := stored[u.Parent]
+	if ok1 && ok2 && strings.HasPrefix(parent.Path, self.Path) {
+		return []problem{{"parent", quote(u.Parent) + " is below " + quote(u.Key) + "; " + belowItselfText}}
+	}
+	return nil
 }
 
 // parentsFirst orders units depth-first from the known tree, rejecting
 // units whose parent is unknown or that form a cycle inside the batch.
-func parentsFirst(file string, order []string, byKey map[string]row[heed.Unit], known map[string]bool) ([]row[heed.Unit], heed.RowErrors) {
+func parentsFirst(file string, order []string, byKey map[string]row[heed.Unit], stored map[string]heed.Unit, invalid map[string]bool) ([]row[heed.Unit], heed.RowErrors) {
 	const (
 		unvisited = iota
 		visiting
@@ -98,7 +117,10 @@ func parentsFirst(file string, order []string, byKey map[string]row[heed.Unit], 
 					errs = append(errs, rowErr(file, r.line, problem{"parent", "parent " + quote(parent) + " is itself invalid"}))
 				}
 			}
-		case !known[parent]:
+		case invalid[parent]:
+			ok = false
+			errs = append(errs, rowErr(file, r.line, problem{"parent", "parent " + quote(parent) + " is itself invalid"}))
+		case stored[parent].ID == 0:
 			ok = false
 			errs = append(errs, rowErr(file, r.line, problem{"parent", "no unit " + quote(parent) + " (neither stored nor in this file)"}))
 		}
@@ -137,7 +159,7 @@ func (s *Service) checkEmployees(ctx context.Context, file string, rows []row[he
 		if prev, dup := firstLine[r.item.Email]; dup && r.item.Email != "" {
 			ps = append(ps, problem{"email", quote(r.item.Email) + " appears twice (first on line " + strconv.Itoa(prev) + ")"})
 		}
-		if len(ps) > 0 {
+		if len(ps) > 0 || r.bad {
 			for _, p := range ps {
 				errs = append(errs, rowErr(file, r.line, p))
 			}
@@ -179,7 +201,7 @@ func (s *Service) checkCustomers(ctx context.Context, file string, rows []row[he
 		if prev, dup := firstLine[r.item.ExternalID]; dup && r.item.ExternalID != "" {
 			ps = append(ps, problem{"external_id", quote(r.item.ExternalID) + " appears twice (first on line " + strconv.Itoa(prev) + ")"})
 		}
-		if len(ps) > 0 {
+		if len(ps) > 0 || r.bad {
 			for _, p := range ps {
 				errs = append(errs, rowErr(file, r.line, p))
 			}
@@ -199,16 +221,38 @@ const lookupLimit = 64
 
 // existingUnits reports which of keys name stored units.
 func (s *Service) existingUnits(ctx context.Context, keys []string) (map[string]bool, error) {
-	return existing(keys,
-		func(k string) error { _, err := s.store.GetUnit(ctx, k); return err },
+	stored, err := s.storedUnits(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	found := make(map[string]bool, len(stored))
+	for k := range stored {
+		found[k] = true
+	}
+	return found, nil
+}
+
+// storedUnits returns the stored units among keys, by key.
+func (s *Service) storedUnits(ctx context.Context, keys []string) (map[string]heed.Unit, error) {
+	found := map[string]heed.Unit{}
+	_, err := existing(keys,
+		func(k string) error {
+			u, err := s.store.GetUnit(ctx, k)
+			if err == nil {
+				found[k] = u
+			}
+			return err
+		},
 		func() ([]string, error) {
 			units, err := s.store.ListUnits(ctx, heed.Scope{All: true})
 			out := make([]string, len(units))
 			for i, u := range units {
 				out[i] = u.Key
+				found[u.Key] = u
 			}
 			return out, err
 		})
+	return found, err
 }
 
 // existingEmployees reports which of emails name stored employees.

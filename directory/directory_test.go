@@ -245,3 +245,43 @@ func TestNULIsRefusedOnBothEngines(t *testing.T) {
 		}
 	})
 }
+
+// TestEveryProblemOfARowIsListed: a value that cannot be read does not
+// hide the row's other problems.
+func TestEveryProblemOfARowIsListed(t *testing.T) {
+	each(t, func(t *testing.T, s heed.Store, d *directory.Service) {
+		seed(t, d)
+		body := "external_id,email,unit,value,consent\n" +
+			"c1,not-an-email,nowhere,1e5,maybe\n"
+		_, err := importCSV(t, d, directory.ImportCustomers, "c.csv", body, false)
+		var rs heed.RowErrors
+		if !errors.As(err, &rs) {
+			t.Fatalf("got %v, want row errors", err)
+		}
+		fields := map[string]bool{}
+		for _, r := range rs {
+			fields[r.Field] = true
+		}
+		for _, f := range []string{"email", "unit", "value", "consent"} {
+			if !fields[f] {
+				t.Errorf("problems %v lack field %s", rs, f)
+			}
+		}
+		if len(rs) != 4 {
+			t.Errorf("got %d problems %v, want 4 (one per field)", len(rs), rs)
+		}
+	})
+}
+
+// TestMovingUnitBelowItselfIsARowError: a file that moves a stored unit
+// under its own stored descendant names the line, like any other problem.
+func TestMovingUnitBelowItselfIsARowError(t *testing.T) {
+	each(t, func(t *testing.T, s heed.Store, d *directory.Service) {
+		seed(t, d)
+		_, err := importCSV(t, d, directory.ImportUnits, "u.csv", "key,name,parent\nnorth,North,store-1\n", false)
+		var rs heed.RowErrors
+		if !errors.As(err, &rs) || len(rs) != 1 || rs[0].String() != `u.csv:2: parent: "store-1" is below "north"; a unit cannot move below itself` {
+			t.Fatalf("got %v, want one row error on line 2, field parent", err)
+		}
+	})
+}

@@ -74,13 +74,16 @@ func importRows[T any](ctx context.Context, s *Service, req ImportRequest, rep I
 ) (ImportReport, error) {
 	parsed, parseErrs, err := read(req.Body, opts)
 	if err != nil {
-		return rep, heed.FieldErrorf(heed.EInvalid, "file", "%s: %v", req.File, err)
+		if heed.ErrorCode(err) != heed.EInternal {
+			return rep, err // the importer's own errors name the file already
+		}
+		return rep, heed.FieldErrorf(heed.EInvalid, "file", "%v", err) // reading failed: "read FILE: …"
 	}
 	rows := make([]row[T], len(parsed))
 	for i, r := range parsed {
-		rows[i] = row[T]{line: r.Line, item: r.Item}
+		rows[i] = row[T]{line: r.Line, item: r.Item, bad: r.Bad}
 	}
-	rep.Rows = len(parsed) + countLines(parseErrs, opts.Format != importer.JSONL)
+	rep.Rows = countRows(parsed, parseErrs, opts.Format != importer.JSONL)
 	if req.Progress != nil {
 		req.Progress("check", 0, len(rows))
 	}
@@ -88,7 +91,7 @@ func importRows[T any](ctx context.Context, s *Service, req ImportRequest, rep I
 	if err != nil {
 		return rep, err
 	}
-	errs := sortErrors(append(parseErrs, checkErrs...))
+	errs := sortErrors(append(parseErrs, notReported(checkErrs, parseErrs)...))
 	if len(errs) > 0 && !req.SkipInvalid {
 		return rep, errs
 	}
@@ -104,14 +107,39 @@ func importRows[T any](ctx context.Context, s *Service, req ImportRequest, rep I
 	return rep, nil
 }
 
-// countLines counts the distinct data lines that had problems, so Rows
-// counts every row read, valid or not (a CSV header's line 1 excluded).
-func countLines(errs heed.RowErrors, csvHeader bool) int {
-	seen := map[int]bool{}
+// countRows counts every data row read, valid or not: the rows parsed
+// and the lines whose shape could not even be read (a CSV header's line 1
+// excluded).
+func countRows[T any](parsed []importer.Row[T], errs heed.RowErrors, csvHeader bool) int {
+	seen := make(map[int]bool, len(parsed))
+	for _, r := range parsed {
+		seen[r.Line] = true
+	}
 	for _, e := range errs {
 		if e.Line > 1 || !csvHeader {
 			seen[e.Line] = true
 		}
 	}
 	return len(seen)
+}
+
+// notReported drops the checks' problems with a field that could not be
+// read in the first place: "unit: is required" says nothing new after
+// "unit: contains a NUL character".
+func notReported(checked, parsed heed.RowErrors) heed.RowErrors {
+	type at struct {
+		line  int
+		field string
+	}
+	seen := make(map[at]bool, len(parsed))
+	for _, e := range parsed {
+		seen[at{e.Line, e.Field}] = true
+	}
+	out := checked[:0:0]
+	for _, e := range checked {
+		if !seen[at{e.Line, e.Field}] {
+			out = append(out, e)
+		}
+	}
+	return out
 }

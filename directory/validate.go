@@ -150,7 +150,11 @@ func singleError(err error) error {
 		return err
 	}
 	e := rs[0]
-	return heed.FieldErrorf(heed.EInvalid, e.Field, "%s %s", e.Field, e.Problem)
+	code := heed.EInvalid
+	if strings.HasSuffix(e.Problem, belowItselfText) {
+		code = heed.EConflict
+	}
+	return heed.FieldErrorf(code, e.Field, "%s %s", e.Field, e.Problem)
 }
 
 // withField names field on a not-found error from a filter lookup.

@@ -195,9 +195,7 @@ func (p *parser[T]) csvRecord(rec []string, line int, cols []column) {
 			ok = false
 		}
 	}
-	if ok {
-		p.rows = append(p.rows, Row[T]{Line: line, Item: item})
-	}
+	p.rows = append(p.rows, Row[T]{Line: line, Item: item, Bad: !ok})
 }
 
 // parseProblem says what is wrong with the quotes in words a spreadsheet

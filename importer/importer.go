@@ -49,10 +49,15 @@ func FormatFor(name string, head []byte) Format {
 	return CSV
 }
 
-// Row is one item read from a file, with the line it starts on.
+// Row is one item read from a file, with the line it starts on. A Bad
+// row had values that could not be read (they are in the RowErrors and
+// left zero in Item); it is returned anyway so that the checks of its
+// other fields can run and every problem of a file is listed at once, but
+// it must never be written.
 type Row[T any] struct {
 	Line int
 	Item T
+	Bad  bool
 }
 
 // Options tell the importer how to read a file and how to report.
@@ -62,9 +67,10 @@ type Options struct {
 	Progress func(rows int) // called every 10,000 rows and at the end; may be nil
 }
 
-// Units reads units (key, name, parent, responsible). Rows with a problem
-// are left out of the result and listed in the RowErrors; the error is for
-// I/O failures and files that cannot be read at all.
+// Units reads units (key, name, parent, responsible). Every problem is
+// listed in the RowErrors, and rows with one are marked Bad (or, when not
+// even their shape could be read, left out); the error is for I/O failures
+// and files that cannot be read at all.
 func Units(r io.Reader, o Options) ([]Row[heed.Unit], heed.RowErrors, error) {
 	return read(r, o, unitSchema, maxRows)
 }

@@ -106,9 +106,7 @@ func (p *parser[T]) jsonRecord(b []byte, line int) {
 		p.fail(line, "", "unexpected text after the object")
 		return
 	}
-	if ok {
-		p.rows = append(p.rows, Row[T]{Line: line, Item: item})
-	}
+	p.rows = append(p.rows, Row[T]{Line: line, Item: item, Bad: !ok})
 }
 
 // jsonField sets one key of a JSONL object, or reports why it cannot.
