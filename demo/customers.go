@@ -90,10 +90,31 @@ func (o *org) customer(r *rand.Rand, id string, st store) heed.Customer {
 		c.Phone = phone(r, p.lang)
 	}
 	if seg.owned > 0 && r.Float64() < seg.owned {
-		c.Owner = pick(r, st.frontline)
+		c.Owner = pick(r, o.accountManagers(r, st))
 	}
 	c.Attributes, _ = json.Marshal(attrs) // a map of strings always marshals
 	return c
+}
+
+// accountManagers are whom a store's key account may belong to: mostly
+// the store's own account managers, but one in ten follows a manager of
+// another store of the region (a club that moved, a school across town).
+// That makes a frontline employee's view differ from their store
+// manager's, as the access rules promise: own unit plus own customers.
+func (o *org) accountManagers(r *rand.Rand, st store) []string {
+	if r.Float64() >= 0.1 {
+		return st.frontline
+	}
+	var others []string
+	for _, s := range o.stores {
+		if s.region == st.region && s.key != st.key {
+			others = append(others, s.frontline...)
+		}
+	}
+	if len(others) == 0 {
+		return st.frontline
+	}
+	return others
 }
 
 func pickSegment(r *rand.Rand) segmentSpec {

@@ -25,10 +25,10 @@ type Login struct {
 	Email, Password, Role, Description string
 }
 
-// The brand. The company unit's key stays "acme" so that docs and examples
-// can name it whatever the demo is called.
+// The brand: a UK outdoor retailer; employees' emails and the company
+// unit derive from these.
 const (
-	companyKey  = "acme"
+	companyKey  = "northwind"
 	companyName = "Northwind Outfitters"
 	domain      = "northwind.example"
 	customers   = 12_000

@@ -26,7 +26,7 @@ func TestCounts(t *testing.T) {
 	for _, u := range d.Units {
 		children[u.Parent]++
 	}
-	regions := children["acme"] - 1 // less the customer-care team
+	regions := children["northwind"] - 1 // less the customer-care team
 	stores := 0
 	for _, r := range []string{"north", "south", "east", "west"} {
 		stores += children[r]
@@ -87,16 +87,30 @@ func TestReferences(t *testing.T) {
 			t.Errorf("store %s has %d staff, want a manager and 1-3 account managers", u.Key, staff[u.Key])
 		}
 	}
+	parent := map[string]string{}
+	for _, u := range d.Units {
+		parent[u.Key] = u.Parent
+	}
+	elsewhere := map[string]int{} // account manager → customers owned in another store
 	for _, c := range d.Customers {
 		if !strings.HasPrefix(c.Unit, "store-") || !units[c.Unit] {
 			t.Errorf("customer %s in unit %q", c.ExternalID, c.Unit)
 		}
-		if o, ok := emps[c.Owner]; c.Owner != "" && (!ok || o.Role != heed.RoleFrontline || o.Unit != c.Unit) {
-			t.Errorf("customer %s owned by %q, not a frontline of %s", c.ExternalID, c.Owner, c.Unit)
+		if o, ok := emps[c.Owner]; c.Owner != "" && (!ok || o.Role != heed.RoleFrontline || parent[o.Unit] != parent[c.Unit]) {
+			t.Errorf("customer %s owned by %q, not a frontline of %s's region", c.ExternalID, c.Owner, c.Unit)
+		} else if c.Owner != "" && o.Unit != c.Unit {
+			elsewhere[c.Owner]++
 		}
 		var attrs map[string]string
 		if err := json.Unmarshal(c.Attributes, &attrs); err != nil || attrs["since"] == "" {
 			t.Errorf("customer %s attributes %s", c.ExternalID, c.Attributes)
+		}
+	}
+	// The account manager's demo login must see more than their store
+	// manager: customers they own in another store.
+	for _, l := range d.Logins {
+		if l.Role == string(heed.RoleFrontline) && elsewhere[l.Email] == 0 {
+			t.Errorf("demo login %s owns no customer outside their store; frontline and store manager would look alike", l.Email)
 		}
 	}
 	for _, l := range d.Logins {

@@ -53,6 +53,7 @@ const loginStore = "Manchester Arndale"
 // store is what customers need to know about a store.
 type store struct {
 	key       string
+	region    string
 	size      int
 	frontline []string // account managers' emails
 }
@@ -103,7 +104,7 @@ func (o *org) addStore(r *rand.Rand, region string, ss storeSpec) {
 	key := "store-" + slug(ss.name, "-")
 	mgr := o.hire(pickPerson(r), heed.RoleManager, key)
 	o.unit(key, ss.name, region, mgr)
-	st := store{key: key, size: ss.size}
+	st := store{key: key, region: region, size: ss.size}
 	n := ss.size
 	if ss.size == 1 {
 		n = 1 + r.IntN(2)
