@@ -285,3 +285,32 @@ func TestMovingUnitBelowItselfIsARowError(t *testing.T) {
 		}
 	})
 }
+
+func TestTheLastAdminCannotBeDemoted(t *testing.T) {
+	each(t, func(t *testing.T, s heed.Store, d *directory.Service) {
+		ctx := context.Background()
+		seed(t, d)
+		if _, _, err := d.PutEmployee(ctx, heed.System, heed.Employee{Email: "boss@acme.example", Role: heed.RoleAdmin}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetPassword(ctx, "boss@acme.example", "$argon2id$stub", t0); err != nil {
+			t.Fatal(err)
+		}
+		_, err := importCSV(t, d, directory.ImportEmployees, "e.csv", "email,role,unit\nboss@acme.example,frontline,store-1\n", false)
+		if heed.ErrorCode(err) != heed.EConflict {
+			t.Fatalf("demoting the only admin: %v, want conflict", err)
+		}
+		if e, _ := d.GetEmployee(ctx, heed.System, "boss@acme.example"); e.Role != heed.RoleAdmin {
+			t.Fatalf("boss is %s after a refused import, want admin", e.Role)
+		}
+		if _, _, err := d.PutEmployee(ctx, heed.System, heed.Employee{Email: "second@acme.example", Role: heed.RoleAdmin}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetPassword(ctx, "second@acme.example", "$argon2id$stub", t0); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := importCSV(t, d, directory.ImportEmployees, "e.csv", "email,role,unit\nboss@acme.example,frontline,store-1\n", false); err != nil {
+			t.Fatalf("demoting one of two admins: %v", err)
+		}
+	})
+}
