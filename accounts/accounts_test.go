@@ -455,6 +455,54 @@ func TestSetPassword(t *testing.T) {
 	})
 }
 
+func TestChangePassword(t *testing.T) {
+	cfg := accounts.Config{MaxLoginFailures: 3, FailureWindow: 15 * time.Minute}
+	forEachEngine(t, cfg, func(t *testing.T, e *env) {
+		ctx := t.Context()
+		e.addUser(t, accounts.NewUser{Email: managerEmail, Role: heed.RoleManager, Unit: "north", Password: goodPassword})
+		nora := e.principal(t, managerEmail)
+		other, err := e.svc.Login(ctx, managerEmail, goodPassword, "192.0.2.1", "phone")
+		if err != nil {
+			t.Fatalf("Login: %v", err)
+		}
+
+		err = e.svc.ChangePassword(ctx, nora, goodPassword, "short")
+		wantCode(t, "short new password", err, heed.EInvalid, "new_password")
+		err = e.svc.ChangePassword(ctx, heed.System, goodPassword, "a fine new password")
+		wantCode(t, "the system changing 'its' password", err, heed.EForbidden, "")
+		err = e.svc.ChangePassword(ctx, nora, "not the password", "a fine new password")
+		wantCode(t, "wrong current password", err, heed.EUnauthorized, "current_password")
+		if heed.ErrorMessage(err) != "current password is wrong" {
+			t.Errorf("wrong current password: message %q", heed.ErrorMessage(err))
+		}
+		if _, err := e.svc.SessionPrincipal(ctx, other); err != nil {
+			t.Errorf("a refused change ended the other session: %v", err)
+		}
+
+		if err := e.svc.ChangePassword(ctx, nora, goodPassword, "a fine new password"); err != nil {
+			t.Fatalf("ChangePassword: %v", err)
+		}
+		_, err = e.svc.SessionPrincipal(ctx, other)
+		wantCode(t, "other session after the change", err, heed.EUnauthorized, "")
+		_, err = e.svc.Login(ctx, managerEmail, goodPassword, "192.0.2.1", "")
+		wantCode(t, "old password after the change", err, heed.EUnauthorized, "")
+		if _, err := e.svc.Login(ctx, managerEmail, "a fine new password", "192.0.2.1", ""); err != nil {
+			t.Errorf("Login with the new password: %v", err)
+		}
+
+		// Wrong current passwords count as failed sign-ins: after the
+		// limit, even sign-in with the right password is refused.
+		for range 3 {
+			err := e.svc.ChangePassword(ctx, nora, "a wrong guess", "yet another password")
+			wantCode(t, "guessing the current password", err, heed.EUnauthorized, "current_password")
+		}
+		err = e.svc.ChangePassword(ctx, nora, "a fine new password", "yet another password")
+		wantCode(t, "change after 3 wrong guesses", err, heed.ERateLimited, "")
+		_, err = e.svc.Login(ctx, managerEmail, "a fine new password", "192.0.2.1", "")
+		wantCode(t, "sign-in after 3 wrong guesses", err, heed.ERateLimited, "")
+	})
+}
+
 func TestAddUserValidation(t *testing.T) {
 	forEachEngine(t, accounts.Config{}, func(t *testing.T, e *env) {
 		ctx := t.Context()

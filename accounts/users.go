@@ -135,6 +135,51 @@ func (s *Service) SetPassword(ctx context.Context, p heed.Principal, email, pass
 	})
 }
 
+// ChangePassword lets a signed-in employee replace their own password
+// with proof that they know the current one. A wrong current password
+// counts as a failed sign-in of their email, so this form cannot be used
+// to guess it past the throttle. The new password is set through
+// SetPassword, which ends every session of the employee, this one too.
+func (s *Service) ChangePassword(ctx context.Context, p heed.Principal, current, newPassword string) error {
+	if p.Kind != heed.KindEmployee || p.EmployeeID == 0 {
+		return heed.Errorf(heed.EForbidden, "only a signed-in employee may change their own password")
+	}
+	if err := checkPassword(newPassword); err != nil {
+		return heed.FieldErrorf(heed.EInvalid, "new_password", "new %s", heed.ErrorMessage(err))
+	}
+	c, err := s.store.GetCredentialsByID(ctx, p.EmployeeID)
+	if heed.IsNotFound(err) {
+		return heed.Errorf(heed.EUnauthorized, "not signed in")
+	}
+	if err != nil {
+		return heed.Internal(err, "accounts: change password: find employee")
+	}
+	email, now := c.Employee.Email, s.now()
+	keys := throttleKeys(email, "")
+	// As in Login: record the attempt first, then check counting it, so
+	// concurrent guesses cannot slip past the limit together.
+	if err := s.checkThrottle(ctx, keys, now, 0); err != nil {
+		return err
+	}
+	if err := s.recordFailure(ctx, keys, now); err != nil {
+		return err
+	}
+	if err := s.checkThrottle(ctx, keys, now, 1); err != nil {
+		return err
+	}
+	_, ok, err := s.checkPassword(ctx, email, current)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return heed.FieldErrorf(heed.EUnauthorized, "current_password", "current password is wrong")
+	}
+	if err := s.store.ClearLoginFailures(ctx, keys[0]); err != nil {
+		return heed.Internal(err, "accounts: clear login failures")
+	}
+	return s.SetPassword(ctx, p, email, newPassword)
+}
+
 // PrincipalFor returns the principal of the employee with this email, as
 // if they had signed in (for the CLI acting on someone's behalf, and tests).
 func (s *Service) PrincipalFor(ctx context.Context, email string) (heed.Principal, error) {

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/heedhq/heed"
 )
 
 // chromiumPath is Debian's Chromium. The tests never download a browser.
@@ -95,18 +97,31 @@ func text(t *testing.T, ctx context.Context) string {
 
 func TestBrowserSignInSearchAndPhoneLayout(t *testing.T) {
 	e := newEnv(t, envOptions{})
+	e.seedLongValues()
 	ctx := browser(t)
 	shots := newShooter(t, ctx)
 
-	// Desktop: sign in through the form.
+	// Desktop: a wrong password first; the email stays and the cursor
+	// waits in the password field.
 	must(t, "desktop viewport", chromedp.Do(ctx, chromedp.EmulateViewport(1280, 800)))
 	must(t, "open overview", chromedp.Do(ctx,
 		chromedp.Navigate(e.srv.URL+"/"),
 		chromedp.WaitVisible(css("#email")),
 	))
 	shots.shot("desktop-login")
-	must(t, "sign in", chromedp.Do(ctx,
+	must(t, "wrong password", chromedp.Do(ctx,
 		chromedp.SendKeys(css("#email"), "admin@acme.test"),
+		chromedp.SendKeys(css("#password"), "not the password"),
+		chromedp.Click(css(`.login button[type="submit"]`)),
+		chromedp.WaitVisible(css("#login-error")),
+	))
+	focus, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.id`))
+	must(t, "read focus", err)
+	if focus != "password" {
+		t.Errorf("after a wrong password the focus is on %q, want the password field", focus)
+	}
+	shots.shot("desktop-login-wrong")
+	must(t, "sign in", chromedp.Do(ctx,
 		chromedp.SendKeys(css("#password"), password),
 		chromedp.Click(css(`.login button[type="submit"]`)),
 		chromedp.WaitVisible(css(".stats")),
@@ -126,6 +141,7 @@ func TestBrowserSignInSearchAndPhoneLayout(t *testing.T) {
 		t.Errorf("search for alice also shows Dan Dale:\n%s", got)
 	}
 	must(t, "all customers", chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+"/customers"), chromedp.WaitVisible(css("#q"))))
+	noBrokenWords(t, ctx, "desktop /customers")
 	shots.shot("desktop-customers")
 	must(t, "open customer", chromedp.Do(ctx,
 		chromedp.Click(css(`a[href="/customers/C-100"]`)),
@@ -140,10 +156,25 @@ func TestBrowserSignInSearchAndPhoneLayout(t *testing.T) {
 		{"/units/north", ".facts", "desktop-unit"},
 		{"/employees", "table", "desktop-employees"},
 		{"/no-such-page", ".error-page", "desktop-404"},
+		{"/customers/C-300", ".table-kv", "desktop-customer-long"},
+		{"/account", "#current_password", "desktop-account"},
 	} {
 		must(t, p.path, chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+p.path), chromedp.WaitVisible(css(p.wait))))
+		noBrokenWords(t, ctx, "desktop "+p.path)
 		shots.shot(p.name)
 	}
+	// Change the password: this device stays signed in.
+	must(t, "change password", chromedp.Do(ctx,
+		chromedp.SendKeys(css("#current_password"), password),
+		chromedp.SendKeys(css("#new_password"), "a brand new secret"),
+		chromedp.SendKeys(css("#repeat_password"), "a brand new secret"),
+		chromedp.Click(css(`form[action="/account/password"] button`)),
+		chromedp.WaitVisible(css(".alert-ok")),
+	))
+	if got := text(t, ctx); !strings.Contains(got, "Password changed; other devices have been signed out.") {
+		t.Errorf("account page after the change shows:\n%s", got)
+	}
+	shots.shot("desktop-account-changed")
 	// Jobs: the buttons enqueue through a same-origin form post.
 	must(t, "enqueue test jobs", chromedp.Do(ctx,
 		chromedp.Navigate(e.srv.URL+"/jobs"),
@@ -154,6 +185,7 @@ func TestBrowserSignInSearchAndPhoneLayout(t *testing.T) {
 	if got := text(t, ctx); !strings.Contains(got, "was enqueued") || !strings.Contains(got, "heed.test") {
 		t.Errorf("jobs page after enqueue shows:\n%s", got)
 	}
+	noBrokenWords(t, ctx, "desktop /jobs")
 	shots.shot("desktop-jobs")
 
 	// Phone: every page fits 375 px without sideways scrolling.
@@ -166,6 +198,8 @@ func TestBrowserSignInSearchAndPhoneLayout(t *testing.T) {
 		{"/customers", "table", "phone-customers"},
 		{"/customers/C-100", ".table-kv", "phone-customer"},
 		{"/jobs", ".stats", "phone-jobs"},
+		{"/customers/C-300", ".table-kv", "phone-customer-long"},
+		{"/account", "#current_password", "phone-account"},
 	} {
 		must(t, p.path, chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+p.path), chromedp.WaitVisible(css(p.wait))))
 		fit, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](`[document.documentElement.scrollWidth, window.innerWidth,
@@ -177,6 +211,12 @@ func TestBrowserSignInSearchAndPhoneLayout(t *testing.T) {
 		if fit[2] > fit[1] {
 			t.Errorf("%s at 375 px: a navigation link ends at %d px, off the screen", p.path, fit[2])
 		}
+		lines, err := chromedp.Run(ctx, chromedp.Evaluate[int](`new Set([...document.querySelectorAll(".site-nav a")].map(a => Math.round(a.getBoundingClientRect().top))).size`))
+		must(t, "measure navigation", err)
+		if lines != 1 {
+			t.Errorf("%s at 375 px: the navigation takes %d lines, want 1", p.path, lines)
+		}
+		noBrokenWords(t, ctx, "phone "+p.path)
 		shots.shot(p.name)
 	}
 
@@ -194,6 +234,77 @@ func TestBrowserSignInSearchAndPhoneLayout(t *testing.T) {
 	must(t, "location", err)
 	if !strings.Contains(loc, "/login?next=") {
 		t.Errorf("after sign-out /customers led to %s, want the sign-in page", loc)
+	}
+	must(t, "404 signed out", chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+"/no-such-page"), chromedp.WaitVisible(css(".error-page"))))
+	shots.shot("phone-404-signed-out")
+}
+
+// brokenWordsJS lists the words of table cells and facts that the layout
+// split over two lines. Emails may wrap; a hyphen or slash is a fair place
+// to break, so the parts between them count as words.
+const brokenWordsJS = `(() => {
+	const bad = [];
+	for (const el of document.querySelectorAll(".table th, .table td, .facts dd")) {
+		const head = el.closest("thead");
+		if (head && head.getBoundingClientRect().width <= 1) continue; // hidden on phones
+		const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+		for (let n; (n = walk.nextNode()); ) {
+			if (n.parentElement.closest("a[href^='mailto:']")) continue;
+			for (const m of n.data.matchAll(/[^\s\-\/]+/g)) {
+				if (m[0].includes("@")) continue;
+				const r = document.createRange();
+				r.setStart(n, m.index);
+				r.setEnd(n, m.index + m[0].length);
+				if (new Set([...r.getClientRects()].map(x => Math.round(x.top))).size > 1) bad.push(m[0]);
+			}
+		}
+	}
+	return bad;
+})()`
+
+// noBrokenWords fails the test when the page splits a word mid-word.
+func noBrokenWords(t *testing.T, ctx context.Context, where string) {
+	t.Helper()
+	bad, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](brokenWordsJS))
+	must(t, "look for broken words on "+where, err)
+	if len(bad) > 0 {
+		t.Errorf("%s: words broken over two lines: %q", where, bad)
+	}
+}
+
+// seedLongValues adds what real data has and the fixture lacks: long
+// names, emails and unit names, and jobs with errors, dead and done.
+func (e *env) seedLongValues() {
+	t, ctx, now := e.t, context.Background(), time.Now()
+	units := []heed.Unit{{Key: "south-2", Name: "London Westfield Stratford City", Parent: "south"}}
+	if _, err := e.dir.UpsertUnits(ctx, heed.System, units); err != nil {
+		t.Fatal(err)
+	}
+	custs := []heed.Customer{
+		{ExternalID: "NW115315", Name: "Aarav Ahmed", Email: "aarav.ahmed101@example.com", Segment: "consumer", Unit: "south-2"},
+		{ExternalID: "C-300", Name: "Maximilian Fitzgerald-Worthington", Email: "maximilian.fitzgerald-worthington@a-very-long-company-name.example",
+			Phone: "+44 20 7946 0000", Segment: "enterprise", Unit: "south-2", Owner: "sam@acme.test",
+			Attributes: json.RawMessage(`{"preferred_contact_channel":"telephone","loyalty_programme":"platinum-plus"}`)},
+	}
+	if _, err := e.dir.UpsertCustomers(ctx, heed.System, custs); err != nil {
+		t.Fatal(err)
+	}
+	for _, dead := range []bool{true, false} {
+		id, err := e.store.EnqueueJob(ctx, heed.NewJob{Kind: "heed.test", Payload: []byte(`{}`), MaxAttempts: 2}, now)
+		if err == nil {
+			_, err = e.store.LeaseJobs(ctx, "w", 10, now, time.Minute)
+		}
+		if err == nil {
+			err = e.store.FailJob(ctx, id, "w", `heed.test: planned failure 1 of 2 (marker "web:admin@acme.test")`, now, dead, now)
+		}
+		if err == nil && !dead {
+			if _, err = e.store.LeaseJobs(ctx, "w", 10, now, time.Minute); err == nil {
+				err = e.store.CompleteJob(ctx, id, "w", now)
+			}
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 

@@ -21,7 +21,7 @@ type customersBody struct {
 	Total     int // every customer the viewer may see
 	Query     string
 	Unit      string
-	Units     []heed.Unit
+	Units     []unitOption // for the filter, in tree order
 	UnitNames map[string]string
 	Paged     bool   // this is not the first page
 	FirstURL  string // the first page of this search
@@ -53,7 +53,7 @@ func (s *server) customerList(w http.ResponseWriter, r *http.Request) error {
 	}
 	body := customersBody{
 		Customers: page.Customers, Total: total, Query: f.Query, Unit: f.Unit,
-		Units: units, UnitNames: unitNames(units),
+		Units: unitOptions(units), UnitNames: unitNames(units),
 		Paged: f.Cursor != "", FirstURL: customersURL(f.Query, f.Unit, ""),
 	}
 	if page.NextCursor != "" {

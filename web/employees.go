@@ -10,7 +10,7 @@ import (
 // employeesBody is the content of employees.html.
 type employeesBody struct {
 	Employees []heed.Employee
-	Units     []heed.Unit       // for the filter
+	Units     []unitOption      // for the filter, in tree order
 	UnitNames map[string]string // key → name
 	Unit      string            // the filter in force
 }
@@ -28,7 +28,7 @@ func (s *server) employeeList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	body := employeesBody{Employees: emps, Units: units, UnitNames: unitNames(units), Unit: unit}
+	body := employeesBody{Employees: emps, Units: unitOptions(units), UnitNames: unitNames(units), Unit: unit}
 	return s.render(w, r, http.StatusOK, "employees", view{Title: "Employees", Section: "employees", Body: body})
 }
 

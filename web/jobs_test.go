@@ -50,6 +50,33 @@ func TestJobsPage(t *testing.T) {
 	wantContains(t, p, "dead jobs", "No jobs in this state")
 }
 
+// TestJobsPageDoneJobErrorIsHistory checks that a job which failed once
+// and then succeeded does not show its old error as a current problem.
+func TestJobsPageDoneJobErrorIsHistory(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	ctx, now := context.Background(), time.Now()
+	id, err := e.store.EnqueueJob(ctx, heed.NewJob{Kind: "example.flaky", Payload: []byte(`{}`), MaxAttempts: 3}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for attempt := 1; attempt <= 2; attempt++ {
+		if _, err := e.store.LeaseJobs(ctx, "test-worker", 10, now, time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		if attempt == 1 {
+			err = e.store.FailJob(ctx, id, "test-worker", "flaky failure once", now, false, now)
+		} else {
+			err = e.store.CompleteJob(ctx, id, "test-worker", now)
+		}
+		if err != nil {
+			t.Fatalf("attempt %d: %v", attempt, err)
+		}
+	}
+	p := e.get(e.signedIn("admin@acme.test"), "/jobs")
+	wantContains(t, p, "done job", `<span class="muted">Earlier attempt: flaky failure once</span>`)
+	wantNotContains(t, p, "done job", `<span class="error-text">flaky failure once`)
+}
+
 func TestJobsAdminsOnly(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	c := e.signedIn("nora@acme.test")

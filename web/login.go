@@ -1,8 +1,10 @@
 package web
 
 import (
+	"math"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/heedhq/heed"
@@ -53,10 +55,18 @@ func (s *server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 		return s.render(w, r, http.StatusUnauthorized, "login", view{Title: "Sign in", Body: body})
 	case heed.ERateLimited:
 		s.log.Warn("web: sign-in rate limited", "ip", clientIP(r))
+		s.retryAfter(w)
 		body.Error = "Too many failed sign-in attempts. Wait a few minutes, then try again."
 		return s.render(w, r, http.StatusTooManyRequests, "login", view{Title: "Sign in", Body: body})
 	}
 	return err
+}
+
+// retryAfter tells a throttled client how many seconds to wait: the
+// whole failure window, after which every counted failure has expired.
+func (s *server) retryAfter(w http.ResponseWriter) {
+	secs := int(math.Ceil(s.acc.Config().FailureWindow.Seconds()))
+	w.Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
 }
 
 // logout ends the session (if any) and returns to the sign-in page.

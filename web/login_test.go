@@ -66,8 +66,15 @@ func TestLoginWrongPasswordAndUnknownUserLookTheSame(t *testing.T) {
 			t.Errorf("%s: a session cookie was set", name)
 		}
 	}
-	// The email typed is kept, so the visitor only retypes the password.
+	// The email typed is kept, so the visitor only retypes the password,
+	// where the cursor now is.
 	wantContains(t, wrong, "wrong password", `value="nora@acme.test"`)
+	if !fieldHas(wrong.body, "password", "autofocus") || fieldHas(wrong.body, "email", "autofocus") {
+		t.Errorf("after a wrong password the focus is not on the password field:\n%s", wrong.body)
+	}
+	if fresh := e.get(e.client(), "/login"); !fieldHas(fresh.body, "email", "autofocus") || fieldHas(fresh.body, "password", "autofocus") {
+		t.Errorf("a fresh sign-in page does not start in the email field:\n%s", fresh.body)
+	}
 }
 
 func TestLoginRateLimited(t *testing.T) {
@@ -91,6 +98,9 @@ func TestLoginRateLimited(t *testing.T) {
 	p := e.post(c, "/login", url.Values{"email": {"fred@acme.test"}, "password": {password}})
 	wantStatus(t, p, http.StatusTooManyRequests, "right password while rate limited")
 	wantContains(t, p, "rate limited", "Too many failed sign-in attempts")
+	if got, want := p.header.Get("Retry-After"), "900"; got != want {
+		t.Errorf("429 on /login: Retry-After %q, want %q (seconds of the failure window)", got, want)
+	}
 }
 
 func TestSessionCookieFlags(t *testing.T) {

@@ -34,6 +34,55 @@ func TestUnitPages(t *testing.T) {
 	wantStatus(t, e.get(c, "/units/nowhere"), http.StatusNotFound, "unknown unit")
 }
 
+// TestUnitsOrderedByName checks that siblings are listed by name, ignoring
+// case, on the tree, on a unit's page and in the filters, whatever order
+// they were added in.
+func TestUnitsOrderedByName(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	more := []heed.Unit{
+		{Key: "zz-care", Name: "Customer Care", Parent: "acme"},
+		{Key: "a-east", Name: "east region", Parent: "acme"},
+		{Key: "north-0", Name: "Zetland", Parent: "north"},
+	}
+	if _, err := e.dir.UpsertUnits(context.Background(), heed.System, more); err != nil {
+		t.Fatal(err)
+	}
+	c := e.signedIn("admin@acme.test")
+	for path, want := range map[string][]string{
+		"/units":       {">Acme Ltd<", ">Customer Care<", ">east region<", ">North region<", ">Leeds<", ">York<", ">Zetland<", ">South region<", ">Bristol<"},
+		"/units/acme":  {">Customer Care<", ">east region<", ">North region<", ">South region<"},
+		"/units/north": {">Leeds<", ">York<", ">Zetland<"},
+		"/customers":   {">Acme Ltd<", "Customer Care<", "east region<", "North region<", "Leeds<", "York<", "Zetland<", "South region<", "Bristol<"},
+		"/employees":   {">Acme Ltd<", "Customer Care<", "east region<", "North region<", "Leeds<", "York<", "Zetland<", "South region<", "Bristol<"},
+	} {
+		p := e.get(c, path)
+		wantStatus(t, p, http.StatusOK, path)
+		at := 0
+		for _, name := range want {
+			i := strings.Index(p.body[at:], name)
+			if i < 0 {
+				t.Errorf("%s: %q missing or out of order (want %q)", path, name, want)
+				break
+			}
+			at += i
+		}
+	}
+}
+
+func TestCountsHaveThousandsSeparators(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	var many []heed.Customer
+	for i := range 1000 {
+		many = append(many, heed.Customer{ExternalID: fmt.Sprintf("M-%04d", i), Name: fmt.Sprintf("Max %04d", i), Unit: "south-1"})
+	}
+	if _, err := e.dir.UpsertCustomers(context.Background(), heed.System, many); err != nil {
+		t.Fatal(err)
+	}
+	c := e.signedIn("admin@acme.test")
+	wantContains(t, e.get(c, "/"), "overview", `<span class="stat-value">1,004</span> <span class="stat-label">customers`)
+	wantContains(t, e.get(c, "/customers"), "customers", "You can see 1,004 customers.")
+}
+
 func TestEmployeesFilter(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	c := e.signedIn("admin@acme.test")
@@ -104,12 +153,12 @@ func TestFriendlyErrorPages(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	p := e.get(e.client(), "/no/such/page")
 	wantStatus(t, p, http.StatusNotFound, "unknown path, signed out")
-	wantContains(t, p, "404 page", "Page not found", `href="/login"`)
+	wantContains(t, p, "404 page", "Page not found", `href="/login"`, "sign in and start again from the overview", ">Sign in<")
 
 	c := e.signedIn("fred@acme.test")
 	p = e.get(c, "/no/such/page")
 	wantStatus(t, p, http.StatusNotFound, "unknown path, signed in")
-	wantContains(t, p, "404 page", "Page not found", "Fred Front", `href="/customers"`)
+	wantContains(t, p, "404 page", "Page not found", "Fred Front", `href="/customers"`, "start again from the overview", ">Go to the overview<")
 
 	p = e.get(c, "/customers?cursor=garbage!!")
 	if p.status == http.StatusInternalServerError || p.status == http.StatusOK && !strings.Contains(p.body, "Customers") {

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -18,7 +19,7 @@ var templateFS embed.FS
 
 // pageNames are the templates in templates/, each rendered inside
 // layout.html.
-var pageNames = []string{"login", "overview", "units", "unit", "employees", "customers", "customer", "jobs", "error"}
+var pageNames = []string{"login", "overview", "units", "unit", "employees", "customers", "customer", "jobs", "account", "error"}
 
 // templates holds one parsed set per page: the layout plus that page.
 type templates struct {
@@ -33,6 +34,7 @@ func parseTemplates(as *assets) (*templates, error) {
 		"roleLabel":  roleLabel,
 		"plural":     plural,
 		"decimal":    groupDigits,
+		"count":      groupInt,
 	}
 	t := &templates{pages: map[string]*template.Template{}}
 	for _, name := range pageNames {
@@ -108,6 +110,7 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case heed.ETooLarge:
 		s.errorPage(w, r, http.StatusRequestEntityTooLarge, "Too large", sentence(heed.ErrorMessage(err)))
 	case heed.ERateLimited:
+		s.retryAfter(w)
 		s.errorPage(w, r, http.StatusTooManyRequests, "Too many requests", sentence(heed.ErrorMessage(err)))
 	case heed.EUnavailable:
 		s.log.Error("web: unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
@@ -120,9 +123,14 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 }
 
+// notFoundPage says the same for a missing page and one the visitor may
+// not see; the advice matches the page's button (overview or sign in).
 func (s *server) notFoundPage(w http.ResponseWriter, r *http.Request) {
-	s.errorPage(w, r, http.StatusNotFound, "Page not found",
-		"There is nothing here, or it is not something your account can see. Check the address, or start again from the overview.")
+	msg := "There is nothing here, or it is not something your account can see. Check the address, or start again from the overview."
+	if viewerFrom(r.Context()) == nil {
+		msg = "There is nothing here, or it is not something you can see without signing in. Check the address, or sign in and start again from the overview."
+	}
+	s.errorPage(w, r, http.StatusNotFound, "Page not found", msg)
 }
 
 // notFound is the catch-all handler for unknown paths.
@@ -164,17 +172,24 @@ func roleLabel(r heed.Role) string {
 	return string(r)
 }
 
-// plural returns "1 customer" or "3 customers".
+// plural returns "1 customer" or "12,000 customers".
 func plural(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}
-	return fmt.Sprintf("%d %s", n, many)
+	return groupInt(n) + " " + many
 }
 
+// groupInt is the template function "count": an integer with thousands
+// separators, 12,000, the same comma as groupDigits uses for amounts.
+func groupInt(n int) string { return groupNumber(strconv.Itoa(n)) }
+
 // groupDigits shows a decimal with thousands separators: 1,234,567.5.
-func groupDigits(d heed.Decimal) string {
-	s := d.String()
+func groupDigits(d heed.Decimal) string { return groupNumber(d.String()) }
+
+// groupNumber puts a comma between each group of three digits of the
+// whole part of a number written in plain decimal digits.
+func groupNumber(s string) string {
 	sign := ""
 	if strings.HasPrefix(s, "-") {
 		sign, s = "-", s[1:]

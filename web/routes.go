@@ -18,6 +18,8 @@ func (s *server) handler() http.Handler {
 	mux.Handle("GET /employees", s.page(s.employeeList))
 	mux.Handle("GET /customers", s.page(s.customerList))
 	mux.Handle("GET /customers/{id}", s.page(s.customerDetail))
+	mux.Handle("GET /account", s.page(s.accountPage))
+	mux.Handle("POST /account/password", s.page(s.accountPassword))
 	mux.Handle("GET /jobs", s.page(s.jobList))
 	mux.Handle("POST /jobs/test", s.page(s.jobEnqueueTest))
 	mux.Handle("POST /jobs/{id}/retry", s.page(s.jobRetry))

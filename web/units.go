@@ -1,9 +1,13 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/heedhq/heed"
+	"github.com/heedhq/heed/internal/storecodec"
 )
 
 // unitNode is one unit of the rendered tree.
@@ -35,7 +39,8 @@ func (s *server) unitList(w http.ResponseWriter, r *http.Request) error {
 }
 
 // buildTree nests units (ordered parents first, as ListUnits returns
-// them). A unit whose parent the viewer cannot see becomes a root.
+// them), siblings by name. A unit whose parent the viewer cannot see
+// becomes a root.
 func buildTree(units []heed.Unit, names map[string]string) []*unitNode {
 	byKey := make(map[string]*unitNode, len(units))
 	var roots []*unitNode
@@ -48,7 +53,45 @@ func buildTree(units []heed.Unit, names map[string]string) []*unitNode {
 			roots = append(roots, n)
 		}
 	}
+	sortNodes(roots)
 	return roots
+}
+
+// sortNodes orders siblings by name at every level.
+func sortNodes(nodes []*unitNode) {
+	slices.SortFunc(nodes, func(a, b *unitNode) int { return compareUnits(a.Unit, b.Unit) })
+	for _, n := range nodes {
+		sortNodes(n.Children)
+	}
+}
+
+// compareUnits orders units by name as people read it, ignoring case and
+// accents like the customer list does, then by key so the order is total.
+func compareUnits(a, b heed.Unit) int {
+	return cmp.Or(strings.Compare(storecodec.Fold(a.Name), storecodec.Fold(b.Name)), strings.Compare(a.Key, b.Key))
+}
+
+// unitOption is one unit in a filter's drop-down list.
+type unitOption struct {
+	Key   string
+	Label string // the name, indented by its depth in the tree
+}
+
+// unitOptions lists units in tree order, siblings by name, each indented
+// under its parent, so a long list reads like the units page.
+func unitOptions(units []heed.Unit) []unitOption {
+	out := make([]unitOption, 0, len(units))
+	var walk func(nodes []*unitNode, depth int)
+	walk = func(nodes []*unitNode, depth int) {
+		for _, n := range nodes {
+			// No-break spaces: a browser collapses ordinary ones.
+			indent := strings.Repeat("\u00a0\u00a0\u00a0", depth)
+			out = append(out, unitOption{Key: n.Unit.Key, Label: indent + n.Unit.Name})
+			walk(n.Children, depth+1)
+		}
+	}
+	walk(buildTree(units, nil), 0)
+	return out
 }
 
 // employeeNames maps the emails of the employees the viewer may see to
@@ -108,6 +151,7 @@ func (s *server) unitDetail(w http.ResponseWriter, r *http.Request) error {
 			body.Children = append(body.Children, c)
 		}
 	}
+	slices.SortFunc(body.Children, compareUnits)
 	emps, err := s.dir.ListEmployees(ctx, v.P, heed.EmployeeFilter{Unit: u.Key})
 	if err != nil {
 		return err
