@@ -12,10 +12,14 @@ import (
 	"github.com/heedhq/heed"
 )
 
-// A client IP that sends this many rejected tokens within the window is
-// refused (429) until the window ends, so tokens cannot be guessed at
-// speed. The limit is per process and in memory: tokens are 256 random
-// bits, so the limiter only has to keep floods off the store.
+// A client IP that sends this many rejected tokens within the window gets
+// 429 instead of 401 for further rejected tokens until the window ends.
+// Tokens are 256 random bits, so nobody guesses one however fast they
+// try; the limit is there to tell a misconfigured or hostile client to
+// back off (Retry-After) and to keep its noise out of the logs. A valid
+// token always passes, even from a limited address: an office behind one
+// NAT must not be locked out by one broken script. The limit is per
+// process and in memory.
 const (
 	failedBearerLimit  = 20
 	failedBearerWindow = time.Minute
@@ -61,18 +65,13 @@ func principal(ctx context.Context) (heed.Principal, error) {
 }
 
 // authenticate resolves the bearer token to a principal, or answers 401
-// (no or bad token) or 429 (too many bad tokens from this IP) itself.
+// (no or bad token) or 429 (a bad token from an address that sent too
+// many) itself. The token is looked up first, so a valid one always
+// passes.
 func (s *server) authenticate(w http.ResponseWriter, r *http.Request) (heed.Principal, bool) {
 	token, ok := bearer(r.Header.Get("Authorization"))
 	if !ok {
 		writeError(w, unauthorized("an API token is required: Authorization: Bearer <token>"))
-		return heed.Principal{}, false
-	}
-	ip := clientIP(r)
-	if wait, blocked := s.limiter.blocked(ip); blocked {
-		e := newError(http.StatusTooManyRequests, heed.ERateLimited, "", "too many rejected tokens; try again in %d seconds", seconds(wait))
-		e.headers = http.Header{"Retry-After": {strconv.Itoa(seconds(wait))}}
-		writeError(w, e)
 		return heed.Principal{}, false
 	}
 	p, err := s.cfg.Accounts.TokenPrincipal(r.Context(), token)
@@ -80,12 +79,23 @@ func (s *server) authenticate(w http.ResponseWriter, r *http.Request) (heed.Prin
 	case "":
 		return p, true
 	case heed.EUnauthorized, heed.ENotFound:
-		s.limiter.fail(ip)
-		writeError(w, unauthorized("the API token is not valid"))
+		writeError(w, s.rejectToken(clientIP(r)))
 	default:
 		writeError(w, s.errorFor(r.Context(), err))
 	}
 	return heed.Principal{}, false
+}
+
+// rejectToken counts a rejected token against ip and says why it was
+// refused: 429 once ip has sent too many, 401 before.
+func (s *server) rejectToken(ip string) *errorResponse {
+	if wait, blocked := s.limiter.blocked(ip); blocked {
+		e := newError(http.StatusTooManyRequests, heed.ERateLimited, "", "too many rejected tokens; try again in %d seconds", seconds(wait))
+		e.headers = http.Header{"Retry-After": {strconv.Itoa(seconds(wait))}}
+		return e
+	}
+	s.limiter.fail(ip)
+	return unauthorized("the API token is not valid")
 }
 
 func unauthorized(msg string) *errorResponse {
@@ -104,8 +114,10 @@ func bearer(h string) (string, bool) {
 	return token, true
 }
 
-// clientIP is the peer address. X-Forwarded-For is not trusted: any client
-// could set it to dodge the limit.
+// clientIP is the peer address. X-Forwarded-For is not read here: any
+// client could set it to dodge the limit. Behind trusted proxies, heed
+// serve (--trusted-proxies) has already put the client's own address in
+// RemoteAddr.
 func clientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {

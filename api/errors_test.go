@@ -1,10 +1,16 @@
 package api_test
 
 import (
+	"database/sql/driver"
+	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/heedhq/heed"
+	"github.com/heedhq/heed/api"
 )
 
 // TestErrorShapes checks that every kind of failure answers with the
@@ -139,29 +145,65 @@ func TestRepeatedBadTokensAreRateLimited(t *testing.T) {
 	if a.apiError(t).Error.Code != "rate_limited" || a.header.Get("Retry-After") == "" {
 		t.Errorf("429 without code rate_limited or Retry-After: %v %s", a.header, a.body)
 	}
-	// While blocked, this address gets no further answers about tokens.
-	if got := e.call(t, "admin", "GET", "/api/v1/me", nil).status; got != 429 {
-		t.Errorf("valid token while blocked: status %d, want 429", got)
-	}
+	// A valid token from the same address still passes: only rejected
+	// tokens are limited.
+	e.call(t, "admin", "GET", "/api/v1/me", nil).must(t, 200)
+	e.send(t, "heed_guess-again", "GET", "/api/v1/units", "", nil).must(t, 429)
 	// The document stays public.
 	e.call(t, "", "GET", "/api/v1/openapi.json", nil).must(t, 200)
 }
 
-// TestInternalErrorsAreLogged: the client sees "internal error" only; the
-// log has the cause and the request id the client was given.
-func TestInternalErrorsAreLogged(t *testing.T) {
+// TestClosedStoreAnswers503: with the database gone under a running
+// API, calls answer what /healthz says, 503 "database unavailable" (the
+// client may retry), not 500; the log has the cause and the request id
+// the client was given.
+func TestClosedStoreAnswers503(t *testing.T) {
+	forEngine(t, func(t *testing.T, engine string) {
+		e := newOrgEnv(t, engine)
+		e.call(t, "admin", "GET", "/api/v1/units", nil).must(t, 200)
+		e.store.Close()
+		for _, path := range []string{"/api/v1/units", "/api/v1/customers/c-a1", "/api/v1/jobs"} {
+			a := e.call(t, "admin", "GET", path, nil).must(t, 503)
+			got := a.apiError(t).Error
+			if got.Code != "unavailable" || got.Message != "database unavailable" {
+				t.Errorf("GET %s: %+v, want unavailable / database unavailable", path, got)
+			}
+			id := a.header.Get("X-Request-Id")
+			if id == "" || !strings.Contains(e.logs.String(), id) {
+				t.Errorf("log does not name request %q:\n%s", id, e.logs)
+			}
+		}
+	})
+}
+
+// TestConnectionErrorsAreUnavailable: errors that show a failed or
+// broken connection are 503 even before the store is pinged.
+func TestConnectionErrorsAreUnavailable(t *testing.T) {
+	refused := &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
+	for _, err := range []error{
+		heed.Internal(refused, "sqlite: list units"),
+		heed.Internal(driver.ErrBadConn, "sqlite: get unit"),
+	} {
+		if !api.ConnectionFailed(err) {
+			t.Errorf("%v is not seen as a connection failure", err)
+		}
+	}
+	if api.ConnectionFailed(heed.Internal(errors.New("syntax error at or near"), "postgres: list units")) {
+		t.Error("a plain internal error is seen as a connection failure")
+	}
+}
+
+// TestFormBodyIsUnsupported: curl -d without a Content-Type sends a form;
+// the API answers 415 in its own shape, and PATCH (there is none) 405.
+func TestFormBodyIsUnsupported(t *testing.T) {
 	e := newOrgEnv(t, "sqlite")
-	e.store.Close()
-	a := e.call(t, "admin", "GET", "/api/v1/units", nil)
-	if a.status != 500 && a.status != 503 {
-		t.Fatalf("status %d, want 500 or 503: %s", a.status, a.body)
+	a := e.send(t, e.tokens["admin"], "PUT", "/api/v1/customers/c-new", "application/x-www-form-urlencoded",
+		strings.NewReader(`{"name": "New", "unit": "a1"}`)).must(t, http.StatusUnsupportedMediaType)
+	if got := a.apiError(t).Error.Code; got != "unsupported_media_type" {
+		t.Errorf("code %q", got)
 	}
-	got := a.apiError(t).Error
-	if a.status == 500 && got.Message != "internal error" {
-		t.Errorf("500 message %q leaks the cause", got.Message)
-	}
-	id := a.header.Get("X-Request-Id")
-	if id == "" || !strings.Contains(e.logs.String(), id) {
-		t.Errorf("log does not name request %q:\n%s", id, e.logs)
+	a = e.call(t, "admin", "PATCH", "/api/v1/customers/c-a1", map[string]any{"name": "x"}).must(t, http.StatusMethodNotAllowed)
+	if got := a.header.Get("Allow"); got != "GET, PUT" {
+		t.Errorf("Allow %q, want GET, PUT", got)
 	}
 }

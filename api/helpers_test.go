@@ -47,6 +47,7 @@ func newEnv(t *testing.T, engine string) *env {
 	h, err := api.New(api.Config{
 		Directory: e.dir, Accounts: e.acc, Jobs: e.jobs,
 		Logger:  slog.New(slog.NewTextHandler(e.logs, nil)),
+		Ping:    store.Ping,
 		Version: "test",
 	})
 	if err != nil {

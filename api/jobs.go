@@ -2,6 +2,9 @@ package api
 
 import (
 	"context"
+	"encoding/base64"
+	"strconv"
+	"strings"
 
 	"github.com/heedhq/heed"
 	"github.com/heedhq/heed/jobs"
@@ -11,13 +14,13 @@ type listJobsInput struct {
 	State  string `query:"state" enum:"queued,running,done,dead" doc:"Only jobs in this state"`
 	Kind   string `query:"kind" doc:"Only jobs of this kind"`
 	Limit  int    `query:"limit" minimum:"1" maximum:"1000" default:"100" doc:"Page size"`
-	Before int64  `query:"before" minimum:"0" doc:"Only jobs with a smaller id: next_before of the previous page"`
+	Cursor string `query:"cursor" doc:"next_cursor of the previous page"`
 }
 
 type jobsOutput struct {
 	Body struct {
 		Jobs       []heed.Job `json:"jobs"`
-		NextBefore int64      `json:"next_before,omitempty" doc:"Pass as before for the next page; absent on the last"`
+		NextCursor string     `json:"next_cursor,omitempty" doc:"Pass as cursor for the next page; absent on the last"`
 	}
 }
 
@@ -26,8 +29,12 @@ func (s *server) listJobs(ctx context.Context, in *listJobsInput) (*jobsOutput, 
 	if err != nil {
 		return nil, err
 	}
+	before, err := decodeJobCursor(in.Cursor)
+	if err != nil {
+		return nil, err
+	}
 	list, err := s.cfg.Jobs.List(ctx, p, heed.JobFilter{
-		State: heed.JobState(in.State), Kind: in.Kind, Limit: in.Limit, BeforeID: in.Before,
+		State: heed.JobState(in.State), Kind: in.Kind, Limit: in.Limit, BeforeID: before,
 	})
 	if err != nil {
 		return nil, err
@@ -35,9 +42,35 @@ func (s *server) listJobs(ctx context.Context, in *listJobsInput) (*jobsOutput, 
 	out := &jobsOutput{}
 	out.Body.Jobs = nonNil(list)
 	if in.Limit > 0 && len(list) == in.Limit {
-		out.Body.NextBefore = list[len(list)-1].ID
+		out.Body.NextCursor = encodeJobCursor(list[len(list)-1].ID)
 	}
 	return out, nil
+}
+
+// Job pages are cut by id, newest first. The cursor is opaque, as the
+// customers' is, so clients page both the same way and the position may
+// change shape later without breaking them.
+const jobCursorPrefix = "job:"
+
+func encodeJobCursor(lastID int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(jobCursorPrefix + strconv.FormatInt(lastID, 10)))
+}
+
+// decodeJobCursor returns the id below which the page starts; 0 for the
+// first page.
+func decodeJobCursor(c string) (int64, error) {
+	if c == "" {
+		return 0, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err == nil {
+		if rest, ok := strings.CutPrefix(string(b), jobCursorPrefix); ok {
+			if id, err := strconv.ParseInt(rest, 10, 64); err == nil && id > 0 {
+				return id, nil
+			}
+		}
+	}
+	return 0, heed.FieldErrorf(heed.EBadRequest, "cursor", "invalid cursor")
 }
 
 type jobID struct {

@@ -44,7 +44,7 @@ func (s *server) registerRoutes() {
 
 	register(s, route(http.MethodGet, "/jobs", "list-jobs", "List background jobs, newest first"), s.listJobs)
 	register(s, route(http.MethodGet, "/jobs/{id}", "get-job", "Get a background job"), s.getJob)
-	register(s, route(http.MethodPost, "/jobs/{id}/retry", "retry-job", "Queue a dead job again"), s.retryJob)
+	register(s, route(http.MethodPost, "/jobs/{id}/retry", "retry-job", "Run a dead or queued job now, with its attempts reset (admins)"), s.retryJob)
 	register(s, created(route(http.MethodPost, "/jobs/test", "enqueue-test-job", "Enqueue the built-in test job (admins)")), s.enqueueTestJob)
 }
 

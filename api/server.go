@@ -6,6 +6,7 @@
 package api
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
@@ -35,6 +36,10 @@ type Config struct {
 	Jobs      *jobs.Service
 	Logger    *slog.Logger
 	Version   string
+	// Ping checks that the database answers (heed.Store's Ping). When set,
+	// an unexpected error is answered 503 "database unavailable" instead
+	// of 500 if the database does not answer.
+	Ping func(context.Context) error
 }
 
 // server is the API's handler: authentication around a mux on which huma

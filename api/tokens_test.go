@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"testing"
 
@@ -21,14 +22,22 @@ func TestTokensAndMe(t *testing.T) {
 			t.Fatalf("created %+v", made)
 		}
 
-		var me struct{ Kind, Name, Role, Unit string }
+		var me struct{ Kind, Name, Employee, Role, Unit string }
 		e.send(t, made.Secret, "GET", "/api/v1/me", "", nil).must(t, http.StatusOK).decode(t, &me)
-		if me.Kind != "token" || me.Name != "sync" || me.Role != "manager" || me.Unit != "ra" {
+		if me.Kind != "token" || me.Name != "sync" || me.Role != "manager" || me.Unit != "ra" || me.Employee != "" {
 			t.Errorf("me %+v", me)
 		}
-		e.call(t, "fl-a1", "GET", "/api/v1/me", nil).must(t, http.StatusOK).decode(t, &me)
-		if me.Role != "frontline" || me.Unit != "a1" {
-			t.Errorf("fl-a1 me %+v", me)
+		// A token made for an employee says which one.
+		for name, want := range map[string]struct{ email, role, unit string }{
+			"fl-a1":   {flA1Email, "frontline", "a1"},
+			"mgr-ra":  {mgrRAEmail, "manager", "ra"},
+			"analyst": {analystEmail, "analyst", ""},
+		} {
+			me = struct{ Kind, Name, Employee, Role, Unit string }{}
+			e.call(t, name, "GET", "/api/v1/me", nil).must(t, http.StatusOK).decode(t, &me)
+			if me.Kind != "token" || me.Name != name || me.Employee != want.email || me.Role != want.role || me.Unit != want.unit {
+				t.Errorf("%s: me %+v, want employee %s, role %s, unit %q", name, me, want.email, want.role, want.unit)
+			}
 		}
 
 		var list struct{ Tokens []heed.APIToken }
@@ -93,18 +102,30 @@ func TestJobs(t *testing.T) {
 		e.call(t, "admin", "POST", "/api/v1/jobs/test", nil).must(t, http.StatusCreated) // the body is optional
 
 		// Newest first, two a page.
+		// Newest first, two a page, paged like the customers: cursor and
+		// next_cursor.
 		var page struct {
 			Jobs       []heed.Job `json:"jobs"`
-			NextBefore int64      `json:"next_before"`
+			NextCursor string     `json:"next_cursor"`
 		}
 		e.call(t, "admin", "GET", "/api/v1/jobs?limit=2&state=queued", nil).must(t, http.StatusOK).decode(t, &page)
-		if len(page.Jobs) != 2 || page.NextBefore == 0 || page.Jobs[0].ID < page.Jobs[1].ID {
+		if len(page.Jobs) != 2 || page.NextCursor == "" || page.Jobs[0].ID < page.Jobs[1].ID {
 			t.Fatalf("first page %+v", page)
 		}
-		e.call(t, "admin", "GET", "/api/v1/jobs?limit=2&before="+strconv.FormatInt(page.NextBefore, 10), nil).
+		e.call(t, "admin", "GET", "/api/v1/jobs?limit=2&state=queued&cursor="+url.QueryEscape(page.NextCursor), nil).
 			must(t, http.StatusOK).decode(t, &page)
-		if len(page.Jobs) != 2 || page.Jobs[1].ID != ids[0] {
+		if len(page.Jobs) != 2 || page.Jobs[1].ID != ids[0] || page.NextCursor == "" {
 			t.Errorf("second page %+v", page)
+		}
+		last := page.NextCursor
+		page.NextCursor = ""
+		e.call(t, "admin", "GET", "/api/v1/jobs?limit=2&state=queued&cursor="+url.QueryEscape(last), nil).
+			must(t, http.StatusOK).decode(t, &page)
+		if len(page.Jobs) != 0 || page.NextCursor != "" {
+			t.Errorf("page after the last %+v", page)
+		}
+		if got := e.call(t, "admin", "GET", "/api/v1/jobs?cursor=12", nil).must(t, http.StatusBadRequest).apiError(t).Error; got.Field != "cursor" {
+			t.Errorf("a bad cursor: %+v", got)
 		}
 
 		id := strconv.FormatInt(ids[0], 10)

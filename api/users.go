@@ -9,10 +9,11 @@ import (
 
 type meOutput struct {
 	Body struct {
-		Kind string    `json:"kind" doc:"employee, token or system"`
-		Name string    `json:"name" doc:"The token's name (or the employee's email)"`
-		Role heed.Role `json:"role"`
-		Unit string    `json:"unit,omitempty" doc:"The key of the unit the principal belongs to"`
+		Kind     string    `json:"kind" doc:"employee, token or system"`
+		Name     string    `json:"name" doc:"The token's name (or the employee's email)"`
+		Employee string    `json:"employee,omitempty" doc:"The email of the employee whose rights the principal has, if any"`
+		Role     heed.Role `json:"role"`
+		Unit     string    `json:"unit,omitempty" doc:"The key of the unit the principal belongs to"`
 	}
 }
 
@@ -29,6 +30,13 @@ func (s *server) getMe(ctx context.Context, _ *struct{}) (*meOutput, error) {
 			return nil, err
 		}
 		out.Body.Unit = u.Key
+	}
+	if p.EmployeeID != 0 {
+		e, err := s.cfg.Directory.GetEmployeeByID(ctx, p, p.EmployeeID) // everyone sees themself
+		if err != nil {
+			return nil, err
+		}
+		out.Body.Employee = e.Email
 	}
 	return out, nil
 }

@@ -132,6 +132,16 @@ func (s *Service) GetEmployee(ctx context.Context, p heed.Principal, email strin
 	return heed.Employee{}, heed.Errorf(heed.ENotFound, "no employee %q", email)
 }
 
+// GetEmployeeByID returns the employee with id if p may see them (their
+// own record, typically), ENotFound otherwise.
+func (s *Service) GetEmployeeByID(ctx context.Context, p heed.Principal, id int64) (heed.Employee, error) {
+	e, err := s.store.GetEmployeeByID(ctx, id)
+	if err != nil {
+		return heed.Employee{}, err
+	}
+	return s.GetEmployee(ctx, p, e.Email)
+}
+
 // PutEmployee creates or updates one employee (admins only).
 func (s *Service) PutEmployee(ctx context.Context, p heed.Principal, e heed.Employee) (heed.Employee, bool, error) {
 	res, err := s.UpsertEmployees(ctx, p, []heed.Employee{e})

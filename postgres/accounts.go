@@ -2,24 +2,18 @@ package postgres
 
 import (
 	"context"
-	"errors"
-	"strings"
 	"time"
 
 	"github.com/heedhq/heed"
-	"github.com/jackc/pgx/v5"
+	"github.com/heedhq/heed/internal/sqlstore"
 	"github.com/jackc/pgx/v5/pgconn"
 )
-
-// storedTime is a time as stored: UTC, truncated (not rounded, as PostgreSQL
-// would) to microseconds, so both engines hand back the same value.
-func storedTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
 // CreateSession stores a signed-in browser's session.
 func (q queries) CreateSession(ctx context.Context, s heed.Session) error {
 	_, err := q.db.Exec(ctx, `INSERT INTO sessions
 		(token_hash, employee_id, created_at, expires_at, user_agent, ip) VALUES ($1, $2, $3, $4, $5, $6)`,
-		s.TokenHash, s.EmployeeID, storedTime(s.CreatedAt), storedTime(s.ExpiresAt), s.UserAgent, s.IP)
+		s.TokenHash, s.EmployeeID, utc(s.CreatedAt), utc(s.ExpiresAt), s.UserAgent, s.IP)
 	return heed.Internal(err, "postgres: create session")
 }
 
@@ -27,13 +21,10 @@ func (q queries) CreateSession(ctx context.Context, s heed.Session) error {
 func (q queries) GetSession(ctx context.Context, tokenHash string, now time.Time) (heed.Session, error) {
 	var s heed.Session
 	err := q.db.QueryRow(ctx, `SELECT token_hash, employee_id, created_at, expires_at, user_agent, ip
-		FROM sessions WHERE token_hash = $1 AND expires_at > $2`, tokenHash, storedTime(now)).
+		FROM sessions WHERE token_hash = $1 AND expires_at > $2`, tokenHash, utc(now)).
 		Scan(&s.TokenHash, &s.EmployeeID, &s.CreatedAt, &s.ExpiresAt, &s.UserAgent, &s.IP)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return heed.Session{}, heed.Errorf(heed.ENotFound, "no such session")
-	}
 	if err != nil {
-		return heed.Session{}, heed.Internal(err, "postgres: get session")
+		return heed.Session{}, rowErr(err, heed.Errorf(heed.ENotFound, "no such session"), "postgres: get session")
 	}
 	s.CreatedAt, s.ExpiresAt = s.CreatedAt.UTC(), s.ExpiresAt.UTC()
 	return s, nil
@@ -57,7 +48,7 @@ func (q queries) DeleteEmployeeSessions(ctx context.Context, employeeID int64) (
 
 // DeleteExpiredSessions removes sessions that expired at or before now.
 func (q queries) DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error) {
-	tag, err := q.db.Exec(ctx, `DELETE FROM sessions WHERE expires_at <= $1`, storedTime(now))
+	tag, err := q.db.Exec(ctx, `DELETE FROM sessions WHERE expires_at <= $1`, utc(now))
 	if err != nil {
 		return 0, heed.Internal(err, "postgres: delete expired sessions")
 	}
@@ -73,7 +64,7 @@ const tokenSelect = `SELECT t.id, t.name, t.token_hash, t.prefix, t.role,
 	LEFT JOIN employees e ON e.id = t.employee_id
 	LEFT JOIN units u ON u.id = t.unit_id`
 
-func scanToken(row pgx.Row) (heed.APIToken, error) {
+func scanToken(row sqlstore.Scanner) (heed.APIToken, error) {
 	var t heed.APIToken
 	var role string
 	err := row.Scan(&t.ID, &t.Name, &t.TokenHash, &t.Prefix, &role,
@@ -85,14 +76,6 @@ func scanToken(row pgx.Row) (heed.APIToken, error) {
 	t.CreatedAt = t.CreatedAt.UTC()
 	t.LastUsedAt, t.RevokedAt = utcPtr(t.LastUsedAt), utcPtr(t.RevokedAt)
 	return t, nil
-}
-
-func utcPtr(t *time.Time) *time.Time {
-	if t == nil {
-		return nil
-	}
-	u := t.UTC()
-	return &u
 }
 
 // CreateAPIToken stores a token. The employee and unit may be given by ID
@@ -107,7 +90,7 @@ func (q queries) CreateAPIToken(ctx context.Context, t heed.APIToken) (heed.APIT
 		err := q.db.QueryRow(ctx, `INSERT INTO api_tokens
 			(name, token_hash, prefix, role, employee_id, unit_id, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-			t.Name, t.TokenHash, t.Prefix, string(t.Role), nullIfZero(t.EmployeeID), nullIfZero(t.UnitID), storedTime(t.CreatedAt)).
+			t.Name, t.TokenHash, t.Prefix, string(t.Role), nullIfZero(t.EmployeeID), nullIfZero(t.UnitID), utc(t.CreatedAt)).
 			Scan(&id)
 		if err != nil {
 			return heed.Internal(err, "postgres: create api token")
@@ -121,75 +104,35 @@ func (q queries) CreateAPIToken(ctx context.Context, t heed.APIToken) (heed.APIT
 // resolveTokenRefs fills EmployeeID and UnitID from Employee and Unit
 // when only the latter are given.
 func (q queries) resolveTokenRefs(ctx context.Context, t *heed.APIToken) error {
-	if t.EmployeeID == 0 && t.Employee != "" {
-		err := q.db.QueryRow(ctx, `SELECT id FROM employees WHERE email = $1`, strings.ToLower(t.Employee)).Scan(&t.EmployeeID)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return heed.FieldErrorf(heed.ENotFound, "employee", "no employee %q", t.Employee)
-		}
-		if err != nil {
-			return heed.Internal(err, "postgres: find token employee")
-		}
-	}
-	if t.UnitID == 0 && t.Unit != "" {
-		err := q.db.QueryRow(ctx, `SELECT id FROM units WHERE key = $1`, t.Unit).Scan(&t.UnitID)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return heed.FieldErrorf(heed.ENotFound, "unit", "no unit %q", t.Unit)
-		}
-		if err != nil {
-			return heed.Internal(err, "postgres: find token unit")
-		}
-	}
-	return nil
-}
-
-// nullIfZero stores 0 as NULL, for optional foreign keys.
-func nullIfZero(id int64) *int64 {
-	if id == 0 {
-		return nil
-	}
-	return &id
+	return sqlstore.ResolveTokenRefs(ctx, t,
+		q.lookupID(`SELECT id FROM employees WHERE email = $1`, "postgres: find token employee"),
+		q.lookupID(`SELECT id FROM units WHERE key = $1`, "postgres: find token unit"))
 }
 
 // GetAPIToken returns the token with this hash unless it is revoked.
 func (q queries) GetAPIToken(ctx context.Context, tokenHash string) (heed.APIToken, error) {
 	t, err := scanToken(q.db.QueryRow(ctx, tokenSelect+` WHERE t.token_hash = $1 AND t.revoked_at IS NULL`, tokenHash))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return heed.APIToken{}, heed.Errorf(heed.ENotFound, "no such token")
-	}
 	if err != nil {
-		return heed.APIToken{}, heed.Internal(err, "postgres: get api token")
+		return heed.APIToken{}, rowErr(err, heed.Errorf(heed.ENotFound, "no such token"), "postgres: get api token")
 	}
 	return t, nil
 }
 
 // ListAPITokens returns every token, revoked ones included, oldest first.
 func (q queries) ListAPITokens(ctx context.Context) ([]heed.APIToken, error) {
-	rows, err := q.db.Query(ctx, tokenSelect+` ORDER BY t.id`)
-	if err != nil {
-		return nil, heed.Internal(err, "postgres: list api tokens")
-	}
-	defer rows.Close()
-	var out []heed.APIToken
-	for rows.Next() {
-		t, err := scanToken(rows)
-		if err != nil {
-			return nil, heed.Internal(err, "postgres: list api tokens")
-		}
-		out = append(out, t)
-	}
-	return out, heed.Internal(rows.Err(), "postgres: list api tokens")
+	return queryList(ctx, q.db, tokenSelect+` ORDER BY t.id`, nil, nil, scanToken, "postgres: list api tokens")
 }
 
 // RevokeAPIToken marks a token revoked; revoking it again keeps the first
 // time. ENotFound if there is no such token.
 func (q queries) RevokeAPIToken(ctx context.Context, id int64, now time.Time) error {
-	tag, err := q.db.Exec(ctx, `UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2`, storedTime(now), id)
+	tag, err := q.db.Exec(ctx, `UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2`, utc(now), id)
 	return requireOneRow(tag, err, "token", "postgres: revoke api token")
 }
 
 // TouchAPIToken records that a token was just used.
 func (q queries) TouchAPIToken(ctx context.Context, id int64, now time.Time) error {
-	tag, err := q.db.Exec(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, storedTime(now), id)
+	tag, err := q.db.Exec(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, utc(now), id)
 	return requireOneRow(tag, err, "token", "postgres: touch api token")
 }
 
@@ -206,27 +149,27 @@ func requireOneRow(tag pgconn.CommandTag, err error, what, op string) error {
 
 // RecordLoginFailure notes one failed sign-in under key.
 func (q queries) RecordLoginFailure(ctx context.Context, key string, at time.Time) error {
-	_, err := q.db.Exec(ctx, `INSERT INTO login_failures (key, at) VALUES ($1, $2)`, key, storedTime(at))
+	_, err := q.db.Exec(ctx, `INSERT INTO login_failures (key, at) VALUES ($1, $2)`, key, utc(at))
 	return heed.Internal(err, "postgres: record login failure")
 }
 
 // CountLoginFailures counts the failures under key at or after since.
 func (q queries) CountLoginFailures(ctx context.Context, key string, since time.Time) (int, error) {
 	var n int
-	err := q.db.QueryRow(ctx, `SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at >= $2`, key, storedTime(since)).Scan(&n)
+	err := q.db.QueryRow(ctx, `SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at >= $2`, key, utc(since)).Scan(&n)
 	return n, heed.Internal(err, "postgres: count login failures")
 }
 
-// ClearLoginFailures forgets every failure under key.
 // PurgeLoginFailures deletes failures recorded before a time.
 func (q queries) PurgeLoginFailures(ctx context.Context, before time.Time) (int, error) {
-	tag, err := q.db.Exec(ctx, `DELETE FROM login_failures WHERE at < $1`, storedTime(before))
+	tag, err := q.db.Exec(ctx, `DELETE FROM login_failures WHERE at < $1`, utc(before))
 	if err != nil {
 		return 0, heed.Internal(err, "postgres: purge login failures")
 	}
 	return int(tag.RowsAffected()), nil
 }
 
+// ClearLoginFailures forgets every failure under key.
 func (q queries) ClearLoginFailures(ctx context.Context, key string) error {
 	_, err := q.db.Exec(ctx, `DELETE FROM login_failures WHERE key = $1`, key)
 	return heed.Internal(err, "postgres: clear login failures")

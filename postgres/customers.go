@@ -3,13 +3,10 @@ package postgres
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"strings"
 	"time"
 
 	"github.com/heedhq/heed"
-	"github.com/heedhq/heed/internal/storecodec"
-	"github.com/jackc/pgx/v5"
+	"github.com/heedhq/heed/internal/sqlstore"
 )
 
 // customerSelect reads a customer with its owner's email and name, its
@@ -20,136 +17,66 @@ const customerSelect = `SELECT c.id, c.external_id, c.name, c.email, c.phone, c.
 	c.sort_name
 	FROM customers c JOIN units u ON u.id = c.unit_id LEFT JOIN employees e ON e.id = c.owner_id`
 
-// Page sizes of ListCustomers.
-const (
-	defaultPageSize = 50
-	maxPageSize     = 1000
-)
-
 // upsertChunk is how many customers one INSERT statement carries.
 const upsertChunk = 2000
 
 // scanCustomer reads a row of customerSelect: the customer and its stored
 // sort name.
-func scanCustomer(row pgx.Row) (heed.Customer, string, error) {
-	var c heed.Customer
+func scanCustomer(row sqlstore.Scanner) (sqlstore.ListedCustomer, error) {
+	var l sqlstore.ListedCustomer
+	c := &l.Customer
 	var value int64
-	var attrs, sortName string
+	var attrs string
 	err := row.Scan(&c.ID, &c.ExternalID, &c.Name, &c.Email, &c.Phone, &c.Language, &c.Segment, &value,
-		&c.Owner, &c.OwnerName, &c.Unit, &attrs, &c.Consent, &c.CreatedAt, &c.UpdatedAt, &sortName)
+		&c.Owner, &c.OwnerName, &c.Unit, &attrs, &c.Consent, &c.CreatedAt, &c.UpdatedAt, &l.SortName)
 	if err != nil {
-		return c, "", err
+		return l, err
 	}
 	c.Value = heed.Decimal(value)
 	c.CreatedAt, c.UpdatedAt = utc(c.CreatedAt), utc(c.UpdatedAt)
 	// jsonb keeps its own key order: return the canonical form SQLite has.
-	canon, err := storecodec.CanonicalAttributes(json.RawMessage(attrs))
+	canon, err := sqlstore.CanonicalAttributes(json.RawMessage(attrs))
 	c.Attributes = json.RawMessage(canon)
-	return c, sortName, err
+	return l, err
 }
 
 // GetCustomer returns the customer with externalID if scope sees it.
 func (q queries) GetCustomer(ctx context.Context, scope heed.Scope, externalID string) (heed.Customer, error) {
-	args := sqlArgs{externalID}
-	cond := scopeWhere(scope, &args, "c.unit_id", "u.path", "c.owner_id")
-	c, _, err := scanCustomer(q.db.QueryRow(ctx, customerSelect+` WHERE c.external_id = $1 AND `+cond, args...))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return heed.Customer{}, heed.Errorf(heed.ENotFound, "no customer %q", externalID)
-	}
+	args := newArgs()
+	where := `c.external_id = ` + args.Add(externalID)
+	where += ` AND ` + sqlstore.ScopeWhere(scope, args, sqlstore.CustomerScope())
+	l, err := scanCustomer(q.db.QueryRow(ctx, customerSelect+` WHERE `+where, args.Values()...))
 	if err != nil {
-		return heed.Customer{}, heed.Internal(err, "postgres: get customer")
+		return heed.Customer{}, rowErr(err, heed.Errorf(heed.ENotFound, "no customer %q", externalID), "postgres: get customer")
 	}
-	return c, nil
+	return l.Customer, nil
 }
+
+// customerOrder is the order of a customer list: byte order, as SQLite's
+// BINARY, whatever the database's collation; the indexes are built the
+// same way.
+const customerOrder = `c.sort_name COLLATE "C", c.external_id COLLATE "C"`
 
 // ListCustomers returns one page of the customers inside scope.
 func (q queries) ListCustomers(ctx context.Context, scope heed.Scope, f heed.CustomerFilter) (heed.CustomerPage, error) {
-	limit, err := pageLimit(f.Limit)
-	if err != nil {
-		return heed.CustomerPage{}, err
+	args := newArgs()
+	query := func(where, limit string) ([]sqlstore.ListedCustomer, error) {
+		stmt := customerSelect + ` WHERE ` + where + ` ORDER BY ` + customerOrder + ` LIMIT ` + limit
+		return queryList(ctx, q.db, stmt, args.Values(), nil, scanCustomer, "postgres: list customers")
 	}
-	var args sqlArgs
-	where := []string{scopeWhere(scope, &args, "c.unit_id", "u.path", "c.owner_id")}
-	if f.Unit != "" {
-		path, err := q.unitPathByKey(ctx, f.Unit)
-		if err != nil {
-			return heed.CustomerPage{}, err
-		}
-		where = append(where, `u.path LIKE `+args.add(path+"%"))
-	}
-	if p, ok := storecodec.SearchPattern(f.Query); ok {
-		// search_text and the pattern are both folded (lower case, no
-		// accents): plain LIKE, as on SQLite, not ILIKE.
-		where = append(where, `c.search_text LIKE `+args.add(p)+` ESCAPE '\'`)
-	}
-	if f.Cursor != "" {
-		sortName, ext, err := storecodec.DecodeCursor(f.Cursor)
-		if err != nil {
-			return heed.CustomerPage{}, err
-		}
-		where = append(where, `(c.sort_name COLLATE "C", c.external_id COLLATE "C") > (`+
-			args.add(sortName)+`, `+args.add(ext)+`)`)
-	}
-	// Byte order, as SQLite's BINARY, whatever the database's collation;
-	// the indexes are built the same way. One more row than the page tells
-	// whether another page follows.
-	stmt := customerSelect + ` WHERE ` + strings.Join(where, ` AND `) +
-		` ORDER BY c.sort_name COLLATE "C", c.external_id COLLATE "C" LIMIT ` + args.add(limit+1)
-	custs, sortNames, err := q.queryCustomers(ctx, stmt, args)
-	if err != nil {
-		return heed.CustomerPage{}, err
-	}
-	page := heed.CustomerPage{Customers: custs}
-	if len(custs) > limit {
-		page.Customers = custs[:limit]
-		page.NextCursor = storecodec.EncodeCursor(sortNames[limit-1], custs[limit-1].ExternalID)
-	}
-	return page, nil
-}
-
-// pageLimit applies ListCustomers' default and bounds.
-func pageLimit(n int) (int, error) {
-	switch {
-	case n == 0:
-		return defaultPageSize, nil
-	case n < 0 || n > maxPageSize:
-		return 0, heed.FieldErrorf(heed.EInvalid, "limit", "limit must be between 1 and %d", maxPageSize)
-	}
-	return n, nil
-}
-
-// queryCustomers runs a customerSelect and returns the customers and
-// their sort names.
-func (q queries) queryCustomers(ctx context.Context, stmt string, args []any) ([]heed.Customer, []string, error) {
-	rows, err := q.db.Query(ctx, stmt, args...)
-	if err != nil {
-		return nil, nil, heed.Internal(err, "postgres: list customers")
-	}
-	defer rows.Close()
-	custs, sortNames := []heed.Customer{}, []string{}
-	for rows.Next() {
-		c, sortName, err := scanCustomer(rows)
-		if err != nil {
-			return nil, nil, heed.Internal(err, "postgres: list customers")
-		}
-		custs, sortNames = append(custs, c), append(sortNames, sortName)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, nil, heed.Internal(err, "postgres: list customers")
-	}
-	return custs, sortNames, nil
+	return sqlstore.ListCustomers(ctx, scope, f, args, q.unitPath, customerOrder, query)
 }
 
 // CountCustomers counts the customers inside scope.
 func (q queries) CountCustomers(ctx context.Context, scope heed.Scope) (int, error) {
 	stmt := `SELECT COUNT(*) FROM customers`
-	var args sqlArgs
-	cond := scopeWhere(scope, &args, "c.unit_id", "u.path", "c.owner_id")
+	args := newArgs()
 	if !scope.All { // every customer has a unit: no need to join for All
+		cond := sqlstore.ScopeWhere(scope, args, sqlstore.CustomerScope())
 		stmt = `SELECT COUNT(*) FROM customers c JOIN units u ON u.id = c.unit_id WHERE ` + cond
 	}
 	var n int
-	if err := q.db.QueryRow(ctx, stmt, args...).Scan(&n); err != nil {
+	if err := q.db.QueryRow(ctx, stmt, args.Values()...).Scan(&n); err != nil {
 		return 0, heed.Internal(err, "postgres: count customers")
 	}
 	return n, nil
@@ -175,8 +102,8 @@ func (q queries) UpsertCustomers(ctx context.Context, custs []heed.Customer, now
 				}
 				clear(seen)
 			}
-			if err := chunk.add(c, refs); err != nil {
-				return about(err, "customer", c.ExternalID)
+			if err := chunk.add(ctx, c, refs); err != nil {
+				return sqlstore.About(err, "customer", c.ExternalID)
 			}
 			seen[c.ExternalID] = true
 		}
@@ -188,9 +115,10 @@ func (q queries) UpsertCustomers(ctx context.Context, custs []heed.Customer, now
 	return res, nil
 }
 
-// customerRefs are the ids of the units and owners custs name.
+// customerRefs resolve the units and owners of a batch, every id read
+// beforehand.
 type customerRefs struct {
-	units, owners map[string]int64
+	units, owners *sqlstore.KeyCache
 }
 
 // customerRefs looks up every unit key and owner email of custs in one
@@ -199,7 +127,7 @@ func (q queries) customerRefs(ctx context.Context, custs []heed.Customer) (custo
 	unitSet, ownerSet := map[string]bool{}, map[string]bool{}
 	for _, c := range custs {
 		unitSet[c.Unit] = true
-		if e := normEmail(c.Owner); e != "" {
+		if e := sqlstore.NormEmail(c.Owner); e != "" {
 			ownerSet[e] = true
 		}
 	}
@@ -208,7 +136,12 @@ func (q queries) customerRefs(ctx context.Context, custs []heed.Customer) (custo
 		return customerRefs{}, err
 	}
 	owners, err := q.idsByKey(ctx, `SELECT email, id FROM employees WHERE email = ANY($1)`, ownerSet)
-	return customerRefs{units: units, owners: owners}, err
+	if err != nil {
+		return customerRefs{}, err
+	}
+	var refs customerRefs
+	refs.units, refs.owners = sqlstore.KnownCustomerRefs(units, owners)
+	return refs, nil
 }
 
 func (q queries) idsByKey(ctx context.Context, stmt string, set map[string]bool) (map[string]int64, error) {
@@ -237,7 +170,7 @@ func (q queries) idsByKey(ctx context.Context, stmt string, set map[string]bool)
 // unnest turns back into rows.
 type customerColumns struct {
 	externalID, name, email, phone, language, segment, attributes []string
-	sortName, searchText                                          []string // derived: storecodec.Keys
+	sortName, searchText                                          []string // derived: sqlstore.Keys
 	value, unitID                                                 []int64
 	ownerID                                                       []*int64
 	consent                                                       []bool
@@ -246,41 +179,23 @@ type customerColumns struct {
 func (cc *customerColumns) len() int { return len(cc.externalID) }
 
 // add checks c, resolves its references and appends it.
-func (cc *customerColumns) add(c heed.Customer, refs customerRefs) error {
-	if c.ExternalID == "" {
-		return heed.FieldErrorf(heed.EInvalid, "external_id", "a customer needs an external id")
-	}
-	if c.Unit == "" {
-		return heed.FieldErrorf(heed.EInvalid, "unit", "a customer needs a unit")
-	}
-	unitID, ok := refs.units[c.Unit]
-	if !ok {
-		return heed.FieldErrorf(heed.ENotFound, "unit", "no unit %q", c.Unit)
-	}
-	var owner *int64
-	if email := normEmail(c.Owner); email != "" {
-		id, ok := refs.owners[email]
-		if !ok {
-			return heed.FieldErrorf(heed.ENotFound, "owner", "no employee %q", email)
-		}
-		owner = &id
-	}
-	attrs, err := storecodec.CanonicalAttributes(c.Attributes)
+func (cc *customerColumns) add(ctx context.Context, c heed.Customer, refs customerRefs) error {
+	row, err := sqlstore.NewCustomerRow(ctx, c, refs.units, refs.owners)
 	if err != nil {
 		return err
 	}
 	cc.externalID = append(cc.externalID, c.ExternalID)
-	cc.name = append(cc.name, c.Name)
-	cc.email = append(cc.email, c.Email)
-	cc.phone = append(cc.phone, c.Phone)
-	cc.language = append(cc.language, c.Language)
-	cc.segment = append(cc.segment, c.Segment)
-	cc.attributes = append(cc.attributes, attrs)
-	cc.value = append(cc.value, int64(c.Value))
-	cc.unitID = append(cc.unitID, unitID)
-	cc.ownerID = append(cc.ownerID, owner)
-	cc.consent = append(cc.consent, c.Consent)
-	keys := storecodec.Keys(c.Name, c.Email, c.Phone, c.ExternalID)
+	cc.name = append(cc.name, row.Name)
+	cc.email = append(cc.email, row.Email)
+	cc.phone = append(cc.phone, row.Phone)
+	cc.language = append(cc.language, row.Language)
+	cc.segment = append(cc.segment, row.Segment)
+	cc.attributes = append(cc.attributes, row.Attributes)
+	cc.value = append(cc.value, row.Value)
+	cc.unitID = append(cc.unitID, row.UnitID)
+	cc.ownerID = append(cc.ownerID, nullIfZero(row.OwnerID))
+	cc.consent = append(cc.consent, row.Consent)
+	keys := sqlstore.Keys(row.Name, row.Email, row.Phone, c.ExternalID)
 	cc.sortName = append(cc.sortName, keys.SortName)
 	cc.searchText = append(cc.searchText, keys.SearchText)
 	return nil

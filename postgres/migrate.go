@@ -8,8 +8,10 @@ import (
 
 	"github.com/heedhq/heed"
 	"github.com/heedhq/heed/internal/migration"
+	"github.com/heedhq/heed/internal/sqlstore"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 //go:embed migrations/*.sql
@@ -35,31 +37,23 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`); err != nil {
 		return 0, fmt.Errorf("postgres: create schema_migrations: %w", err)
 	}
-	files, err := migration.Read(migrationFS)
-	if err != nil {
-		return 0, err
-	}
-	current, err := s.SchemaVersion(ctx)
-	if err != nil {
-		return 0, err
-	}
-	for _, m := range files {
-		if m.Version <= current {
-			continue
-		}
-		err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
-			if _, err := tx.Exec(ctx, m.SQL); err != nil {
-				return err
-			}
-			_, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.Version, m.Name)
+	version := func() (int, error) { return s.SchemaVersion(ctx) }
+	return sqlstore.Migrate(migrationFS, version, func(m migration.Migration) error { return apply(ctx, conn, m) })
+}
+
+// apply runs one migration and records it, in one transaction on conn.
+func apply(ctx context.Context, conn *pgxpool.Conn, m migration.Migration) error {
+	err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, m.SQL); err != nil {
 			return err
-		})
-		if err != nil {
-			return current, fmt.Errorf("postgres: migration %s: %w", m.Name, err)
 		}
-		current = m.Version
+		_, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.Version, m.Name)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: migration %s: %w", m.Name, err)
 	}
-	return current, nil
+	return nil
 }
 
 // SchemaVersion is the highest applied migration, 0 on a new database.

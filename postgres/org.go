@@ -2,89 +2,89 @@ package postgres
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/heedhq/heed"
+	"github.com/heedhq/heed/internal/sqlstore"
 	"github.com/jackc/pgx/v5"
 )
 
-// Helpers shared by units.go, employees.go and customers.go. The JSON,
-// cursor and pattern helpers are the same as package sqlite's, so both
-// engines store, compare and page alike.
+// Helpers shared by units.go, employees.go and customers.go; what both
+// engines share is in package sqlstore.
 
-// sqlArgs collects query arguments and hands out their $n placeholders.
-type sqlArgs []any
-
-func (a *sqlArgs) add(v any) string {
-	*a = append(*a, v)
-	return "$" + strconv.Itoa(len(*a))
+// newArgs collects arguments behind PostgreSQL's "$n" placeholders.
+func newArgs() *sqlstore.Args {
+	return sqlstore.NewArgs(func(n int) string { return "$" + strconv.Itoa(n) })
 }
 
-// scopeWhere turns a scope into an SQL condition over the row's unit id
-// column, that unit's path column and, for rows that have one, the owner
-// column ("" when the rows have no owner). The zero scope matches nothing.
-func scopeWhere(s heed.Scope, a *sqlArgs, unitID, unitPath, ownerID string) string {
-	if s.All {
-		return "true"
-	}
-	var parts []string
-	if s.UnitPath != "" {
-		// Paths are digits and slashes only, so the prefix needs no escaping.
-		parts = append(parts, unitPath+" LIKE "+a.add(s.UnitPath+"%"))
-	}
-	if s.UnitID != 0 {
-		parts = append(parts, unitID+" = "+a.add(s.UnitID))
-	}
-	if s.OwnerID != 0 && ownerID != "" {
-		parts = append(parts, ownerID+" = "+a.add(s.OwnerID))
-	}
-	if len(parts) == 0 {
-		return "false"
-	}
-	return "(" + strings.Join(parts, " OR ") + ")"
+// rowErr classifies the error of a one-row query: no row is notFound.
+func rowErr(err, notFound error, op string) error {
+	return sqlstore.RowErr(err, pgx.ErrNoRows, notFound, op)
 }
 
-// unitPathByKey returns the path of the unit with key, for subtree filters;
-// ENotFound on field "unit" when there is none.
-func (q queries) unitPathByKey(ctx context.Context, key string) (string, error) {
+// found classifies the error of a one-row query where no row is an answer.
+func found(err error, op string) (bool, error) {
+	return sqlstore.Found(err, pgx.ErrNoRows, op)
+}
+
+// lookupID is a sqlstore.Lookup running stmt, which selects one id by a
+// key.
+func (q queries) lookupID(stmt, op string) sqlstore.Lookup {
+	return func(ctx context.Context, key string) (int64, bool, error) {
+		var id int64
+		ok, err := found(q.db.QueryRow(ctx, stmt, key).Scan(&id), op)
+		return id, ok, err
+	}
+}
+
+// unitPath is a sqlstore.PathLookup: the path of the unit with key, for
+// subtree filters.
+func (q queries) unitPath(ctx context.Context, key string) (string, bool, error) {
 	var path string
-	err := q.db.QueryRow(ctx, `SELECT path FROM units WHERE key = $1`, key).Scan(&path)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return "", heed.FieldErrorf(heed.ENotFound, "unit", "no unit %q", key)
-	}
-	if err != nil {
-		return "", heed.Internal(err, "postgres: unit path")
-	}
-	return path, nil
+	ok, err := found(q.db.QueryRow(ctx, `SELECT path FROM units WHERE key = $1`, key).Scan(&path), "postgres: unit path")
+	return path, ok, err
 }
 
-// utc is how times are written and read: UTC, microseconds (PostgreSQL's
-// precision, and SQLite's), so both engines return equal times.
+// queryList runs stmt on db and reads every row with scan, appending to
+// into; any failure is an internal error under op.
+func queryList[T any](ctx context.Context, db querier, stmt string, args []any, into []T,
+	scan func(sqlstore.Scanner) (T, error), op string) ([]T, error) {
+	rows, err := db.Query(ctx, stmt, args...)
+	return sqlstore.List(rows, err, into, scan, op)
+}
+
+// upsertTx runs the upsert of a batch in one transaction (see withTx), so
+// it writes all or none.
+func (q queries) upsertTx(ctx context.Context, upsert func(q queries) (heed.UpsertResult, error)) (heed.UpsertResult, error) {
+	return sqlstore.InTx(func(fn func(queries) error) error { return q.withTx(ctx, fn) }, upsert)
+}
+
+// utc is how times are written and read: UTC, truncated (not rounded, as
+// PostgreSQL would) to microseconds, SQLite's precision too, so both
+// engines return equal times.
 func utc(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
-// nullID maps the id 0 to NULL.
-func nullID(id int64) any {
+// utcPtr is utc for a nullable column.
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := utc(*t)
+	return &u
+}
+
+// nullIfZero stores 0 as NULL, for optional foreign keys.
+func nullIfZero(id int64) *int64 {
 	if id == 0 {
 		return nil
 	}
-	return id
+	return &id
 }
 
-// normEmail is the form emails are stored and looked up in.
-func normEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
-
-// about prefixes the message of a classified error with the row it is
-// about, so a batch error names the culprit: customer "C1": no unit "x".
-func about(err error, what, key string) error {
-	var e *heed.Error
-	if key == "" || !errors.As(err, &e) || e.Code == heed.EInternal {
-		return err
-	}
-	c := *e
-	c.Message = fmt.Sprintf("%s %q: %s", what, key, e.Message)
-	return &c
+// createdConcurrently is the error for an insert that lost a race with
+// another transaction inserting the same key (unique_violation): SQLite's
+// single writer never sees one.
+func createdConcurrently(field string) error {
+	return heed.FieldErrorf(heed.EConflict, field, "created at the same time by someone else; try again")
 }

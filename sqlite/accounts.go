@@ -3,11 +3,10 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
-	"strings"
 	"time"
 
 	"github.com/heedhq/heed"
+	"github.com/heedhq/heed/internal/sqlstore"
 )
 
 // CreateSession stores a signed-in browser's session.
@@ -25,11 +24,8 @@ func (q queries) GetSession(ctx context.Context, tokenHash string, now time.Time
 	err := q.r.QueryRowContext(ctx, `SELECT token_hash, employee_id, created_at, expires_at, user_agent, ip
 		FROM sessions WHERE token_hash = ? AND expires_at > ?`, tokenHash, micros(now)).
 		Scan(&s.TokenHash, &s.EmployeeID, &created, &expires, &s.UserAgent, &s.IP)
-	if errors.Is(err, sql.ErrNoRows) {
-		return heed.Session{}, heed.Errorf(heed.ENotFound, "no such session")
-	}
 	if err != nil {
-		return heed.Session{}, heed.Internal(err, "sqlite: get session")
+		return heed.Session{}, rowErr(err, heed.Errorf(heed.ENotFound, "no such session"), "sqlite: get session")
 	}
 	s.CreatedAt, s.ExpiresAt = fromMicros(created), fromMicros(expires)
 	return s, nil
@@ -71,7 +67,7 @@ const tokenSelect = `SELECT t.id, t.name, t.token_hash, t.prefix, t.role,
 	LEFT JOIN employees e ON e.id = t.employee_id
 	LEFT JOIN units u ON u.id = t.unit_id`
 
-func scanToken(row interface{ Scan(...any) error }) (heed.APIToken, error) {
+func scanToken(row sqlstore.Scanner) (heed.APIToken, error) {
 	var t heed.APIToken
 	var created int64
 	var used, revoked sql.NullInt64
@@ -112,63 +108,23 @@ func (q queries) CreateAPIToken(ctx context.Context, t heed.APIToken) (heed.APIT
 // resolveTokenRefs fills EmployeeID and UnitID from Employee and Unit
 // when only the latter are given.
 func (q queries) resolveTokenRefs(ctx context.Context, t *heed.APIToken) error {
-	if t.EmployeeID == 0 && t.Employee != "" {
-		err := q.r.QueryRowContext(ctx, `SELECT id FROM employees WHERE email = ?`, strings.ToLower(t.Employee)).Scan(&t.EmployeeID)
-		if errors.Is(err, sql.ErrNoRows) {
-			return heed.FieldErrorf(heed.ENotFound, "employee", "no employee %q", t.Employee)
-		}
-		if err != nil {
-			return heed.Internal(err, "sqlite: find token employee")
-		}
-	}
-	if t.UnitID == 0 && t.Unit != "" {
-		err := q.r.QueryRowContext(ctx, `SELECT id FROM units WHERE key = ?`, t.Unit).Scan(&t.UnitID)
-		if errors.Is(err, sql.ErrNoRows) {
-			return heed.FieldErrorf(heed.ENotFound, "unit", "no unit %q", t.Unit)
-		}
-		if err != nil {
-			return heed.Internal(err, "sqlite: find token unit")
-		}
-	}
-	return nil
-}
-
-// nullID stores 0 as NULL, for optional foreign keys.
-func nullIfZero(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
+	return sqlstore.ResolveTokenRefs(ctx, t,
+		q.lookupID(`SELECT id FROM employees WHERE email = ?`, "sqlite: find token employee"),
+		q.lookupID(`SELECT id FROM units WHERE key = ?`, "sqlite: find token unit"))
 }
 
 // GetAPIToken returns the token with this hash unless it is revoked.
 func (q queries) GetAPIToken(ctx context.Context, tokenHash string) (heed.APIToken, error) {
 	t, err := scanToken(q.r.QueryRowContext(ctx, tokenSelect+` WHERE t.token_hash = ? AND t.revoked_at IS NULL`, tokenHash))
-	if errors.Is(err, sql.ErrNoRows) {
-		return heed.APIToken{}, heed.Errorf(heed.ENotFound, "no such token")
-	}
 	if err != nil {
-		return heed.APIToken{}, heed.Internal(err, "sqlite: get api token")
+		return heed.APIToken{}, rowErr(err, heed.Errorf(heed.ENotFound, "no such token"), "sqlite: get api token")
 	}
 	return t, nil
 }
 
 // ListAPITokens returns every token, revoked ones included, oldest first.
 func (q queries) ListAPITokens(ctx context.Context) ([]heed.APIToken, error) {
-	rows, err := q.r.QueryContext(ctx, tokenSelect+` ORDER BY t.id`)
-	if err != nil {
-		return nil, heed.Internal(err, "sqlite: list api tokens")
-	}
-	defer rows.Close()
-	var out []heed.APIToken
-	for rows.Next() {
-		t, err := scanToken(rows)
-		if err != nil {
-			return nil, heed.Internal(err, "sqlite: list api tokens")
-		}
-		out = append(out, t)
-	}
-	return out, heed.Internal(rows.Err(), "sqlite: list api tokens")
+	return queryList(ctx, q.r, tokenSelect+` ORDER BY t.id`, nil, nil, scanToken, "sqlite: list api tokens")
 }
 
 // RevokeAPIToken marks a token revoked; revoking it again keeps the first
@@ -212,7 +168,6 @@ func (q queries) CountLoginFailures(ctx context.Context, key string, since time.
 	return n, heed.Internal(err, "sqlite: count login failures")
 }
 
-// ClearLoginFailures forgets every failure under key.
 // PurgeLoginFailures deletes failures recorded before a time.
 func (q queries) PurgeLoginFailures(ctx context.Context, before time.Time) (int, error) {
 	res, err := q.w.ExecContext(ctx, `DELETE FROM login_failures WHERE at < ?`, micros(before))
@@ -223,6 +178,7 @@ func (q queries) PurgeLoginFailures(ctx context.Context, before time.Time) (int,
 	return int(n), heed.Internal(err, "sqlite: purge login failures")
 }
 
+// ClearLoginFailures forgets every failure under key.
 func (q queries) ClearLoginFailures(ctx context.Context, key string) error {
 	_, err := q.w.ExecContext(ctx, `DELETE FROM login_failures WHERE key = ?`, key)
 	return heed.Internal(err, "sqlite: clear login failures")

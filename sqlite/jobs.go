@@ -1,17 +1,14 @@
 package sqlite
 
 import (
-	"bytes"
-	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/heedhq/heed"
+	"github.com/heedhq/heed/internal/sqlstore"
 )
 
 // jobCols is the column list every job query reads, in scanJob's order.
@@ -21,46 +18,19 @@ const jobCols = `id, kind, payload, state, attempts, max_attempts, run_at, lease
 // EnqueueJob inserts a queued job. Inside InTx it commits or rolls back
 // with the caller's change.
 func (q queries) EnqueueJob(ctx context.Context, j heed.NewJob, now time.Time) (int64, error) {
-	payload, maxAttempts, err := checkNewJob(j)
+	qj, err := sqlstore.QueueJob(j, now)
 	if err != nil {
 		return 0, err
-	}
-	runAt := j.RunAt
-	if runAt.IsZero() {
-		runAt = now
 	}
 	var id int64
 	err = q.w.QueryRowContext(ctx, `INSERT INTO jobs
 		(kind, payload, state, attempts, max_attempts, run_at, created_at, updated_at)
 		VALUES (?, ?, 'queued', 0, ?, ?, ?, ?) RETURNING id`,
-		j.Kind, string(payload), maxAttempts, micros(runAt), micros(now), micros(now)).Scan(&id)
+		qj.Kind, qj.Payload, qj.MaxAttempts, micros(qj.RunAt), micros(now), micros(now)).Scan(&id)
 	if err != nil {
 		return 0, heed.Internal(err, "sqlite: enqueue job")
 	}
 	return id, nil
-}
-
-// checkNewJob validates j and returns its compacted payload ({} for none)
-// and its attempt limit. Both engines use the same rules.
-func checkNewJob(j heed.NewJob) (json.RawMessage, int, error) {
-	if strings.TrimSpace(j.Kind) == "" {
-		return nil, 0, heed.FieldErrorf(heed.EInvalid, "kind", "job kind is required")
-	}
-	if j.MaxAttempts < 0 {
-		return nil, 0, heed.FieldErrorf(heed.EInvalid, "max_attempts", "max attempts must be positive")
-	}
-	maxAttempts := j.MaxAttempts
-	if maxAttempts == 0 {
-		maxAttempts = heed.DefaultMaxAttempts
-	}
-	if len(bytes.TrimSpace(j.Payload)) == 0 {
-		return json.RawMessage("{}"), maxAttempts, nil
-	}
-	var buf bytes.Buffer
-	if err := json.Compact(&buf, j.Payload); err != nil {
-		return nil, 0, heed.FieldErrorf(heed.EInvalid, "payload", "job payload is not valid JSON")
-	}
-	return buf.Bytes(), maxAttempts, nil
 }
 
 // LeaseJobs claims up to n ready jobs in one statement. The write pool has
@@ -68,34 +38,22 @@ func checkNewJob(j heed.NewJob) (json.RawMessage, int, error) {
 // UPDATE is exclusive even against other processes: no two callers can
 // claim the same row.
 func (q queries) LeaseJobs(ctx context.Context, worker string, n int, now time.Time, lease time.Duration) ([]heed.Job, error) {
-	if n <= 0 {
-		return nil, nil
+	if ok, err := sqlstore.CheckLease(worker, n); !ok {
+		return nil, err
 	}
-	if worker == "" {
-		return nil, heed.FieldErrorf(heed.EInvalid, "worker", "worker is required")
-	}
-	rows, err := q.w.QueryContext(ctx, `UPDATE jobs
+	jobs, err := queryList(ctx, q.w, `UPDATE jobs
 		SET state = 'running', attempts = attempts + 1, leased_by = ?, leased_until = ?, updated_at = ?
 		WHERE id IN (
 			SELECT id FROM jobs
 			WHERE (state = 'queued' AND run_at <= ?) OR (state = 'running' AND leased_until < ?)
 			ORDER BY run_at, id LIMIT ?)
 		RETURNING `+jobCols,
-		worker, micros(now.Add(lease)), micros(now), micros(now), micros(now), n)
+		[]any{worker, micros(now.Add(lease)), micros(now), micros(now), micros(now), n},
+		nil, scanJob, "sqlite: lease jobs")
 	if err != nil {
-		return nil, heed.Internal(err, "sqlite: lease jobs")
+		return nil, err
 	}
-	jobs, err := scanJobs(rows)
-	if err != nil {
-		return nil, heed.Internal(err, "sqlite: lease jobs")
-	}
-	// RETURNING gives no order; hand jobs out oldest first.
-	slices.SortFunc(jobs, func(a, b heed.Job) int {
-		if c := a.RunAt.Compare(b.RunAt); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.ID, b.ID)
-	})
+	sqlstore.SortLeased(jobs)
 	return jobs, nil
 }
 
@@ -139,14 +97,7 @@ func (q queries) checkJobHeld(ctx context.Context, res sql.Result, id int64, wor
 	if err != nil {
 		return heed.Internal(err, "sqlite: rows affected")
 	}
-	if n == 1 {
-		return nil
-	}
-	j, err := q.getJobOn(ctx, q.w, id)
-	if err != nil {
-		return err
-	}
-	return heed.Errorf(heed.EConflict, "job %d is %s and not held by worker %s", id, j.State, worker)
+	return sqlstore.JobHeld(ctx, n, id, worker, q.getWrittenJob)
 }
 
 // GetJob returns one job.
@@ -154,82 +105,35 @@ func (q queries) GetJob(ctx context.Context, id int64) (heed.Job, error) {
 	return q.getJobOn(ctx, q.r, id)
 }
 
+// getWrittenJob reads a job on the write side, which sees what the
+// caller just wrote.
+func (q queries) getWrittenJob(ctx context.Context, id int64) (heed.Job, error) {
+	return q.getJobOn(ctx, q.w, id)
+}
+
 func (q queries) getJobOn(ctx context.Context, db querier, id int64) (heed.Job, error) {
-	rows, err := db.QueryContext(ctx, `SELECT `+jobCols+` FROM jobs WHERE id = ?`, id)
+	jobs, err := queryList(ctx, db, `SELECT `+jobCols+` FROM jobs WHERE id = ?`, []any{id}, nil, scanJob, "sqlite: get job")
 	if err != nil {
-		return heed.Job{}, heed.Internal(err, "sqlite: get job")
-	}
-	jobs, err := scanJobs(rows)
-	if err != nil {
-		return heed.Job{}, heed.Internal(err, "sqlite: get job")
+		return heed.Job{}, err
 	}
 	if len(jobs) == 0 {
-		return heed.Job{}, heed.Errorf(heed.ENotFound, "job %d not found", id)
+		return heed.Job{}, sqlstore.JobNotFound(id)
 	}
 	return jobs[0], nil
 }
 
 // ListJobs returns jobs newest first.
 func (q queries) ListJobs(ctx context.Context, f heed.JobFilter) ([]heed.Job, error) {
-	var where []string
-	var args []any
-	if f.State != "" {
-		where, args = append(where, "state = ?"), append(args, string(f.State))
-	}
-	if f.Kind != "" {
-		where, args = append(where, "kind = ?"), append(args, f.Kind)
-	}
-	if f.BeforeID > 0 {
-		where, args = append(where, "id < ?"), append(args, f.BeforeID)
-	}
-	query := `SELECT ` + jobCols + ` FROM jobs`
-	if len(where) > 0 {
-		query += " WHERE " + strings.Join(where, " AND ")
-	}
-	query += " ORDER BY id DESC LIMIT ?"
-	args = append(args, jobLimit(f.Limit))
-	rows, err := q.r.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, heed.Internal(err, "sqlite: list jobs")
-	}
-	jobs, err := scanJobs(rows)
-	if err != nil {
-		return nil, heed.Internal(err, "sqlite: list jobs")
-	}
-	return jobs, nil
-}
-
-// jobLimit applies ListJobs's page size: 0 means 50, at most 1000.
-func jobLimit(n int) int {
-	switch {
-	case n <= 0:
-		return 50
-	case n > 1000:
-		return 1000
-	}
-	return n
+	args := newArgs()
+	query := `SELECT ` + jobCols + ` FROM jobs WHERE ` + sqlstore.JobWhere(f, args) +
+		` ORDER BY id DESC LIMIT ` + args.Add(sqlstore.JobLimit(f.Limit))
+	return queryList(ctx, q.r, query, args.Values(), nil, scanJob, "sqlite: list jobs")
 }
 
 // CountJobs counts jobs per state, every state present.
 func (q queries) CountJobs(ctx context.Context) (heed.JobCounts, error) {
 	rows, err := q.r.QueryContext(ctx, `SELECT state, count(*) FROM jobs GROUP BY state`)
-	if err != nil {
-		return nil, heed.Internal(err, "sqlite: count jobs")
-	}
-	defer rows.Close()
-	counts := heed.JobCounts{heed.JobQueued: 0, heed.JobRunning: 0, heed.JobDone: 0, heed.JobDead: 0}
-	for rows.Next() {
-		var state string
-		var n int
-		if err := rows.Scan(&state, &n); err != nil {
-			return nil, heed.Internal(err, "sqlite: count jobs")
-		}
-		counts[heed.JobState(state)] = n
-	}
-	if err := rows.Err(); err != nil {
-		return nil, heed.Internal(err, "sqlite: count jobs")
-	}
-	return counts, nil
+	return sqlstore.CountJobs(sqlRows{rows}, err, "sqlite: count jobs")
 }
 
 // RetryJob requeues a dead or queued job to run now with no attempts.
@@ -245,14 +149,7 @@ func (q queries) RetryJob(ctx context.Context, id int64, now time.Time) error {
 	if err != nil {
 		return heed.Internal(err, "sqlite: rows affected")
 	}
-	if n == 1 {
-		return nil
-	}
-	j, err := q.getJobOn(ctx, q.w, id)
-	if err != nil {
-		return err
-	}
-	return heed.Errorf(heed.EConflict, "job %d is %s; only dead or queued jobs can be retried", id, j.State)
+	return sqlstore.JobRetried(ctx, n, id, q.getWrittenJob)
 }
 
 // ReleaseJob queues a job its worker gives back unfinished to run at now,
@@ -287,24 +184,7 @@ func (q queries) DeleteFinishedJobs(ctx context.Context, before time.Time, limit
 	return int(n), nil
 }
 
-// scanJobs reads every row of a jobCols query and closes rows.
-func scanJobs(rows *sql.Rows) ([]heed.Job, error) {
-	defer rows.Close()
-	var jobs []heed.Job
-	for rows.Next() {
-		j, err := scanJob(rows)
-		if err != nil {
-			return nil, err
-		}
-		jobs = append(jobs, j)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return jobs, nil
-}
-
-func scanJob(rows *sql.Rows) (heed.Job, error) {
+func scanJob(rows sqlstore.Scanner) (heed.Job, error) {
 	var j heed.Job
 	var payload, state string
 	var runAt, created, updated int64

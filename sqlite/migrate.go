@@ -8,6 +8,7 @@ import (
 
 	"github.com/heedhq/heed"
 	"github.com/heedhq/heed/internal/migration"
+	"github.com/heedhq/heed/internal/sqlstore"
 )
 
 // Migrate applies the embedded migrations not yet recorded in
@@ -17,24 +18,8 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`); err != nil {
 		return 0, fmt.Errorf("sqlite: create schema_migrations: %w", err)
 	}
-	files, err := migration.Read(migrationFS)
-	if err != nil {
-		return 0, err
-	}
-	current, err := s.SchemaVersion(ctx)
-	if err != nil {
-		return 0, err
-	}
-	for _, m := range files {
-		if m.Version <= current {
-			continue
-		}
-		if err := s.apply(ctx, m); err != nil {
-			return current, err
-		}
-		current = m.Version
-	}
-	return current, nil
+	version := func() (int, error) { return s.SchemaVersion(ctx) }
+	return sqlstore.Migrate(migrationFS, version, func(m migration.Migration) error { return s.apply(ctx, m) })
 }
 
 func (s *Store) apply(ctx context.Context, m migration.Migration) error {

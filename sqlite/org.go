@@ -3,55 +3,68 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/heedhq/heed"
+	"github.com/heedhq/heed/internal/sqlstore"
 )
 
-// Helpers shared by units.go, employees.go and customers.go.
+// Helpers shared by units.go, employees.go and customers.go; what both
+// engines share is in package sqlstore.
 
-// scopeWhere turns a scope into an SQL condition over the row's unit id
-// column, that unit's path column and, for rows that have one, the owner
-// column ("" when the rows have no owner). The zero scope matches nothing.
-func scopeWhere(s heed.Scope, unitID, unitPath, ownerID string) (string, []any) {
-	if s.All {
-		return "1=1", nil
-	}
-	var parts []string
-	var args []any
-	if s.UnitPath != "" {
-		// Paths are digits and slashes only, so the prefix needs no escaping.
-		parts = append(parts, unitPath+" LIKE ?")
-		args = append(args, s.UnitPath+"%")
-	}
-	if s.UnitID != 0 {
-		parts = append(parts, unitID+" = ?")
-		args = append(args, s.UnitID)
-	}
-	if s.OwnerID != 0 && ownerID != "" {
-		parts = append(parts, ownerID+" = ?")
-		args = append(args, s.OwnerID)
-	}
-	if len(parts) == 0 {
-		return "1=0", nil
-	}
-	return "(" + strings.Join(parts, " OR ") + ")", args
+// newArgs collects arguments behind SQLite's positional "?": add them in
+// the order they stand in the statement.
+func newArgs() *sqlstore.Args {
+	return sqlstore.NewArgs(func(int) string { return "?" })
 }
 
-// unitPathByKey returns the path of the unit with key, for subtree filters;
-// ENotFound on field "unit" when there is none.
-func (q queries) unitPathByKey(ctx context.Context, key string) (string, error) {
+// rowErr classifies the error of a one-row query: no row is notFound.
+func rowErr(err, notFound error, op string) error {
+	return sqlstore.RowErr(err, sql.ErrNoRows, notFound, op)
+}
+
+// found classifies the error of a one-row query where no row is an answer.
+func found(err error, op string) (bool, error) {
+	return sqlstore.Found(err, sql.ErrNoRows, op)
+}
+
+// lookupID is a sqlstore.Lookup running stmt, which selects one id by a
+// key, on q's write side: inside a transaction it sees the batch's own
+// writes.
+func (q queries) lookupID(stmt, op string) sqlstore.Lookup {
+	return func(ctx context.Context, key string) (int64, bool, error) {
+		var id int64
+		ok, err := found(q.w.QueryRowContext(ctx, stmt, key).Scan(&id), op)
+		return id, ok, err
+	}
+}
+
+// unitPath is a sqlstore.PathLookup: the path of the unit with key, for
+// subtree filters.
+func (q queries) unitPath(ctx context.Context, key string) (string, bool, error) {
 	var path string
-	err := q.r.QueryRowContext(ctx, `SELECT path FROM units WHERE key = ?`, key).Scan(&path)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", heed.FieldErrorf(heed.ENotFound, "unit", "no unit %q", key)
-	}
-	if err != nil {
-		return "", heed.Internal(err, "sqlite: unit path")
-	}
-	return path, nil
+	ok, err := found(q.r.QueryRowContext(ctx, `SELECT path FROM units WHERE key = ?`, key).Scan(&path), "sqlite: unit path")
+	return path, ok, err
+}
+
+// queryList runs stmt on db and reads every row with scan, appending to
+// into; any failure is an internal error under op.
+func queryList[T any](ctx context.Context, db querier, stmt string, args []any, into []T,
+	scan func(sqlstore.Scanner) (T, error), op string) ([]T, error) {
+	rows, err := db.QueryContext(ctx, stmt, args...)
+	return sqlstore.List(sqlRows{rows}, err, into, scan, op)
+}
+
+// sqlRows is *sql.Rows as a sqlstore.Rows, whose Close returns nothing:
+// the stores never used Close's error, as Err holds what went wrong.
+type sqlRows struct{ *sql.Rows }
+
+func (r sqlRows) Close() { r.Rows.Close() }
+
+// upsertTx runs the upsert of a batch in one transaction (see withTx), so
+// it writes all or none.
+func (q queries) upsertTx(ctx context.Context, upsert func(q queries) (heed.UpsertResult, error)) (heed.UpsertResult, error) {
+	return sqlstore.InTx(func(fn func(queries) error) error { return q.withTx(ctx, fn) }, upsert)
 }
 
 // preparer is what *sql.DB and *sql.Tx share for prepared statements.
@@ -72,45 +85,10 @@ func (q queries) prepare(ctx context.Context, stmt string) (*sql.Stmt, error) {
 	return st, nil
 }
 
-// keyCache resolves natural keys (unit keys, employee emails) to ids once
-// per upsert call, so a batch of thousands asks the database once per key.
-type keyCache struct {
-	q     queries
-	query string // selects id by the key
-	field string // the input field named when a key does not resolve
-	what  string // what the key names, for the message
-	ids   map[string]int64
-}
-
-func newKeyCache(q queries, query, field, what string) *keyCache {
-	return &keyCache{q: q, query: query, field: field, what: what, ids: map[string]int64{}}
-}
-
-// id returns the id for key, ENotFound on the cache's field if none.
-func (c *keyCache) id(ctx context.Context, key string) (int64, error) {
-	if id, ok := c.ids[key]; ok {
-		return id, nil
+// nullIfZero stores 0 as NULL, for optional foreign keys.
+func nullIfZero(id int64) any {
+	if id == 0 {
+		return nil
 	}
-	var id int64
-	err := c.q.w.QueryRowContext(ctx, c.query, key).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, heed.FieldErrorf(heed.ENotFound, c.field, "no %s %q", c.what, key)
-	}
-	if err != nil {
-		return 0, heed.Internal(err, "sqlite: find "+c.what)
-	}
-	c.ids[key] = id
-	return id, nil
-}
-
-// about prefixes the message of a classified error with the row it is
-// about, so a batch error names the culprit: customer "C1": no unit "x".
-func about(err error, what, key string) error {
-	var e *heed.Error
-	if key == "" || !errors.As(err, &e) || e.Code == heed.EInternal {
-		return err
-	}
-	c := *e
-	c.Message = fmt.Sprintf("%s %q: %s", what, key, e.Message)
-	return &c
+	return id
 }

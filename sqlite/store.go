@@ -111,18 +111,7 @@ func (s *Store) Close() error {
 // InTx runs fn in one IMMEDIATE transaction on the write pool. Reads
 // inside fn see fn's own writes because they use the same transaction.
 func (s *Store) InTx(ctx context.Context, fn func(q heed.Queries) error) error {
-	tx, err := s.write.BeginTx(ctx, nil)
-	if err != nil {
-		return heed.Internal(err, "sqlite: begin")
-	}
-	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-	if err := fn(queries{w: tx, r: tx, inTx: true}); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return heed.Internal(err, "sqlite: commit")
-	}
-	return nil
+	return s.queries.withTx(ctx, func(q queries) error { return fn(q) })
 }
 
 // querier is what *sql.DB and *sql.Tx share.

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/heedhq/heed"
-	"github.com/heedhq/heed/internal/storecodec"
 )
 
 // unitNode is one unit of the rendered tree.
@@ -68,7 +67,7 @@ func sortNodes(nodes []*unitNode) {
 // compareUnits orders units by name as people read it, ignoring case and
 // accents like the customer list does, then by key so the order is total.
 func compareUnits(a, b heed.Unit) int {
-	return cmp.Or(strings.Compare(storecodec.Fold(a.Name), storecodec.Fold(b.Name)), strings.Compare(a.Key, b.Key))
+	return cmp.Or(strings.Compare(heed.Fold(a.Name), heed.Fold(b.Name)), strings.Compare(a.Key, b.Key))
 }
 
 // unitOption is one unit in a filter's drop-down list.

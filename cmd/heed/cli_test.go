@@ -120,3 +120,59 @@ func TestBadDatabaseURL(t *testing.T) {
 		t.Errorf("the error shows the database password: %s", r.output())
 	}
 }
+
+// TestHelpShowsDefaults checks that every command's help shows each
+// flag's default, and that serve's and demo's flags without one say what
+// happens when they are left out.
+func TestHelpShowsDefaults(t *testing.T) {
+	parser, err := newParser(&cli{}, env{}.get, io.Discard, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range parser.Model.Leaves(true) {
+		path := strings.Fields(cmd.Path())
+		help := mustRun(t, env{}, "", append([]string{"help"}, path...)...).stdout
+		serving := path[0] == "serve" || path[0] == "demo"
+		for _, group := range cmd.AllFlags(true) {
+			for _, f := range group {
+				switch {
+				case f.Default != "":
+					if !strings.Contains(help, "--"+f.Name+"="+f.Default) && !strings.Contains(help, "--"+f.Name+`="`+f.Default+`"`) {
+						t.Errorf("heed help %s does not show --%s's default %q:\n%s", cmd.Path(), f.Name, f.Default, help)
+					}
+				case serving && f.Name != "help" && !strings.Contains(f.Help, "Default:"):
+					t.Errorf("heed help %s: --%s has no default and does not say what happens without it", cmd.Path(), f.Name)
+				}
+			}
+		}
+	}
+}
+
+// TestErrorMessages checks what the operator reads when a command fails:
+// the message of the error, naming the flag they typed, without the
+// error's code or cause; the cause only with --log-level debug.
+func TestErrorMessages(t *testing.T) {
+	db := dbURL(t, "sqlite")
+	empty := writeFile(t, "empty.csv", "")
+	down := "postgres://heed:secret@127.0.0.1:1/heed" // nothing listens on port 1
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"import", "customers", empty, "--db", db}, "heed: " + empty + ": the file is empty\n"},
+		{[]string{"jobs", "enqueue-test", "--fail-times", "101", "--db", db}, "heed: --fail-times must be between 0 and 100\n"},
+		{[]string{"jobs", "enqueue-test", "--sleep-ms", "-1", "--db", db}, "heed: --sleep-ms must be between 0 and 60000\n"},
+		{[]string{"jobs", "enqueue-test", "--count", "-3", "--db", db}, "heed: --count must be at least 1\n"},
+		{[]string{"jobs", "list", "--limit", "0", "--db", db}, "heed: --limit must be between 1 and 1000\n"},
+		{[]string{"jobs", "list", "--db", down}, "heed: cannot reach the database postgres://heed:xxxxx@127.0.0.1:1/heed (--log-level debug shows the cause)\n"},
+	} {
+		r := heedRun(t, env{}, "", tc.args...)
+		if r.err == nil || r.output() != tc.want {
+			t.Errorf("heed %s:\n got %q (err %v)\nwant %q", strings.Join(tc.args, " "), r.output(), r.err, tc.want)
+		}
+	}
+	r := heedRun(t, env{}, "", "jobs", "list", "--db", down, "--log-level", "debug")
+	if r.err == nil || !strings.Contains(r.stderr, "level=DEBUG") || !strings.Contains(r.stderr, "127.0.0.1:1") || strings.Contains(r.stderr, "secret") {
+		t.Errorf("--log-level debug does not log the cause (or shows the password):\n%s", r.output())
+	}
+}

@@ -19,7 +19,7 @@ type demoCmd struct {
 	// Its own variable, not HEED_DB: `heed demo` in a shell configured for
 	// production must not load made-up customers into production.
 	DB   string `name:"db" env:"HEED_DEMO_DB" default:"${default_demo_db}" help:"Demo database: sqlite:PATH (created or reused) or postgres://... ."`
-	Seed int64  `name:"seed" env:"HEED_DEMO_SEED" default:"1" help:"Seed of the generated data; the same seed gives the same demo."`
+	Seed int64  `name:"seed" env:"HEED_DEMO_SEED" default:"1" help:"Seed of the generated data; the same seed gives the same demo (and logins). Give another seed a fresh --db: two seeds in one database mix."`
 	ServeFlags
 }
 

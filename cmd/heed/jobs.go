@@ -14,7 +14,7 @@ import (
 type jobsCmd struct {
 	DBFlag
 	List        jobsListCmd        `cmd:"" help:"List jobs, newest first."`
-	Retry       jobsRetryCmd       `cmd:"" help:"Put a dead job back in the queue, to run now with its attempts reset."`
+	Retry       jobsRetryCmd       `cmd:"" help:"Run a dead or queued job now, with its attempts reset."`
 	EnqueueTest jobsEnqueueTestCmd `cmd:"" name:"enqueue-test" help:"Enqueue test jobs, to see the workers, retries and dead jobs at work."`
 }
 
@@ -25,6 +25,10 @@ type jobsListCmd struct {
 }
 
 func (c *jobsListCmd) Run(ctx context.Context, a *app, j *jobsCmd) error {
+	if c.Limit < 1 || c.Limit > 1000 {
+		// The service reads 0 as "no limit"; the flag promises 1 to 1000.
+		return heed.Errorf(heed.EInvalid, "--limit must be between 1 and 1000")
+	}
 	store, err := openStore(ctx, j.DB)
 	if err != nil {
 		return err
@@ -33,7 +37,7 @@ func (c *jobsListCmd) Run(ctx context.Context, a *app, j *jobsCmd) error {
 	list, err := jobs.NewService(store, time.Now).List(ctx, heed.System,
 		heed.JobFilter{State: heed.JobState(c.State), Kind: c.Kind, Limit: c.Limit})
 	if err != nil {
-		return err
+		return flagError(err, map[string]string{"state": "--state", "limit": "--limit"})
 	}
 	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tKIND\tSTATE\tATTEMPTS\tRUN AT\tLAST ERROR")
@@ -79,6 +83,11 @@ type jobsEnqueueTestCmd struct {
 	Marker      string `name:"marker" help:"Free text stored in the payload, to find the jobs again."`
 }
 
+// testJobFlags names the flags of the test job's payload fields.
+func testJobFlags() map[string]string {
+	return map[string]string{"fail_times": "--fail-times", "sleep_ms": "--sleep-ms", "max_attempts": "--max-attempts"}
+}
+
 func (c *jobsEnqueueTestCmd) Run(ctx context.Context, a *app, j *jobsCmd) error {
 	if c.Count < 1 {
 		return heed.Errorf(heed.EInvalid, "--count must be at least 1")
@@ -94,7 +103,7 @@ func (c *jobsEnqueueTestCmd) Run(ctx context.Context, a *app, j *jobsCmd) error 
 	for i := range c.Count {
 		id, err := svc.EnqueueTest(ctx, heed.System, pl)
 		if err != nil {
-			return fmt.Errorf("enqueued %d of %d: %w", i, c.Count, err)
+			return fmt.Errorf("enqueued %d of %d: %w", i, c.Count, flagError(err, testJobFlags()))
 		}
 		if i == 0 {
 			first = id

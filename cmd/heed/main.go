@@ -42,19 +42,36 @@ func printError(w io.Writer, err error) {
 	fmt.Fprintln(w, "heed: "+errorText(err))
 }
 
-// errorText is the message of err as the operator should read it: a
-// user's mistake by its safe message (and field), anything unexpected in
-// full, since the operator at the terminal may see the cause.
+// errorText is the message of err as the operator should read it. Heed's
+// errors say what went wrong in their message (and field); their code and
+// cause are for programs and logs, and the cause goes to the debug log
+// (see run). Other errors (flags, files) are worded for the operator
+// already.
 func errorText(err error) string {
 	var he *heed.Error
-	if !errors.As(err, &he) || he.Code == heed.EInternal || he.Code == heed.EUnavailable {
+	if !errors.As(err, &he) {
 		return err.Error()
 	}
-	msg := he.Message
+	msg := heed.ErrorMessage(he)
 	if he.Field != "" && !strings.Contains(msg, he.Field) {
 		msg += " (field " + he.Field + ")"
 	}
+	if he.Code == heed.EInternal || he.Code == heed.EUnavailable {
+		msg += " (--log-level debug shows the cause)"
+	}
 	return msg
+}
+
+// flagError names the command-line flag in an error a service reported
+// for one of its input fields (fail_times → --fail-times), since the
+// operator typed the flag, not the field.
+func flagError(err error, flags map[string]string) error {
+	var he *heed.Error
+	if !errors.As(err, &he) || flags[he.Field] == "" {
+		return err
+	}
+	flag := flags[he.Field]
+	return &heed.Error{Code: he.Code, Field: flag, Message: strings.ReplaceAll(he.Message, he.Field, flag), Err: he.Err}
 }
 
 // plural formats n with its noun, adding an s when n is not one.

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"regexp"
+	"strings"
 
 	"github.com/alecthomas/kong"
 )
@@ -61,7 +63,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if err != nil {
 		return err
 	}
-	rest := args[min(1, len(args)):]
+	rest := joinNegativeValues(args[min(1, len(args)):])
 	if len(rest) == 0 {
 		rest = []string{"--help"}
 	}
@@ -78,7 +80,37 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		version: version(),
 	}
 	kctx.BindTo(ctx, (*context.Context)(nil))
-	return kctx.Run(a)
+	if err := kctx.Run(a); err != nil {
+		// main prints only the message meant for the operator; the whole
+		// chain, causes included, is here for whoever asks for it.
+		a.log.Debug("command failed", "command", kctx.Command(), "err", err.Error())
+		return err
+	}
+	return nil
+}
+
+// negativeNumber is a value like -3 or -1.5.
+var negativeNumber = regexp.MustCompile(`^-[0-9]+(\.[0-9]+)?$`)
+
+// joinNegativeValues turns "--count -3" into "--count=-3". Kong reads a
+// lone -3 as the short flag -3 and explains that confusingly; no flag of
+// heed's is a digit, so a negative number after a long flag is its value,
+// which the command then checks and explains ("--count must be at least
+// 1").
+func joinNegativeValues(args []string) []string {
+	out := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return append(out, args[i:]...)
+		}
+		if strings.HasPrefix(a, "--") && !strings.Contains(a, "=") && i+1 < len(args) && negativeNumber.MatchString(args[i+1]) {
+			a += "=" + args[i+1]
+			i++
+		}
+		out = append(out, a)
+	}
+	return out
 }
 
 // newParser builds the kong parser over c. Environment variables come from

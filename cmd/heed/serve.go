@@ -22,14 +22,14 @@ import (
 // ServeFlags configure a serving heed; `heed serve` and `heed demo` share
 // them.
 type ServeFlags struct {
-	Addr            string        `name:"addr" env:"HEED_ADDR" default:"127.0.0.1:8080" placeholder:"HOST:PORT" help:"Address to listen on; 0.0.0.0:8080 for every interface, port 0 for any free port."`
-	PublicURL       string        `name:"public-url" env:"HEED_PUBLIC_URL" placeholder:"URL" help:"Address people reach Heed at, e.g. https://heed.example.com, when it differs from --addr (behind a proxy)."`
+	Addr            string        `name:"addr" env:"HEED_ADDR" default:"127.0.0.1:8080" help:"Address to listen on (HOST:PORT); 0.0.0.0:8080 for every interface, port 0 for any free port."`
+	PublicURL       string        `name:"public-url" env:"HEED_PUBLIC_URL" placeholder:"URL" help:"Address people reach Heed at, e.g. https://heed.example.com, when it differs from --addr (behind a proxy). Default: none, the address of --addr."`
 	SecureCookies   *bool         `name:"secure-cookies" env:"HEED_SECURE_COOKIES" negatable:"" help:"Send cookies only over HTTPS. Default: on when --public-url starts with https://."`
 	Workers         int           `name:"workers" env:"HEED_WORKERS" default:"4" help:"Job workers in this process; 0 runs none (a web-only process)."`
 	ShutdownTimeout time.Duration `name:"shutdown-timeout" env:"HEED_SHUTDOWN_TIMEOUT" default:"15s" help:"On SIGINT or SIGTERM, how long open requests and then running jobs may take to finish."`
 	JobBackoff      time.Duration `name:"job-backoff" env:"HEED_JOB_BACKOFF" default:"10s" help:"Longest wait before retrying a job after its first failure; it doubles with each failure (with jitter), up to an hour."`
 	JobPoll         time.Duration `name:"job-poll" env:"HEED_JOB_POLL" default:"1s" help:"How often idle job workers look for new jobs."`
-	TrustedProxies  []string      `name:"trusted-proxies" env:"HEED_TRUSTED_PROXIES" placeholder:"CIDR,..." help:"Addresses or CIDR prefixes of the reverse proxies in front of Heed, whose X-Forwarded-For is believed (for sign-in throttling and logs)."`
+	TrustedProxies  []string      `name:"trusted-proxies" env:"HEED_TRUSTED_PROXIES" placeholder:"CIDR" help:"Addresses or CIDR prefixes of the reverse proxies in front of Heed, whose X-Forwarded-For is believed (for sign-in throttling and logs). Default: none, X-Forwarded-For is ignored."`
 }
 
 // check refuses flag values that cannot work, before anything starts.
@@ -94,7 +94,8 @@ func newServer(a *app, store heed.Store, f ServeFlags) (*server, error) {
 	js := jobs.NewService(store, time.Now)
 	reg, m := newRegistry(js, a.log)
 
-	apiHandler, err := api.New(api.Config{Directory: dir, Accounts: acc, Jobs: js, Logger: a.log, Version: a.version})
+	apiHandler, err := api.New(api.Config{Directory: dir, Accounts: acc, Jobs: js, Logger: a.log, Version: a.version,
+		Ping: store.Ping})
 	if err != nil {
 		return nil, fmt.Errorf("api: %w", err)
 	}

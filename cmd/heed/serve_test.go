@@ -195,6 +195,7 @@ func TestDemo(t *testing.T) {
 	if status, _ := get(t, s.url+"/healthz", ""); status != http.StatusOK {
 		t.Errorf("GET /healthz on the demo = %d", status)
 	}
+	checkREADMEAPIExamples(t, s.url, db)
 	if err := s.stop(t); err != nil {
 		t.Fatal(err)
 	}

@@ -23,6 +23,14 @@ type DBFlag struct {
 // openDB opens the store named by dsn without migrating it:
 // "sqlite:PATH" or a postgres:// (postgresql://) URL.
 func openDB(ctx context.Context, dsn string) (heed.Store, error) {
+	s, err := openEngine(ctx, dsn)
+	if err != nil {
+		return nil, namedDB(err, dsn)
+	}
+	return s, nil
+}
+
+func openEngine(ctx context.Context, dsn string) (heed.Store, error) {
 	switch {
 	case strings.HasPrefix(dsn, "sqlite:"):
 		path := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "//")
@@ -65,4 +73,14 @@ func redact(dsn string) string {
 		return dsn
 	}
 	return scheme + "://" + user + ":xxxxx" + rest[at:]
+}
+
+// namedDB says which database could not be reached: the store's own
+// message does not know what --db said, and the operator may have more
+// than one.
+func namedDB(err error, dsn string) error {
+	if heed.ErrorCode(err) != heed.EUnavailable {
+		return err
+	}
+	return &heed.Error{Code: heed.EUnavailable, Message: "cannot reach the database " + redact(dsn), Err: err}
 }

@@ -1,12 +1,7 @@
-// Package storecodec holds the encodings both stores must share exactly so
-// that the two engines behave alike: the canonical form of customer
-// attributes, the folded sort and search keys of customers, the
-// customer-list cursor and LIKE-pattern escaping.
-package storecodec
+package sqlstore
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,12 +9,6 @@ import (
 
 	"github.com/heedhq/heed"
 )
-
-// LikeContains is a LIKE pattern (with ESCAPE '\') matching text anywhere.
-func LikeContains(text string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + r.Replace(text) + "%"
-}
 
 // CanonicalAttributes validates a customer's attributes as one JSON object
 // and returns it in the canonical form both engines store and return: keys
@@ -61,33 +50,30 @@ func CanonicalAttributes(raw json.RawMessage) (string, error) {
 
 // canonicalNumbers rewrites every json.Number inside v in place.
 func canonicalNumbers(v any) error {
+	var err error
 	switch x := v.(type) {
 	case map[string]any:
 		for k, e := range x {
-			if n, ok := e.(json.Number); ok {
-				c, err := canonicalNumber(n)
-				if err != nil {
-					return err
-				}
-				x[k] = c
-			} else if err := canonicalNumbers(e); err != nil {
+			if x[k], err = canonicalValue(e); err != nil {
 				return err
 			}
 		}
 	case []any:
 		for i, e := range x {
-			if n, ok := e.(json.Number); ok {
-				c, err := canonicalNumber(n)
-				if err != nil {
-					return err
-				}
-				x[i] = c
-			} else if err := canonicalNumbers(e); err != nil {
+			if x[i], err = canonicalValue(e); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// canonicalValue is e with its numbers, or e itself if one, canonical.
+func canonicalValue(e any) (any, error) {
+	if n, ok := e.(json.Number); ok {
+		return canonicalNumber(n)
+	}
+	return e, canonicalNumbers(e)
 }
 
 // canonicalNumber writes a JSON number the way PostgreSQL's numeric type
@@ -128,25 +114,4 @@ func canonicalNumber(n json.Number) (json.Number, error) {
 		out = "-" + out
 	}
 	return json.Number(out), nil
-}
-
-// EncodeCursor is the opaque position after a customer in list order:
-// its stored sort name (see Keys) and external id.
-func EncodeCursor(sortName, externalID string) string {
-	b, _ := json.Marshal([2]string{sortName, externalID})
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-// DecodeCursor reads a cursor made by EncodeCursor; EBadRequest on field
-// "cursor" when it is not one.
-func DecodeCursor(c string) (sortName, externalID string, err error) {
-	b, err := base64.RawURLEncoding.DecodeString(c)
-	var v []string
-	if err == nil {
-		err = json.Unmarshal(b, &v)
-	}
-	if err != nil || len(v) != 2 {
-		return "", "", heed.FieldErrorf(heed.EBadRequest, "cursor", "invalid cursor")
-	}
-	return v[0], v[1], nil
 }

@@ -1,4 +1,4 @@
-package storecodec
+package heed
 
 import (
 	"strings"
@@ -9,19 +9,14 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// SearchSeparator joins the fields of a customer's search text. Fold turns
-// it (a control character) into a space, so no folded query contains it
-// and a search never matches across two fields.
-const SearchSeparator = "\x1f"
-
 // letters maps the folded letters that do not decompose into a base letter
 // and a mark to the ASCII a reader would type for them.
 var letters = map[rune]string{
 	'ø': "o", 'æ': "ae", 'œ': "oe", 'ß': "ss", 'ł': "l", 'đ': "d", 'ð': "d", 'þ': "th", 'ı': "i",
 }
 
-// Fold is the form customer names are sorted and searched in, on both
-// engines alike: Unicode case folding, accents removed (canonical
+// Fold is the form names are sorted and searched in — customers in both
+// stores alike, units on the pages: Unicode case folding, accents removed (canonical
 // decomposition, nonspacing marks dropped), a few letters without a
 // decomposition spelled out (ø→o, æ→ae, ß→ss, ...), control characters
 // read as spaces and runs of space collapsed to one, trimmed. So "Émile",
@@ -77,32 +72,4 @@ func isASCII(s string) bool {
 		}
 	}
 	return true
-}
-
-// CustomerKeys are a customer's derived columns: sort_name, by which
-// customers are listed, and search_text, in which a search looks.
-type CustomerKeys struct {
-	SortName, SearchText string
-}
-
-// Keys derives the sort and search columns from a customer's name, email,
-// phone and external id. Both stores call it, so both engines order and
-// match alike whatever their collation.
-func Keys(name, email, phone, externalID string) CustomerKeys {
-	sortName := Fold(name)
-	return CustomerKeys{
-		SortName:   sortName,
-		SearchText: strings.Join([]string{sortName, Fold(email), Fold(phone), Fold(externalID)}, SearchSeparator),
-	}
-}
-
-// SearchPattern is the LIKE pattern (with ESCAPE '\') that finds query in
-// search_text, and false when the folded query is empty and so matches
-// every customer.
-func SearchPattern(query string) (string, bool) {
-	q := Fold(query)
-	if q == "" {
-		return "", false
-	}
-	return LikeContains(q), true
 }

@@ -1,0 +1,182 @@
+package sqlstore
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/heedhq/heed"
+)
+
+// QueuedJob is a new job as both stores insert it.
+type QueuedJob struct {
+	Kind        string
+	Payload     string // compact JSON, {} for none
+	MaxAttempts int
+	RunAt       time.Time
+}
+
+// QueueJob checks j and fills in its defaults: payload {}, the default
+// attempt limit, run at now. Both stores enqueue through it, so a job is
+// refused or accepted alike on either engine.
+func QueueJob(j heed.NewJob, now time.Time) (QueuedJob, error) {
+	payload, maxAttempts, err := checkNewJob(j)
+	if err != nil {
+		return QueuedJob{}, err
+	}
+	runAt := j.RunAt
+	if runAt.IsZero() {
+		runAt = now
+	}
+	return QueuedJob{Kind: j.Kind, Payload: string(payload), MaxAttempts: maxAttempts, RunAt: runAt}, nil
+}
+
+// checkNewJob validates j and returns its compacted payload ({} for none)
+// and its attempt limit.
+func checkNewJob(j heed.NewJob) (json.RawMessage, int, error) {
+	if strings.TrimSpace(j.Kind) == "" {
+		return nil, 0, heed.FieldErrorf(heed.EInvalid, "kind", "job kind is required")
+	}
+	if j.MaxAttempts < 0 {
+		return nil, 0, heed.FieldErrorf(heed.EInvalid, "max_attempts", "max attempts must be positive")
+	}
+	maxAttempts := j.MaxAttempts
+	if maxAttempts == 0 {
+		maxAttempts = heed.DefaultMaxAttempts
+	}
+	if len(bytes.TrimSpace(j.Payload)) == 0 {
+		return json.RawMessage("{}"), maxAttempts, nil
+	}
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, j.Payload); err != nil {
+		return nil, 0, heed.FieldErrorf(heed.EInvalid, "payload", "job payload is not valid JSON")
+	}
+	return buf.Bytes(), maxAttempts, nil
+}
+
+// CheckLease says whether a lease of n jobs for worker asks for anything:
+// false for n <= 0, EInvalid without a worker. Both stores check leases
+// here so workers see the same answer on either engine.
+func CheckLease(worker string, n int) (bool, error) {
+	if n <= 0 {
+		return false, nil
+	}
+	if worker == "" {
+		return false, heed.FieldErrorf(heed.EInvalid, "worker", "worker is required")
+	}
+	return true, nil
+}
+
+// SortLeased puts leased jobs oldest first (run_at, then id). RETURNING
+// gives no order on either engine, and workers must get the same order
+// from both.
+func SortLeased(jobs []heed.Job) {
+	slices.SortFunc(jobs, func(a, b heed.Job) int {
+		if c := a.RunAt.Compare(b.RunAt); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+}
+
+// JobLimit applies a job list's page size: 0 means 50, at most 1000.
+// Both stores list jobs in pages of the same size.
+func JobLimit(n int) int {
+	switch {
+	case n <= 0:
+		return 50
+	case n > 1000:
+		return 1000
+	}
+	return n
+}
+
+// JobWhere is the condition a job filter puts on the jobs table (TRUE
+// for none), with its arguments added to a. Both stores build it here so
+// a filter means the same on either engine.
+func JobWhere(f heed.JobFilter, a *Args) string {
+	var where []string
+	if f.State != "" {
+		where = append(where, "state = "+a.Add(string(f.State)))
+	}
+	if f.Kind != "" {
+		where = append(where, "kind = "+a.Add(f.Kind))
+	}
+	if f.BeforeID > 0 {
+		where = append(where, "id < "+a.Add(f.BeforeID))
+	}
+	if len(where) == 0 {
+		return "TRUE"
+	}
+	return strings.Join(where, " AND ")
+}
+
+// CountJobs reads the result of "SELECT state, count(*) ... GROUP BY
+// state", a query that returned rows and err, into counts with every
+// state present, zero when it has no row: both stores report all four
+// states. It closes rows; failures are internal errors under op.
+func CountJobs(rows Rows, err error, op string) (heed.JobCounts, error) {
+	list, err := List(rows, err, nil, scanStateCount, op)
+	if err != nil {
+		return nil, err
+	}
+	counts := heed.JobCounts{heed.JobQueued: 0, heed.JobRunning: 0, heed.JobDone: 0, heed.JobDead: 0}
+	for _, c := range list {
+		counts[c.state] = c.n
+	}
+	return counts, nil
+}
+
+type stateCount struct {
+	state heed.JobState
+	n     int
+}
+
+func scanStateCount(sc Scanner) (stateCount, error) {
+	var state string
+	var n int
+	err := sc.Scan(&state, &n)
+	return stateCount{heed.JobState(state), n}, err
+}
+
+// GetJob reads one job, ENotFound (see JobNotFound) when there is none.
+type GetJob func(ctx context.Context, id int64) (heed.Job, error)
+
+// JobHeld explains an update of job id that applies only while worker
+// holds the job, after it changed n rows: nil for one, else ENotFound
+// when the job is gone or EConflict naming its state. Both stores refuse
+// a worker that lost its lease in the same words.
+func JobHeld(ctx context.Context, n int64, id int64, worker string, get GetJob) error {
+	return jobUpdated(ctx, n, id, get, func(j heed.Job) error {
+		return heed.Errorf(heed.EConflict, "job %d is %s and not held by worker %s", id, j.State, worker)
+	})
+}
+
+// JobRetried is JobHeld for a retry, which applies only to a dead or
+// queued job.
+func JobRetried(ctx context.Context, n int64, id int64, get GetJob) error {
+	return jobUpdated(ctx, n, id, get, func(j heed.Job) error {
+		return heed.Errorf(heed.EConflict, "job %d is %s; only dead or queued jobs can be retried", id, j.State)
+	})
+}
+
+func jobUpdated(ctx context.Context, n int64, id int64, get GetJob, conflict func(heed.Job) error) error {
+	if n == 1 {
+		return nil
+	}
+	j, err := get(ctx, id)
+	if err != nil {
+		return err
+	}
+	return conflict(j)
+}
+
+// JobNotFound is the error for a job id that names no job, on both
+// engines.
+func JobNotFound(id int64) error {
+	return heed.Errorf(heed.ENotFound, "job %d not found", id)
+}
