@@ -1,8 +1,13 @@
 package heed
 
 import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"net"
+	"time"
 )
 
 // Code classifies an error for every face: the API maps it to an HTTP
@@ -55,6 +60,8 @@ func FieldErrorf(code Code, field, format string, args ...any) *Error {
 }
 
 // Internal wraps an unexpected error; the client sees only "internal error".
+// A failed or lost connection (to the database, typically) is no bug but
+// an outage the client may retry: it becomes EUnavailable.
 func Internal(err error, context string) error {
 	if err == nil {
 		return nil
@@ -63,7 +70,40 @@ func Internal(err error, context string) error {
 	if errors.As(err, &e) {
 		return err // already classified; keep its code
 	}
+	if connectionFailed(err) {
+		return &Error{Code: EUnavailable, Message: "database unavailable", Err: fmt.Errorf("%s: %w", context, err)}
+	}
 	return &Error{Code: EInternal, Message: "internal error", Err: fmt.Errorf("%s: %w", context, err)}
+}
+
+// pingTimeout bounds the ping of CheckOutage; it matches /healthz's.
+const pingTimeout = 2 * time.Second
+
+// CheckOutage tells a broken store from a bug: when err is internal and
+// ping (a heed.Store's Ping) says the database does not answer — a closed
+// pool, a server that stopped answering — it returns err as EUnavailable,
+// so a client hears 503 and retries, as /healthz tells the load balancer.
+// Every other error, and any error when ping is nil, comes back as it was.
+func CheckOutage(ctx context.Context, err error, ping func(context.Context) error) error {
+	if ping == nil || ErrorCode(err) != EInternal {
+		return err
+	}
+	// Not the request's context: a client that hung up must not make the
+	// store look down.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), pingTimeout)
+	defer cancel()
+	if ping(ctx) == nil {
+		return err
+	}
+	return &Error{Code: EUnavailable, Message: "database unavailable", Err: err}
+}
+
+// connectionFailed reports whether err is a connection that could not be
+// made or was lost: a network error, or database/sql's word for a dead
+// connection. Drivers wrap the network error, so errors.As finds it.
+func connectionFailed(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone)
 }
 
 // ErrorCode returns the code of err, EInternal for unclassified errors and

@@ -2,22 +2,17 @@ package api
 
 import (
 	"context"
-	"database/sql"
-	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/heedhq/heed"
-	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // errorResponse is the body of every error answer of the API:
@@ -108,10 +103,8 @@ func (s *server) errorFor(ctx context.Context, err error) *errorResponse {
 	if errors.As(err, &ready) {
 		return ready
 	}
+	err = heed.CheckOutage(ctx, err, s.cfg.Ping)
 	code := heed.ErrorCode(err)
-	if code == heed.EInternal && s.storeDown(ctx, err) {
-		code = heed.EUnavailable
-	}
 	e := &errorResponse{status: statusFor(code), Body: errorBody{
 		Code:    string(code),
 		Message: heed.ErrorMessage(err),
@@ -135,41 +128,6 @@ func (s *server) errorFor(ctx context.Context, err error) *errorResponse {
 		e.headers = http.Header{"Www-Authenticate": {`Bearer realm="heed"`}}
 	}
 	return e
-}
-
-// pingTimeout bounds the ping that tells a broken store from a bug; it
-// matches /healthz's.
-const pingTimeout = 2 * time.Second
-
-// storeDown reports whether an unexpected error came from a database that
-// cannot be reached, rather than from a bug: the client should then hear
-// 503 and retry, as /healthz tells the load balancer, not 500. The error
-// itself may show it (a refused or broken connection); otherwise the
-// store is asked, with Config.Ping, whether it still answers (a closed
-// pool, a server that stopped answering).
-func (s *server) storeDown(ctx context.Context, err error) bool {
-	if connectionFailed(err) {
-		return true
-	}
-	if s.cfg.Ping == nil {
-		return false
-	}
-	// Not the request's context: a client that hung up must not make the
-	// store look down.
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), pingTimeout)
-	defer cancel()
-	return s.cfg.Ping(ctx) != nil
-}
-
-// connectionFailed reports whether err is the failure of a connection to
-// the database: not reached (refused, unresolvable, timed out) or lost.
-func connectionFailed(err error) bool {
-	var (
-		op      *net.OpError
-		connect *pgconn.ConnectError
-	)
-	return errors.As(err, &op) || errors.As(err, &connect) || pgconn.SafeToRetry(err) ||
-		errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone)
 }
 
 // writeError answers with e outside huma (authentication, unknown routes).

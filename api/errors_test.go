@@ -1,16 +1,10 @@
 package api_test
 
 import (
-	"database/sql/driver"
-	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
-
-	"github.com/heedhq/heed"
-	"github.com/heedhq/heed/api"
 )
 
 // TestErrorShapes checks that every kind of failure answers with the
@@ -174,23 +168,6 @@ func TestClosedStoreAnswers503(t *testing.T) {
 			}
 		}
 	})
-}
-
-// TestConnectionErrorsAreUnavailable: errors that show a failed or
-// broken connection are 503 even before the store is pinged.
-func TestConnectionErrorsAreUnavailable(t *testing.T) {
-	refused := &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
-	for _, err := range []error{
-		heed.Internal(refused, "sqlite: list units"),
-		heed.Internal(driver.ErrBadConn, "sqlite: get unit"),
-	} {
-		if !api.ConnectionFailed(err) {
-			t.Errorf("%v is not seen as a connection failure", err)
-		}
-	}
-	if api.ConnectionFailed(heed.Internal(errors.New("syntax error at or near"), "postgres: list units")) {
-		t.Error("a plain internal error is seen as a connection failure")
-	}
 }
 
 // TestFormBodyIsUnsupported: curl -d without a Content-Type sends a form;

@@ -20,7 +20,3 @@ func NewFailureLimiter(limit int, window time.Duration, now func() time.Time) Fa
 
 func (f FailureLimiter) Fail(key string)                          { f.l.fail(key) }
 func (f FailureLimiter) Blocked(key string) (time.Duration, bool) { return f.l.blocked(key) }
-
-// ConnectionFailed exposes the test that an error shows a broken database
-// connection.
-func ConnectionFailed(err error) bool { return connectionFailed(err) }

@@ -187,6 +187,18 @@ func TestStaticAssets(t *testing.T) {
 	wantStatus(t, e.get(e.client(), "/static/nope.css"), http.StatusNotFound, "missing asset")
 }
 
+// TestDatabaseGoneIsUnavailable: with the store's Ping, a database that
+// stopped answering is an outage page (503), as /healthz says, not a bug.
+func TestDatabaseGoneIsUnavailable(t *testing.T) {
+	e := newEnv(t, envOptions{ping: true})
+	c := e.signedIn("admin@acme.test")
+	e.store.Close()
+	p := e.get(c, "/customers")
+	wantStatus(t, p, http.StatusServiceUnavailable, "customers with the database gone")
+	wantContains(t, p, "503 page", "Heed is unavailable")
+	wantNotContains(t, p, "503 page", "sql", "closed", "internal:")
+}
+
 func TestInternalErrorPageHidesDetails(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	c := e.signedIn("admin@acme.test")

@@ -95,6 +95,7 @@ func (s *server) errorPage(w http.ResponseWriter, r *http.Request, status int, h
 // fail answers a handler's error: a page for what the visitor can act on,
 // a bare 500 (with the cause in the log only) for everything else.
 func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	err = heed.CheckOutage(r.Context(), err, s.ping)
 	switch heed.ErrorCode(err) {
 	case heed.EUnauthorized:
 		s.toLogin(w, r)

@@ -5,6 +5,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -22,6 +23,10 @@ type Config struct {
 	Logger        *slog.Logger
 	SecureCookies bool // set Secure on cookies (when served over https)
 	Version       string
+	// Ping checks that the database answers (heed.Store's Ping); when set,
+	// an unexpected error while it does not shows "unavailable" (503), not
+	// "something went wrong" (500).
+	Ping func(context.Context) error
 }
 
 // server holds the dependencies shared by every handler.
@@ -32,6 +37,7 @@ type server struct {
 	log     *slog.Logger
 	secure  bool
 	version string
+	ping    func(context.Context) error
 	tmpl    *templates
 	assets  *assets
 }
@@ -58,6 +64,7 @@ func New(cfg Config) (http.Handler, error) {
 		jobs:    cfg.Jobs,
 		log:     cfg.Logger,
 		secure:  cfg.SecureCookies,
+		ping:    cfg.Ping,
 		version: cfg.Version,
 		tmpl:    tmpl,
 		assets:  as,

@@ -38,6 +38,7 @@ type env struct {
 type envOptions struct {
 	engine        string
 	secureCookies bool
+	ping          bool // give web.New the store's Ping
 }
 
 // newEnv starts the web UI on loopback over a fresh store of the engine
@@ -70,14 +71,18 @@ func newEnv(t *testing.T, o envOptions) *env {
 		jobs: jobs.NewService(store, time.Now),
 	}
 	e.seed()
-	h, err := web.New(web.Config{
+	cfg := web.Config{
 		Directory:     e.dir,
 		Accounts:      e.acc,
 		Jobs:          e.jobs,
 		Logger:        slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})),
 		SecureCookies: o.secureCookies,
 		Version:       "test",
-	})
+	}
+	if o.ping {
+		cfg.Ping = store.Ping
+	}
+	h, err := web.New(cfg)
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}

@@ -100,7 +100,8 @@ func newServer(a *app, store heed.Store, f ServeFlags) (*server, error) {
 		return nil, fmt.Errorf("api: %w", err)
 	}
 	webHandler, err := web.New(web.Config{Directory: dir, Accounts: acc, Jobs: js, Logger: a.log,
-		SecureCookies: f.secureCookies(), Version: a.version})
+		SecureCookies: f.secureCookies(), Version: a.version,
+		Ping: store.Ping})
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
