@@ -15,12 +15,14 @@ const (
 	RoleAdmin     Role = "admin"     // sees and changes everything
 )
 
-// Roles lists every role, lowest first.
-var Roles = []Role{RoleFrontline, RoleManager, RoleAnalyst, RoleAdmin}
+// Roles lists every role, lowest first (a new slice each call).
+func Roles() []Role {
+	return []Role{RoleFrontline, RoleManager, RoleAnalyst, RoleAdmin}
+}
 
 // Valid reports whether r is one of Roles.
 func (r Role) Valid() bool {
-	for _, x := range Roles {
+	for _, x := range Roles() {
 		if r == x {
 			return true
 		}

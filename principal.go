@@ -28,8 +28,11 @@ const (
 )
 
 // System is the principal of the operator at the CLI and of background
-// work: it may do everything.
-var System = Principal{Kind: KindSystem, Name: "system", Role: RoleAdmin}
+// work: it may do everything. A function, not a variable, so nobody can
+// change what "everything" means for the rest of the process.
+func System() Principal {
+	return Principal{Kind: KindSystem, Name: "system", Role: RoleAdmin}
+}
 
 // IsAdmin reports whether p may change the organisation, users and settings.
 func (p Principal) IsAdmin() bool { return p.Role == RoleAdmin }

@@ -100,7 +100,7 @@ func (e *env) unit(t *testing.T, key string) heed.Unit {
 // addUser gives an employee a password through the service, as an admin.
 func (e *env) addUser(t *testing.T, u accounts.NewUser) heed.Employee {
 	t.Helper()
-	emp, err := e.svc.AddUser(t.Context(), heed.System, u)
+	emp, err := e.svc.AddUser(t.Context(), heed.System(), u)
 	if err != nil {
 		t.Fatalf("AddUser(%s): %v", u.Email, err)
 	}
@@ -282,7 +282,7 @@ func TestConcurrentGuessesStayWithinLimit(t *testing.T) {
 func TestEmployeeTokenFollowsEmployee(t *testing.T) {
 	forEachEngine(t, accounts.Config{}, func(t *testing.T, e *env) {
 		ctx := t.Context()
-		secret, tok, err := e.svc.CreateToken(ctx, heed.System, accounts.NewToken{Name: "nora's script", Employee: "Nora@acme.test"})
+		secret, tok, err := e.svc.CreateToken(ctx, heed.System(), accounts.NewToken{Name: "nora's script", Employee: "Nora@acme.test"})
 		if err != nil {
 			t.Fatalf("CreateToken: %v", err)
 		}
@@ -316,7 +316,7 @@ func TestEmployeeTokenFollowsEmployee(t *testing.T) {
 			t.Errorf("TokenPrincipal after move = %+v; want frontline in south", p)
 		}
 
-		list, err := e.svc.ListTokens(ctx, heed.System)
+		list, err := e.svc.ListTokens(ctx, heed.System())
 		if err != nil || len(list) != 1 || list[0].LastUsedAt == nil || !list[0].LastUsedAt.Equal(e.clock.Now()) {
 			t.Errorf("ListTokens = %+v, %v; want one token last used now", list, err)
 		}
@@ -326,7 +326,7 @@ func TestEmployeeTokenFollowsEmployee(t *testing.T) {
 func TestRoleTokens(t *testing.T) {
 	forEachEngine(t, accounts.Config{}, func(t *testing.T, e *env) {
 		ctx := t.Context()
-		secret, tok, err := e.svc.CreateToken(ctx, heed.System, accounts.NewToken{Name: "north bi", Role: heed.RoleManager, Unit: "north"})
+		secret, tok, err := e.svc.CreateToken(ctx, heed.System(), accounts.NewToken{Name: "north bi", Role: heed.RoleManager, Unit: "north"})
 		if err != nil {
 			t.Fatalf("CreateToken(manager north): %v", err)
 		}
@@ -340,7 +340,7 @@ func TestRoleTokens(t *testing.T) {
 			t.Errorf("TokenPrincipal = %+v, %v; want %+v", p, err, want)
 		}
 
-		secret, _, err = e.svc.CreateToken(ctx, heed.System, accounts.NewToken{Name: "warehouse", Role: heed.RoleAnalyst})
+		secret, _, err = e.svc.CreateToken(ctx, heed.System(), accounts.NewToken{Name: "warehouse", Role: heed.RoleAnalyst})
 		if err != nil {
 			t.Fatalf("CreateToken(analyst): %v", err)
 		}
@@ -363,7 +363,7 @@ func TestRoleTokens(t *testing.T) {
 			{"no name", accounts.NewToken{Role: heed.RoleAnalyst}, heed.EInvalid, "name"},
 		}
 		for _, b := range bad {
-			_, _, err := e.svc.CreateToken(ctx, heed.System, b.nt)
+			_, _, err := e.svc.CreateToken(ctx, heed.System(), b.nt)
 			wantCode(t, b.name, err, b.code, b.field)
 		}
 	})
@@ -372,11 +372,11 @@ func TestRoleTokens(t *testing.T) {
 func TestRevokedTokenRejected(t *testing.T) {
 	forEachEngine(t, accounts.Config{}, func(t *testing.T, e *env) {
 		ctx := t.Context()
-		secret, tok, err := e.svc.CreateToken(ctx, heed.System, accounts.NewToken{Name: "old", Role: heed.RoleAnalyst})
+		secret, tok, err := e.svc.CreateToken(ctx, heed.System(), accounts.NewToken{Name: "old", Role: heed.RoleAnalyst})
 		if err != nil {
 			t.Fatalf("CreateToken: %v", err)
 		}
-		if err := e.svc.RevokeToken(ctx, heed.System, tok.ID); err != nil {
+		if err := e.svc.RevokeToken(ctx, heed.System(), tok.ID); err != nil {
 			t.Fatalf("RevokeToken: %v", err)
 		}
 		_, err = e.svc.TokenPrincipal(ctx, secret)
@@ -385,7 +385,7 @@ func TestRevokedTokenRejected(t *testing.T) {
 			_, err = e.svc.TokenPrincipal(ctx, bogus)
 			wantCode(t, "bogus token "+bogus, err, heed.EUnauthorized, "")
 		}
-		err = e.svc.RevokeToken(ctx, heed.System, tok.ID+100)
+		err = e.svc.RevokeToken(ctx, heed.System(), tok.ID+100)
 		wantCode(t, "revoke unknown token", err, heed.ENotFound, "")
 	})
 }
@@ -394,12 +394,12 @@ func TestOnlyAdminsManageAccounts(t *testing.T) {
 	forEachEngine(t, accounts.Config{}, func(t *testing.T, e *env) {
 		ctx := t.Context()
 		e.addUser(t, accounts.NewUser{Email: managerEmail, Role: heed.RoleManager, Unit: "north", Password: goodPassword})
-		_, tok, err := e.svc.CreateToken(ctx, heed.System, accounts.NewToken{Name: "t", Role: heed.RoleAnalyst})
+		_, tok, err := e.svc.CreateToken(ctx, heed.System(), accounts.NewToken{Name: "t", Role: heed.RoleAnalyst})
 		if err != nil {
 			t.Fatalf("CreateToken: %v", err)
 		}
 		nora := e.principal(t, managerEmail)
-		analystSecret, _, err := e.svc.CreateToken(ctx, heed.System, accounts.NewToken{Name: "a", Role: heed.RoleAnalyst})
+		analystSecret, _, err := e.svc.CreateToken(ctx, heed.System(), accounts.NewToken{Name: "a", Role: heed.RoleAnalyst})
 		if err != nil {
 			t.Fatalf("CreateToken: %v", err)
 		}
@@ -440,13 +440,13 @@ func TestSetPassword(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Login with the new password: %v", err)
 		}
-		if err := e.svc.SetPassword(ctx, heed.System, managerEmail, "an admin resets it"); err != nil {
+		if err := e.svc.SetPassword(ctx, heed.System(), managerEmail, "an admin resets it"); err != nil {
 			t.Fatalf("SetPassword by admin: %v", err)
 		}
 		if _, err := e.svc.SessionPrincipal(ctx, token); heed.ErrorCode(err) != heed.EUnauthorized {
 			t.Errorf("session after a password change: %v, want unauthorized (signed out everywhere)", err)
 		}
-		if err := e.svc.SetPassword(ctx, heed.System, adminEmail, "admin sets this"); err != nil {
+		if err := e.svc.SetPassword(ctx, heed.System(), adminEmail, "admin sets this"); err != nil {
 			t.Fatalf("SetPassword by admin: %v", err)
 		}
 		if _, err := e.svc.Login(ctx, adminEmail, "admin sets this", "192.0.2.1", ""); err != nil {
@@ -468,7 +468,7 @@ func TestChangePassword(t *testing.T) {
 
 		err = e.svc.ChangePassword(ctx, nora, goodPassword, "short")
 		wantCode(t, "short new password", err, heed.EInvalid, "new_password")
-		err = e.svc.ChangePassword(ctx, heed.System, goodPassword, "a fine new password")
+		err = e.svc.ChangePassword(ctx, heed.System(), goodPassword, "a fine new password")
 		wantCode(t, "the system changing 'its' password", err, heed.EForbidden, "")
 		err = e.svc.ChangePassword(ctx, nora, "not the password", "a fine new password")
 		wantCode(t, "wrong current password", err, heed.EUnauthorized, "current_password")
@@ -520,7 +520,7 @@ func TestAddUserValidation(t *testing.T) {
 			{"bad email", accounts.NewUser{Email: "x at acme", Role: heed.RoleAdmin, Password: goodPassword}, heed.EInvalid, "email"},
 		}
 		for _, b := range bad {
-			_, err := e.svc.AddUser(ctx, heed.System, b.u)
+			_, err := e.svc.AddUser(ctx, heed.System(), b.u)
 			wantCode(t, b.name, err, b.code, b.field)
 		}
 		if _, err := e.store.GetEmployee(ctx, "x@acme.test"); !heed.IsNotFound(err) {

@@ -30,7 +30,7 @@ func TestPaginationWalksEveryCustomerOnce(t *testing.T) {
 			batch = append(batch, heed.Customer{ExternalID: fmt.Sprintf("bulk-%03d", i), Name: name, Unit: unit,
 				Email: fmt.Sprintf("bulk%d@example.com", i)})
 		}
-		if _, err := e.dir.UpsertCustomers(context.Background(), heed.System, batch); err != nil {
+		if _, err := e.dir.UpsertCustomers(context.Background(), heed.System(), batch); err != nil {
 			t.Fatal(err)
 		}
 

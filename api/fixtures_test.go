@@ -117,13 +117,13 @@ func newOrgEnv(t *testing.T, engine string) *env {
 	t.Helper()
 	e := newEnv(t, engine)
 	ctx := context.Background()
-	if _, err := e.dir.UpsertUnits(ctx, heed.System, fixtureUnits()); err != nil {
+	if _, err := e.dir.UpsertUnits(ctx, heed.System(), fixtureUnits()); err != nil {
 		t.Fatalf("units: %v", err)
 	}
-	if _, err := e.dir.UpsertEmployees(ctx, heed.System, fixtureEmployees()); err != nil {
+	if _, err := e.dir.UpsertEmployees(ctx, heed.System(), fixtureEmployees()); err != nil {
 		t.Fatalf("employees: %v", err)
 	}
-	if _, err := e.dir.UpsertCustomers(ctx, heed.System, fixtureCustomers()); err != nil {
+	if _, err := e.dir.UpsertCustomers(ctx, heed.System(), fixtureCustomers()); err != nil {
 		t.Fatalf("customers: %v", err)
 	}
 	for _, nt := range fixtureTokens() {

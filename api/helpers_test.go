@@ -72,7 +72,7 @@ func forEngine(t *testing.T, fn func(t *testing.T, engine string)) {
 // token creates an API token with the given name and returns its secret.
 func (e *env) token(t *testing.T, nt accounts.NewToken) string {
 	t.Helper()
-	secret, _, err := e.acc.CreateToken(context.Background(), heed.System, nt)
+	secret, _, err := e.acc.CreateToken(context.Background(), heed.System(), nt)
 	if err != nil {
 		t.Fatalf("create token %s: %v", nt.Name, err)
 	}

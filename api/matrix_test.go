@@ -123,7 +123,7 @@ func putStaff(t *testing.T, e *env, token, unit string) int {
 func createUser(t *testing.T, e *env, token, unit string) int {
 	email := "new." + token + "." + unit + "@heed.test"
 	exists := func() any {
-		_, err := e.dir.GetEmployee(context.Background(), heed.System, email)
+		_, err := e.dir.GetEmployee(context.Background(), heed.System(), email)
 		if err != nil && heed.ErrorCode(err) != heed.ENotFound {
 			t.Fatal(err)
 		}
@@ -138,7 +138,7 @@ func createUser(t *testing.T, e *env, token, unit string) int {
 // whether that token still lets its holder in.
 func revokeTokenOf(t *testing.T, e *env, token, unit string) int {
 	ctx := context.Background()
-	secret, victim, err := e.acc.CreateToken(ctx, heed.System, accounts.NewToken{Name: "victim of " + token, Role: heed.RoleManager, Unit: unit})
+	secret, victim, err := e.acc.CreateToken(ctx, heed.System(), accounts.NewToken{Name: "victim of " + token, Role: heed.RoleManager, Unit: unit})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +159,7 @@ func getJob(t *testing.T, e *env, token, _ string) int {
 func retryJob(t *testing.T, e *env, token, _ string) int {
 	id := waitingJob(t, e)
 	state := func() any {
-		j, err := e.jobs.Get(context.Background(), heed.System, id)
+		j, err := e.jobs.Get(context.Background(), heed.System(), id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -197,7 +197,7 @@ func waitingJob(t *testing.T, e *env) int64 {
 
 func employee(t *testing.T, e *env, email string) heed.Employee {
 	t.Helper()
-	emp, err := e.dir.GetEmployee(context.Background(), heed.System, email)
+	emp, err := e.dir.GetEmployee(context.Background(), heed.System(), email)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +206,7 @@ func employee(t *testing.T, e *env, email string) heed.Employee {
 
 func tokenCount(t *testing.T, e *env) int {
 	t.Helper()
-	toks, err := e.acc.ListTokens(context.Background(), heed.System)
+	toks, err := e.acc.ListTokens(context.Background(), heed.System())
 	if err != nil {
 		t.Fatal(err)
 	}

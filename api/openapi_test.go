@@ -124,7 +124,7 @@ func probeBody(method string) any {
 // something that exists, so a 404 can only mean a missing route.
 func validParams(t *testing.T, e *env) map[string]string {
 	t.Helper()
-	_, tok, err := e.acc.CreateToken(t.Context(), heed.System, accounts.NewToken{Name: "to revoke", Role: heed.RoleAnalyst})
+	_, tok, err := e.acc.CreateToken(t.Context(), heed.System(), accounts.NewToken{Name: "to revoke", Role: heed.RoleAnalyst})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,11 +32,11 @@ func BenchmarkImportCustomers100k(b *testing.B) {
 		for i := range 40 {
 			units = append(units, heed.Unit{Key: fmt.Sprintf("store-%d", i), Name: fmt.Sprintf("Store %d", i), Parent: "acme"})
 		}
-		if _, err := d.UpsertUnits(context.Background(), heed.System, units); err != nil {
+		if _, err := d.UpsertUnits(context.Background(), heed.System(), units); err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		rep, err := d.Import(context.Background(), heed.System, directory.ImportRequest{
+		rep, err := d.Import(context.Background(), heed.System(), directory.ImportRequest{
 			Kind: directory.ImportCustomers, File: "bench.csv", Format: importer.CSV, Body: bytes.NewReader(data),
 		})
 		if err != nil || rep.Result.Created != n {

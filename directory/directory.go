@@ -29,7 +29,7 @@ func New(store heed.Store, now func() time.Time) *Service {
 }
 
 // requireAdmin is the rule for every change to the organisation: only
-// admins (and the operator at the CLI, heed.System) make them.
+// admins (and the operator at the CLI, heed.System()) make them.
 func requireAdmin(p heed.Principal, what string) error {
 	if !p.IsAdmin() {
 		return heed.Errorf(heed.EForbidden, "only admins may %s", what)

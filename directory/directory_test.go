@@ -30,7 +30,7 @@ func each(t *testing.T, f func(t *testing.T, s heed.Store, d *directory.Service)
 
 func importCSV(t *testing.T, d *directory.Service, kind directory.ImportKind, file, body string, skip bool) (directory.ImportReport, error) {
 	t.Helper()
-	return d.Import(context.Background(), heed.System, directory.ImportRequest{
+	return d.Import(context.Background(), heed.System(), directory.ImportRequest{
 		Kind: kind, File: file, Format: importer.CSV, Body: strings.NewReader(body), SkipInvalid: skip,
 	})
 }
@@ -69,7 +69,7 @@ func TestImportOrdersParentsFirstAndIsIdempotent(t *testing.T) {
 		if rep.Result != (heed.UpsertResult{Created: 5}) || rep.Rows != 5 {
 			t.Fatalf("first import = %+v, want 5 rows created", rep)
 		}
-		u, err := d.GetUnit(ctx, heed.System, "store-1")
+		u, err := d.GetUnit(ctx, heed.System(), "store-1")
 		if err != nil || u.Parent != "north" || u.Depth != 2 {
 			t.Fatalf("store-1 = %+v, %v; want parent north at depth 2", u, err)
 		}
@@ -109,7 +109,7 @@ c4,Dee,dee@example.com,store-2,zed@acme.example,5,yes
 				t.Errorf("problem %d = %q, want %q", i, rs[i].String(), w)
 			}
 		}
-		if n, _ := d.CountCustomers(ctx, heed.System); n != 0 {
+		if n, _ := d.CountCustomers(ctx, heed.System()); n != 0 {
 			t.Fatalf("%d customers written by a rejected import, want 0", n)
 		}
 
@@ -120,7 +120,7 @@ c4,Dee,dee@example.com,store-2,zed@acme.example,5,yes
 		if rep.Result.Created != 1 || len(rep.Rejected) != 3 || rep.Rows != 4 {
 			t.Fatalf("skip-invalid report = %+v, want 1 created, 3 rejected of 4 rows", rep)
 		}
-		c, err := d.GetCustomer(ctx, heed.System, "c1")
+		c, err := d.GetCustomer(ctx, heed.System(), "c1")
 		if err != nil || c.Value.String() != "1200.5" || !c.Consent || c.Owner != "bob@acme.example" {
 			t.Fatalf("c1 = %+v, %v", c, err)
 		}
@@ -152,7 +152,7 @@ d,D again,
 				t.Errorf("problems %s\nlack %q", got, w)
 			}
 		}
-		units, _ := d.ListUnits(context.Background(), heed.System)
+		units, _ := d.ListUnits(context.Background(), heed.System())
 		if len(units) != 0 {
 			t.Fatalf("%d units written by a rejected import", len(units))
 		}
@@ -163,7 +163,7 @@ func TestAccessRules(t *testing.T) {
 	each(t, func(t *testing.T, s heed.Store, d *directory.Service) {
 		ctx := context.Background()
 		seed(t, d)
-		if _, err := d.UpsertCustomers(ctx, heed.System, []heed.Customer{
+		if _, err := d.UpsertCustomers(ctx, heed.System(), []heed.Customer{
 			{ExternalID: "n1", Name: "North One", Unit: "store-1"},
 			{ExternalID: "s1", Name: "South One", Unit: "store-2", Owner: "bob@acme.example"},
 			{ExternalID: "s2", Name: "South Two", Unit: "store-2"},
@@ -217,7 +217,7 @@ func TestAccessRules(t *testing.T) {
 func TestMovingUnitUnderItsDescendantConflicts(t *testing.T) {
 	each(t, func(t *testing.T, s heed.Store, d *directory.Service) {
 		seed(t, d)
-		_, _, err := d.PutUnit(context.Background(), heed.System, heed.Unit{Key: "north", Name: "North", Parent: "store-1"})
+		_, _, err := d.PutUnit(context.Background(), heed.System(), heed.Unit{Key: "north", Name: "North", Parent: "store-1"})
 		if heed.ErrorCode(err) != heed.EConflict {
 			t.Fatalf("moving north under its own store: %v, want conflict", err)
 		}
@@ -239,7 +239,7 @@ func principal(t *testing.T, s heed.Store, email string) heed.Principal {
 func TestNULIsRefusedOnBothEngines(t *testing.T) {
 	each(t, func(t *testing.T, s heed.Store, d *directory.Service) {
 		seed(t, d)
-		_, _, err := d.PutCustomer(context.Background(), heed.System, heed.Customer{ExternalID: "n", Name: "Bad\x00Name", Unit: "store-1"})
+		_, _, err := d.PutCustomer(context.Background(), heed.System(), heed.Customer{ExternalID: "n", Name: "Bad\x00Name", Unit: "store-1"})
 		if heed.ErrorCode(err) != heed.EInvalid || heed.ErrorField(err) != "name" {
 			t.Fatalf("customer name with NUL: %v (field %q), want invalid on field name", err, heed.ErrorField(err))
 		}
@@ -290,7 +290,7 @@ func TestTheLastAdminCannotBeDemoted(t *testing.T) {
 	each(t, func(t *testing.T, s heed.Store, d *directory.Service) {
 		ctx := context.Background()
 		seed(t, d)
-		if _, _, err := d.PutEmployee(ctx, heed.System, heed.Employee{Email: "boss@acme.example", Role: heed.RoleAdmin}); err != nil {
+		if _, _, err := d.PutEmployee(ctx, heed.System(), heed.Employee{Email: "boss@acme.example", Role: heed.RoleAdmin}); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.SetPassword(ctx, "boss@acme.example", "$argon2id$stub", t0); err != nil {
@@ -300,10 +300,10 @@ func TestTheLastAdminCannotBeDemoted(t *testing.T) {
 		if heed.ErrorCode(err) != heed.EConflict {
 			t.Fatalf("demoting the only admin: %v, want conflict", err)
 		}
-		if e, _ := d.GetEmployee(ctx, heed.System, "boss@acme.example"); e.Role != heed.RoleAdmin {
+		if e, _ := d.GetEmployee(ctx, heed.System(), "boss@acme.example"); e.Role != heed.RoleAdmin {
 			t.Fatalf("boss is %s after a refused import, want admin", e.Role)
 		}
-		if _, _, err := d.PutEmployee(ctx, heed.System, heed.Employee{Email: "second@acme.example", Role: heed.RoleAdmin}); err != nil {
+		if _, _, err := d.PutEmployee(ctx, heed.System(), heed.Employee{Email: "second@acme.example", Role: heed.RoleAdmin}); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.SetPassword(ctx, "second@acme.example", "$argon2id$stub", t0); err != nil {

@@ -44,7 +44,7 @@ func TestServiceAdmin(t *testing.T) {
 	clk := newClock()
 	svc := jobs.NewService(s, clk.Now)
 	ctx := t.Context()
-	admin := heed.System
+	admin := heed.System()
 
 	id, err := svc.EnqueueTest(ctx, admin, jobs.TestPayload{FailTimes: 5, Marker: "hello", MaxAttempts: 1})
 	if err != nil {
@@ -92,7 +92,7 @@ func TestServiceAdmin(t *testing.T) {
 func TestServiceRejectsBadInput(t *testing.T) {
 	svc := jobs.NewService(testdb.SQLite(t), newClock().Now)
 	ctx := t.Context()
-	admin := heed.System
+	admin := heed.System()
 	_, err := svc.List(ctx, admin, heed.JobFilter{State: "sleeping"})
 	wantField(t, "List with a bad state", err, "state")
 	_, err = svc.List(ctx, admin, heed.JobFilter{Limit: 5000})

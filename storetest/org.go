@@ -411,7 +411,7 @@ func testScope(t *testing.T, s heed.Store) {
 	ctx := t.Context()
 	o := seedOrg(t, s)
 	tests := []scopeCase{
-		{"all", heed.System.Scope(),
+		{"all", heed.System().Scope(),
 			[]string{"acme", "north", "n1", "n2", "south", "s1"},
 			[]string{"admin", "ann", "bob", "boss", "sue"},
 			[]string{"c1", "c2", "c3", "c4", "c5", "c6"}},

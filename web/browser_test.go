@@ -277,7 +277,7 @@ func noBrokenWords(t *testing.T, ctx context.Context, where string) {
 func (e *env) seedLongValues() {
 	t, ctx, now := e.t, context.Background(), time.Now()
 	units := []heed.Unit{{Key: "south-2", Name: "London Westfield Stratford City", Parent: "south"}}
-	if _, err := e.dir.UpsertUnits(ctx, heed.System, units); err != nil {
+	if _, err := e.dir.UpsertUnits(ctx, heed.System(), units); err != nil {
 		t.Fatal(err)
 	}
 	custs := []heed.Customer{
@@ -286,7 +286,7 @@ func (e *env) seedLongValues() {
 			Phone: "+44 20 7946 0000", Segment: "enterprise", Unit: "south-2", Owner: "sam@acme.test",
 			Attributes: json.RawMessage(`{"preferred_contact_channel":"telephone","loyalty_programme":"platinum-plus"}`)},
 	}
-	if _, err := e.dir.UpsertCustomers(ctx, heed.System, custs); err != nil {
+	if _, err := e.dir.UpsertCustomers(ctx, heed.System(), custs); err != nil {
 		t.Fatal(err)
 	}
 	for _, dead := range []bool{true, false} {

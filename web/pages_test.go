@@ -44,7 +44,7 @@ func TestUnitsOrderedByName(t *testing.T) {
 		{Key: "a-east", Name: "east region", Parent: "acme"},
 		{Key: "north-0", Name: "Zetland", Parent: "north"},
 	}
-	if _, err := e.dir.UpsertUnits(context.Background(), heed.System, more); err != nil {
+	if _, err := e.dir.UpsertUnits(context.Background(), heed.System(), more); err != nil {
 		t.Fatal(err)
 	}
 	c := e.signedIn("admin@acme.test")
@@ -75,7 +75,7 @@ func TestCountsHaveThousandsSeparators(t *testing.T) {
 	for i := range 1000 {
 		many = append(many, heed.Customer{ExternalID: fmt.Sprintf("M-%04d", i), Name: fmt.Sprintf("Max %04d", i), Unit: "south-1"})
 	}
-	if _, err := e.dir.UpsertCustomers(context.Background(), heed.System, many); err != nil {
+	if _, err := e.dir.UpsertCustomers(context.Background(), heed.System(), many); err != nil {
 		t.Fatal(err)
 	}
 	c := e.signedIn("admin@acme.test")
@@ -118,7 +118,7 @@ func TestCustomerPagination(t *testing.T) {
 	for i := range 60 {
 		many = append(many, heed.Customer{ExternalID: fmt.Sprintf("P-%03d", i), Name: fmt.Sprintf("Pat %03d", i), Unit: "south-1"})
 	}
-	if _, err := e.dir.UpsertCustomers(context.Background(), heed.System, many); err != nil {
+	if _, err := e.dir.UpsertCustomers(context.Background(), heed.System(), many); err != nil {
 		t.Fatal(err)
 	}
 	c := e.signedIn("admin@acme.test")

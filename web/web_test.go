@@ -109,7 +109,7 @@ func (e *env) seed() {
 		{Key: "north-2", Name: "York", Parent: "north"},
 		{Key: "south-1", Name: "Bristol", Parent: "south"},
 	}
-	if _, err := e.dir.UpsertUnits(ctx, heed.System, units); err != nil {
+	if _, err := e.dir.UpsertUnits(ctx, heed.System(), units); err != nil {
 		t.Fatalf("seed units: %v", err)
 	}
 	users := []accounts.NewUser{
@@ -120,16 +120,16 @@ func (e *env) seed() {
 	}
 	for _, u := range users {
 		u.Password = password
-		if _, err := e.acc.AddUser(ctx, heed.System, u); err != nil {
+		if _, err := e.acc.AddUser(ctx, heed.System(), u); err != nil {
 			t.Fatalf("seed user %s: %v", u.Email, err)
 		}
 	}
 	yara := heed.Employee{Email: "yara@acme.test", Name: "Yara York", Role: heed.RoleFrontline, Unit: "north-2"}
-	if _, err := e.dir.UpsertEmployees(ctx, heed.System, []heed.Employee{yara}); err != nil {
+	if _, err := e.dir.UpsertEmployees(ctx, heed.System(), []heed.Employee{yara}); err != nil {
 		t.Fatalf("seed employee: %v", err)
 	}
 	units[1].Responsible, units[2].Responsible, units[3].Responsible = "nora@acme.test", "sam@acme.test", "fred@acme.test"
-	if _, err := e.dir.UpsertUnits(ctx, heed.System, units); err != nil {
+	if _, err := e.dir.UpsertUnits(ctx, heed.System(), units); err != nil {
 		t.Fatalf("seed responsible people: %v", err)
 	}
 	custs := []heed.Customer{
@@ -140,7 +140,7 @@ func (e *env) seed() {
 		{ExternalID: "C-102", Name: "Carol Cole", Email: "carol@example.com", Unit: "north-2"},
 		{ExternalID: "C-200", Name: "Dan Dale", Email: "dan@example.com", Unit: "south-1"},
 	}
-	if _, err := e.dir.UpsertCustomers(ctx, heed.System, custs); err != nil {
+	if _, err := e.dir.UpsertCustomers(ctx, heed.System(), custs); err != nil {
 		t.Fatalf("seed customers: %v", err)
 	}
 }

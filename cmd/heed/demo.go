@@ -47,12 +47,12 @@ func (c *demoCmd) Run(ctx context.Context, a *app) error {
 // everything unchanged.
 func loadDemo(ctx context.Context, a *app, store heed.Store, ds demo.Dataset) error {
 	dir := directory.New(store, time.Now)
-	res, err := dir.UpsertUnits(ctx, heed.System, ds.Units)
+	res, err := dir.UpsertUnits(ctx, heed.System(), ds.Units)
 	if err != nil {
 		return fmt.Errorf("units: %w", err)
 	}
 	printResult(a.stdout, "units", res)
-	if res, err = dir.UpsertEmployees(ctx, heed.System, ds.Employees); err != nil {
+	if res, err = dir.UpsertEmployees(ctx, heed.System(), ds.Employees); err != nil {
 		return fmt.Errorf("employees: %w", err)
 	}
 	printResult(a.stdout, "employees", res)
@@ -64,7 +64,7 @@ func loadDemo(ctx context.Context, a *app, store heed.Store, ds demo.Dataset) er
 	for _, l := range ds.Logins {
 		// Set on every run, so the table printed below is always right,
 		// even if someone changed a demo password in the meantime.
-		if err := acc.SetPassword(ctx, heed.System, l.Email, l.Password); err != nil {
+		if err := acc.SetPassword(ctx, heed.System(), l.Email, l.Password); err != nil {
 			return fmt.Errorf("password of %s: %w", l.Email, err)
 		}
 	}
@@ -79,7 +79,7 @@ func upsertCustomers(ctx context.Context, a *app, dir *directory.Service, custs 
 	defer p.done()
 	for start := 0; start < len(custs); start += batch {
 		end := min(start+batch, len(custs))
-		res, err := dir.UpsertCustomers(ctx, heed.System, custs[start:end])
+		res, err := dir.UpsertCustomers(ctx, heed.System(), custs[start:end])
 		if err != nil {
 			return total, err
 		}

@@ -39,7 +39,7 @@ func (c *importCmd) Run(ctx context.Context, a *app) error {
 	}
 	defer store.Close()
 	progress := newProgress(a.stderr, c.File)
-	rep, err := directory.New(store, time.Now).Import(ctx, heed.System, directory.ImportRequest{
+	rep, err := directory.New(store, time.Now).Import(ctx, heed.System(), directory.ImportRequest{
 		Kind:        directory.ImportKind(c.Kind),
 		File:        c.File,
 		Format:      format,

@@ -34,7 +34,7 @@ func (c *jobsListCmd) Run(ctx context.Context, a *app, j *jobsCmd) error {
 		return err
 	}
 	defer store.Close()
-	list, err := jobs.NewService(store, time.Now).List(ctx, heed.System,
+	list, err := jobs.NewService(store, time.Now).List(ctx, heed.System(),
 		heed.JobFilter{State: heed.JobState(c.State), Kind: c.Kind, Limit: c.Limit})
 	if err != nil {
 		return flagError(err, map[string]string{"state": "--state", "limit": "--limit"})
@@ -68,7 +68,7 @@ func (c *jobsRetryCmd) Run(ctx context.Context, a *app, j *jobsCmd) error {
 		return err
 	}
 	defer store.Close()
-	if err := jobs.NewService(store, time.Now).Retry(ctx, heed.System, c.ID); err != nil {
+	if err := jobs.NewService(store, time.Now).Retry(ctx, heed.System(), c.ID); err != nil {
 		return err
 	}
 	_, err = fmt.Fprintf(a.stdout, "job %d queued again\n", c.ID)
@@ -101,7 +101,7 @@ func (c *jobsEnqueueTestCmd) Run(ctx context.Context, a *app, j *jobsCmd) error 
 	pl := jobs.TestPayload{FailTimes: c.FailTimes, SleepMS: c.Sleep, Marker: c.Marker, MaxAttempts: c.MaxAttempts}
 	var first, last int64
 	for i := range c.Count {
-		id, err := svc.EnqueueTest(ctx, heed.System, pl)
+		id, err := svc.EnqueueTest(ctx, heed.System(), pl)
 		if err != nil {
 			return fmt.Errorf("enqueued %d of %d: %w", i, c.Count, flagError(err, testJobFlags()))
 		}

@@ -84,7 +84,7 @@ func (c *jobCounts) Describe(ch chan<- *prometheus.Desc) { ch <- jobCountsDesc }
 func (c *jobCounts) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	counts, err := c.jobs.Counts(ctx, heed.System)
+	counts, err := c.jobs.Counts(ctx, heed.System())
 	if err != nil {
 		c.log.Warn("metrics: count jobs", "error", err)
 		return

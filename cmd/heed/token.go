@@ -37,7 +37,7 @@ func (c *tokenCreateCmd) Run(ctx context.Context, a *app, t *tokenCmd) error {
 		return err
 	}
 	defer store.Close()
-	secret, tok, err := accounts.New(store, time.Now, accounts.Config{}).CreateToken(ctx, heed.System, accounts.NewToken{
+	secret, tok, err := accounts.New(store, time.Now, accounts.Config{}).CreateToken(ctx, heed.System(), accounts.NewToken{
 		Name: c.Name, Role: heed.Role(c.Role), Employee: c.Employee, Unit: c.Unit,
 	})
 	if err != nil {
@@ -57,7 +57,7 @@ func (c *tokenListCmd) Run(ctx context.Context, a *app, t *tokenCmd) error {
 		return err
 	}
 	defer store.Close()
-	toks, err := accounts.New(store, time.Now, accounts.Config{}).ListTokens(ctx, heed.System)
+	toks, err := accounts.New(store, time.Now, accounts.Config{}).ListTokens(ctx, heed.System())
 	if err != nil {
 		return err
 	}
@@ -84,7 +84,7 @@ func (c *tokenRevokeCmd) Run(ctx context.Context, a *app, t *tokenCmd) error {
 		return err
 	}
 	defer store.Close()
-	if err := accounts.New(store, time.Now, accounts.Config{}).RevokeToken(ctx, heed.System, c.ID); err != nil {
+	if err := accounts.New(store, time.Now, accounts.Config{}).RevokeToken(ctx, heed.System(), c.ID); err != nil {
 		return err
 	}
 	_, err = fmt.Fprintf(a.stdout, "token %d revoked\n", c.ID)

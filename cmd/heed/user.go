@@ -34,7 +34,7 @@ func (c *userAddCmd) Run(ctx context.Context, a *app, u *userCmd) error {
 		return err
 	}
 	defer store.Close()
-	emp, err := accounts.New(store, time.Now, accounts.Config{}).AddUser(ctx, heed.System, accounts.NewUser{
+	emp, err := accounts.New(store, time.Now, accounts.Config{}).AddUser(ctx, heed.System(), accounts.NewUser{
 		Email: c.Email, Name: c.Name, Role: heed.Role(c.Role), Unit: c.Unit, Password: pw,
 	})
 	if err != nil {
@@ -74,7 +74,7 @@ func (c *userPasswdCmd) Run(ctx context.Context, a *app, u *userCmd) error {
 		}
 		return err
 	}
-	if err := acc.SetPassword(ctx, heed.System, c.Email, pw); err != nil {
+	if err := acc.SetPassword(ctx, heed.System(), c.Email, pw); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.stdout, "password of %s changed\n", c.Email)
