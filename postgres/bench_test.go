@@ -1,12 +1,42 @@
 package postgres_test
 
 import (
+	"context"
+	"strconv"
 	"testing"
 
+	"github.com/heedhq/heed"
+	"github.com/heedhq/heed/internal/sqlstore"
 	"github.com/heedhq/heed/internal/testdb"
+	"github.com/heedhq/heed/postgres"
 	"github.com/heedhq/heed/storetest"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 func BenchmarkUpsertCustomers(b *testing.B) {
 	storetest.BenchUpsertCustomers(b, testdb.Postgres(b))
+}
+
+// BenchmarkCountCustomers times CountCustomers over 1,000,000 customers
+// against oldCountCustomers.
+func BenchmarkCountCustomers(b *testing.B) {
+	s := testdb.Postgres(b)
+	pool := s.(*postgres.Store).Pool()
+	storetest.BenchCountCustomers(b, s, func(ctx context.Context, scope heed.Scope) (int, error) {
+		return oldCountCustomers(ctx, pool, scope)
+	})
+}
+
+// oldCountCustomers is CountCustomers as it was before unit_stats: a
+// COUNT(*) over every customer in scope. It is the benchmark's baseline.
+func oldCountCustomers(ctx context.Context, pool *pgxpool.Pool, scope heed.Scope) (int, error) {
+	stmt := `SELECT COUNT(*) FROM customers`
+	args := sqlstore.NewArgs(func(n int) string { return "$" + strconv.Itoa(n) })
+	if !scope.All { // every customer has a unit: no need to join for All
+		cond := sqlstore.ScopeWhere(scope, args, sqlstore.CustomerScope())
+		stmt = `SELECT COUNT(*) FROM customers c JOIN units u ON u.id = c.unit_id WHERE ` + cond
+	}
+	var n int
+	err := pool.QueryRow(ctx, stmt, args.Values()...).Scan(&n)
+	return n, err
 }

@@ -67,13 +67,13 @@ func (q queries) ListCustomers(ctx context.Context, scope heed.Scope, f heed.Cus
 	return sqlstore.ListCustomers(ctx, scope, f, args, q.unitPath, customerOrder, query)
 }
 
-// CountCustomers counts the customers inside scope.
+// CountCustomers counts the customers inside scope from the per-unit
+// counts in unit_stats (see sqlstore.CountCustomersSQL).
 func (q queries) CountCustomers(ctx context.Context, scope heed.Scope) (int, error) {
-	stmt := `SELECT COUNT(*) FROM customers`
 	args := newArgs()
-	if !scope.All { // every customer has a unit: no need to join for All
-		cond := sqlstore.ScopeWhere(scope, args, sqlstore.CustomerScope())
-		stmt = `SELECT COUNT(*) FROM customers c JOIN units u ON u.id = c.unit_id WHERE ` + cond
+	stmt, ok := sqlstore.CountCustomersSQL(scope, args)
+	if !ok {
+		return 0, nil
 	}
 	var n int
 	if err := q.db.QueryRow(ctx, stmt, args.Values()...).Scan(&n); err != nil {
@@ -83,7 +83,8 @@ func (q queries) CountCustomers(ctx context.Context, scope heed.Scope) (int, err
 }
 
 // UpsertCustomers writes custs by external id, all or none, a few
-// thousand rows per statement.
+// thousand rows per statement, and adds what it changed to the
+// customers per unit in the same transaction.
 func (q queries) UpsertCustomers(ctx context.Context, custs []heed.Customer, now time.Time) (heed.UpsertResult, error) {
 	var res heed.UpsertResult
 	err := q.withTx(ctx, func(q queries) error {
@@ -91,28 +92,48 @@ func (q queries) UpsertCustomers(ctx context.Context, custs []heed.Customer, now
 		if err != nil {
 			return err
 		}
-		var chunk customerColumns
+		deltas := sqlstore.UnitDeltas{}
+		var chunk customerChunk
 		seen := map[string]bool{}
 		for _, c := range custs {
 			// A statement may touch a row once: a repeated id starts a new
 			// chunk, so the later row wins as it would one by one.
-			if seen[c.ExternalID] || chunk.len() == upsertChunk {
-				if err := q.upsertCustomerChunk(ctx, &chunk, utc(now), &res); err != nil {
+			if seen[c.ExternalID] || len(chunk) == upsertChunk {
+				if err := q.upsertCustomerChunk(ctx, chunk, utc(now), &res, deltas); err != nil {
 					return err
 				}
+				chunk = chunk[:0]
 				clear(seen)
 			}
-			if err := chunk.add(ctx, c, refs); err != nil {
+			e, err := newCustomerEntry(ctx, c, refs)
+			if err != nil {
 				return sqlstore.About(err, "customer", c.ExternalID)
 			}
+			chunk = append(chunk, e)
 			seen[c.ExternalID] = true
 		}
-		return q.upsertCustomerChunk(ctx, &chunk, utc(now), &res)
+		if err := q.upsertCustomerChunk(ctx, chunk, utc(now), &res, deltas); err != nil {
+			return err
+		}
+		return q.addUnitStats(ctx, deltas)
 	})
 	if err != nil {
 		return heed.UpsertResult{}, err
 	}
 	return res, nil
+}
+
+// addUnitStats applies a batch's changes to the customers per unit in
+// one statement, in unit-id order (see sqlstore.UnitDeltas).
+func (q queries) addUnitStats(ctx context.Context, d sqlstore.UnitDeltas) error {
+	units, deltas := d.Sorted()
+	if len(units) == 0 {
+		return nil
+	}
+	_, err := q.db.Exec(ctx, `INSERT INTO unit_stats (unit_id, customers)
+		SELECT unit_id, delta FROM unnest($1::bigint[], $2::bigint[]) AS x(unit_id, delta) ORDER BY unit_id`+
+		sqlstore.UnitStatsUpsert, units, deltas)
+	return heed.Internal(err, "postgres: count customers per unit")
 }
 
 // customerRefs resolve the units and owners of a batch, every id read
@@ -166,95 +187,169 @@ func (q queries) idsByKey(ctx context.Context, stmt string, set map[string]bool)
 	return ids, heed.Internal(rows.Err(), "postgres: resolve references")
 }
 
-// customerColumns is a chunk of customers as column arrays, the shape
-// unnest turns back into rows.
-type customerColumns struct {
-	externalID, name, email, phone, language, segment, attributes []string
-	sortName, searchText                                          []string // derived: sqlstore.Keys
-	value, unitID                                                 []int64
-	ownerID                                                       []*int64
-	consent                                                       []bool
+// customerEntry is one customer of a chunk: checked, its references
+// resolved and its derived columns computed.
+type customerEntry struct {
+	externalID string
+	row        sqlstore.CustomerRow
+	keys       sqlstore.CustomerKeys
 }
 
-func (cc *customerColumns) len() int { return len(cc.externalID) }
-
-// add checks c, resolves its references and appends it.
-func (cc *customerColumns) add(ctx context.Context, c heed.Customer, refs customerRefs) error {
+func newCustomerEntry(ctx context.Context, c heed.Customer, refs customerRefs) (customerEntry, error) {
 	row, err := sqlstore.NewCustomerRow(ctx, c, refs.units, refs.owners)
 	if err != nil {
-		return err
+		return customerEntry{}, err
 	}
-	cc.externalID = append(cc.externalID, c.ExternalID)
-	cc.name = append(cc.name, row.Name)
-	cc.email = append(cc.email, row.Email)
-	cc.phone = append(cc.phone, row.Phone)
-	cc.language = append(cc.language, row.Language)
-	cc.segment = append(cc.segment, row.Segment)
-	cc.attributes = append(cc.attributes, row.Attributes)
-	cc.value = append(cc.value, row.Value)
-	cc.unitID = append(cc.unitID, row.UnitID)
-	cc.ownerID = append(cc.ownerID, nullIfZero(row.OwnerID))
-	cc.consent = append(cc.consent, row.Consent)
 	keys := sqlstore.Keys(row.Name, row.Email, row.Phone, c.ExternalID)
-	cc.sortName = append(cc.sortName, keys.SortName)
-	cc.searchText = append(cc.searchText, keys.SearchText)
-	return nil
+	return customerEntry{externalID: c.ExternalID, row: row, keys: keys}, nil
 }
 
-// upsertCustomersSQL inserts a chunk, updates the rows that differ and
-// leaves equal rows alone (their updated_at too). It returns one row per
-// row written: true when inserted (no previous version: xmax = 0).
-// Attributes compare as jsonb's text, which is exact: 1.0 and 1 differ
-// as they do in SQLite. The derived sort_name and search_text are not
-// compared: they are functions of name, email, phone and external id, so
-// they differ only when those do.
-const upsertCustomersSQL = `INSERT INTO customers AS c (external_id, name, email, phone, language, segment,
+// customerChunk is the customers one statement writes, each external id
+// at most once.
+type customerChunk []customerEntry
+
+// columns are the chunk as the column arrays $1 to $13 of
+// customerUnnest.
+func (ch customerChunk) columns() []any {
+	n := len(ch)
+	ext, name, email, phone := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	language, segment, attrs := make([]string, n), make([]string, n), make([]string, n)
+	sortName, searchText := make([]string, n), make([]string, n)
+	value, unitID, ownerID, consent := make([]int64, n), make([]int64, n), make([]*int64, n), make([]bool, n)
+	for i, e := range ch {
+		r := e.row
+		ext[i], name[i], email[i], phone[i] = e.externalID, r.Name, r.Email, r.Phone
+		language[i], segment[i], attrs[i] = r.Language, r.Segment, r.Attributes
+		sortName[i], searchText[i] = e.keys.SortName, e.keys.SearchText
+		value[i], unitID[i], ownerID[i], consent[i] = r.Value, r.UnitID, nullIfZero(r.OwnerID), r.Consent
+	}
+	return []any{ext, name, email, phone, language, segment, value, ownerID, unitID, attrs, consent,
+		sortName, searchText}
+}
+
+// customerUnnest turns the column arrays of a chunk ($1 to $13, see
+// columns) back into rows x.
+const customerUnnest = `unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[],
+	$8::bigint[], $9::bigint[], $10::text[], $11::boolean[], $12::text[], $13::text[])
+	AS x(external_id, name, email, phone, language, segment, value, owner_id, unit_id, attributes, consent,
+	sort_name, search_text)`
+
+// insertCustomersSQL inserts the customers of a chunk that are new, at
+// $14, and returns their external ids. On an id a concurrent transaction
+// is inserting it waits for that one to end: an id it skips is committed.
+const insertCustomersSQL = `INSERT INTO customers (external_id, name, email, phone, language, segment,
 	value, owner_id, unit_id, attributes, consent, sort_name, search_text, created_at, updated_at)
 SELECT x.external_id, x.name, x.email, x.phone, x.language, x.segment, x.value, x.owner_id, x.unit_id,
 	x.attributes::jsonb, x.consent, x.sort_name, x.search_text, $14, $14
-FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[],
-	$8::bigint[], $9::bigint[], $10::text[], $11::boolean[], $12::text[], $13::text[])
-	AS x(external_id, name, email, phone, language, segment, value, owner_id, unit_id, attributes, consent,
-	sort_name, search_text)
-ON CONFLICT (external_id) DO UPDATE SET name = EXCLUDED.name, email = EXCLUDED.email, phone = EXCLUDED.phone,
-	language = EXCLUDED.language, segment = EXCLUDED.segment, value = EXCLUDED.value,
-	owner_id = EXCLUDED.owner_id, unit_id = EXCLUDED.unit_id, attributes = EXCLUDED.attributes,
-	consent = EXCLUDED.consent, sort_name = EXCLUDED.sort_name, search_text = EXCLUDED.search_text,
-	updated_at = EXCLUDED.updated_at
-WHERE (c.name, c.email, c.phone, c.language, c.segment, c.value, c.owner_id, c.unit_id, c.attributes::text, c.consent)
-	IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.email, EXCLUDED.phone, EXCLUDED.language, EXCLUDED.segment,
-	EXCLUDED.value, EXCLUDED.owner_id, EXCLUDED.unit_id, EXCLUDED.attributes::text, EXCLUDED.consent)
-RETURNING xmax = 0`
+FROM ` + customerUnnest + `
+ON CONFLICT (external_id) DO NOTHING
+RETURNING external_id`
 
-// upsertCustomerChunk writes the chunk, adds what it did to res and
-// empties it.
-func (q queries) upsertCustomerChunk(ctx context.Context, cc *customerColumns, now time.Time, res *heed.UpsertResult) error {
-	if cc.len() == 0 {
+// updateCustomersSQL writes the stored customers of a chunk at $14: it
+// updates the rows that differ and leaves equal rows alone (their
+// updated_at too). Attributes compare as jsonb's text, which is exact:
+// 1.0 and 1 differ as they do in SQLite. The derived sort_name and
+// search_text are not compared: they are functions of name, email, phone
+// and external id, so they differ only when those do.
+const updateCustomersSQL = `UPDATE customers AS c SET name = x.name, email = x.email, phone = x.phone,
+	language = x.language, segment = x.segment, value = x.value, owner_id = x.owner_id, unit_id = x.unit_id,
+	attributes = x.attributes::jsonb, consent = x.consent, sort_name = x.sort_name,
+	search_text = x.search_text, updated_at = $14
+FROM ` + customerUnnest + `
+WHERE c.external_id = x.external_id
+	AND (c.name, c.email, c.phone, c.language, c.segment, c.value, c.owner_id, c.unit_id, c.attributes::text, c.consent)
+	IS DISTINCT FROM (x.name, x.email, x.phone, x.language, x.segment, x.value, x.owner_id, x.unit_id,
+	x.attributes::jsonb::text, x.consent)`
+
+// upsertCustomerChunk writes the chunk and adds what it did to res and
+// deltas. It inserts the new customers first, which is all of them in a
+// typical import: one statement. The others exist, committed: it locks
+// them and reads their units, so the unit they move from is the one they
+// are in when updated, whatever a concurrent batch wrote before.
+func (q queries) upsertCustomerChunk(ctx context.Context, ch customerChunk, now time.Time,
+	res *heed.UpsertResult, deltas sqlstore.UnitDeltas) error {
+	if len(ch) == 0 {
 		return nil
 	}
-	rows, err := q.db.Query(ctx, upsertCustomersSQL, cc.externalID, cc.name, cc.email, cc.phone, cc.language,
-		cc.segment, cc.value, cc.ownerID, cc.unitID, cc.attributes, cc.consent, cc.sortName, cc.searchText, now)
+	created, err := q.insertNewCustomers(ctx, ch, now)
 	if err != nil {
-		return heed.Internal(err, "postgres: upsert customers")
+		return err
 	}
-	written := 0
-	for rows.Next() {
-		var inserted bool
-		if err := rows.Scan(&inserted); err != nil {
-			rows.Close()
-			return heed.Internal(err, "postgres: upsert customers")
-		}
-		written++
-		if inserted {
-			res.Created++
+	var stored customerChunk
+	for _, e := range ch {
+		if created[e.externalID] {
+			deltas.Created(e.row.UnitID)
 		} else {
-			res.Updated++
+			stored = append(stored, e)
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return heed.Internal(err, "postgres: upsert customers")
+	res.Created += len(created)
+	if len(stored) == 0 {
+		return nil
 	}
-	res.Unchanged += cc.len() - written
-	*cc = customerColumns{}
+	units, err := q.lockCustomerUnits(ctx, stored)
+	if err != nil {
+		return err
+	}
+	for _, e := range stored {
+		deltas.Moved(units[e.externalID], e.row.UnitID)
+	}
+	return q.updateStoredCustomers(ctx, stored, now, res)
+}
+
+// insertNewCustomers inserts the customers of ch that do not exist and
+// returns the external ids it inserted.
+func (q queries) insertNewCustomers(ctx context.Context, ch customerChunk, now time.Time) (map[string]bool, error) {
+	rows, err := q.db.Query(ctx, insertCustomersSQL, append(ch.columns(), now)...)
+	if err != nil {
+		return nil, heed.Internal(err, "postgres: insert customers")
+	}
+	defer rows.Close()
+	created := make(map[string]bool, len(ch))
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, heed.Internal(err, "postgres: insert customers")
+		}
+		created[id] = true
+	}
+	return created, heed.Internal(rows.Err(), "postgres: insert customers")
+}
+
+// lockCustomerUnits locks the stored customers of ch until the end of the
+// transaction, in id order (as any other batch does), and returns their
+// units by external id.
+func (q queries) lockCustomerUnits(ctx context.Context, ch customerChunk) (map[string]int64, error) {
+	ids := make([]string, len(ch))
+	for i, e := range ch {
+		ids[i] = e.externalID
+	}
+	rows, err := q.db.Query(ctx, `SELECT external_id, unit_id FROM customers WHERE external_id = ANY($1)
+		ORDER BY id FOR UPDATE`, ids)
+	if err != nil {
+		return nil, heed.Internal(err, "postgres: lock customers")
+	}
+	defer rows.Close()
+	units := make(map[string]int64, len(ch))
+	for rows.Next() {
+		var id string
+		var unit int64
+		if err := rows.Scan(&id, &unit); err != nil {
+			return nil, heed.Internal(err, "postgres: lock customers")
+		}
+		units[id] = unit
+	}
+	return units, heed.Internal(rows.Err(), "postgres: lock customers")
+}
+
+// updateStoredCustomers writes the stored customers of ch that differ
+// and adds what it did to res.
+func (q queries) updateStoredCustomers(ctx context.Context, ch customerChunk, now time.Time, res *heed.UpsertResult) error {
+	tag, err := q.db.Exec(ctx, updateCustomersSQL, append(ch.columns(), now)...)
+	if err != nil {
+		return heed.Internal(err, "postgres: update customers")
+	}
+	res.Updated += int(tag.RowsAffected())
+	res.Unchanged += len(ch) - int(tag.RowsAffected())
 	return nil
 }

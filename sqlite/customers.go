@@ -58,13 +58,13 @@ func (q queries) ListCustomers(ctx context.Context, scope heed.Scope, f heed.Cus
 	return sqlstore.ListCustomers(ctx, scope, f, args, q.unitPath, customerOrder, query)
 }
 
-// CountCustomers counts the customers inside scope.
+// CountCustomers counts the customers inside scope from the per-unit
+// counts in unit_stats (see sqlstore.CountCustomersSQL).
 func (q queries) CountCustomers(ctx context.Context, scope heed.Scope) (int, error) {
-	stmt := `SELECT COUNT(*) FROM customers`
 	args := newArgs()
-	if !scope.All { // every customer has a unit: no need to join for All
-		cond := sqlstore.ScopeWhere(scope, args, sqlstore.CustomerScope())
-		stmt = `SELECT COUNT(*) FROM customers c JOIN units u ON u.id = c.unit_id WHERE ` + cond
+	stmt, ok := sqlstore.CountCustomersSQL(scope, args)
+	if !ok {
+		return 0, nil
 	}
 	var n int
 	if err := q.r.QueryRowContext(ctx, stmt, args.Values()...).Scan(&n); err != nil {
@@ -85,8 +85,10 @@ func (q queries) UpsertCustomers(ctx context.Context, custs []heed.Customer, now
 		defer w.close()
 		key := func(c heed.Customer) string { return c.ExternalID }
 		upsert := func(c heed.Customer) (heed.UpsertResult, error) { return w.upsert(ctx, c) }
-		res, err = sqlstore.UpsertEach(custs, "customer", key, upsert)
-		return err
+		if res, err = sqlstore.UpsertEach(custs, "customer", key, upsert); err != nil {
+			return err
+		}
+		return q.addUnitStats(ctx, w.deltas)
 	})
 	if err != nil {
 		return heed.UpsertResult{}, err
@@ -94,15 +96,31 @@ func (q queries) UpsertCustomers(ctx context.Context, custs []heed.Customer, now
 	return res, nil
 }
 
-// customerWriter upserts customers one by one inside one transaction.
+// addUnitStats applies a batch's changes to the customers per unit, in
+// unit-id order (see sqlstore.UnitDeltas).
+func (q queries) addUnitStats(ctx context.Context, d sqlstore.UnitDeltas) error {
+	units, deltas := d.Sorted()
+	for i, u := range units {
+		_, err := q.w.ExecContext(ctx, `INSERT INTO unit_stats (unit_id, customers) VALUES (?, ?)`+
+			sqlstore.UnitStatsUpsert, u, deltas[i])
+		if err != nil {
+			return heed.Internal(err, "sqlite: count customers per unit")
+		}
+	}
+	return nil
+}
+
+// customerWriter upserts customers one by one inside one transaction,
+// adding up how the customers per unit change.
 type customerWriter struct {
 	sel, ins, upd *sql.Stmt
 	units, owners *sqlstore.KeyCache
+	deltas        sqlstore.UnitDeltas
 	now           int64
 }
 
 func newCustomerWriter(ctx context.Context, q queries, now int64) (*customerWriter, error) {
-	w := &customerWriter{now: now}
+	w := &customerWriter{now: now, deltas: sqlstore.UnitDeltas{}}
 	w.units, w.owners = sqlstore.NewCustomerRefs(
 		q.lookupID(`SELECT id FROM units WHERE key = ?`, "sqlite: find unit"),
 		q.lookupID(`SELECT id FROM employees WHERE email = ?`, "sqlite: find employee"))
@@ -153,6 +171,7 @@ func (w *customerWriter) upsert(ctx context.Context, c heed.Customer) (heed.Upse
 		return heed.UpsertResult{}, heed.Internal(err, "sqlite: insert customer")
 	}
 	if n, err := res.RowsAffected(); err != nil || n == 1 {
+		w.deltas.Created(row.UnitID)
 		return heed.UpsertResult{Created: 1}, heed.Internal(err, "sqlite: insert customer")
 	}
 	var id int64
@@ -165,6 +184,7 @@ func (w *customerWriter) upsert(ctx context.Context, c heed.Customer) (heed.Upse
 	if old == row {
 		return heed.UpsertResult{Unchanged: 1}, nil
 	}
+	w.deltas.Moved(old.UnitID, row.UnitID)
 	_, err = w.upd.ExecContext(ctx, row.Name, row.Email, row.Phone, row.Language, row.Segment, row.Value,
 		nullIfZero(row.OwnerID), row.UnitID, row.Attributes, row.Consent, keys.SortName, keys.SearchText, w.now, id)
 	return heed.UpsertResult{Updated: 1}, heed.Internal(err, "sqlite: update customer")

@@ -17,6 +17,7 @@ type Opener func(t testing.TB) heed.Store
 func Run(t *testing.T, open Opener) {
 	t.Run("migrate", func(t *testing.T) { testMigrate(t, open) })
 	t.Run("org", func(t *testing.T) { testOrg(t, open) })
+	t.Run("counts", func(t *testing.T) { testCounts(t, open) })
 	t.Run("accounts", func(t *testing.T) { testAccounts(t, open) })
 	t.Run("jobs", func(t *testing.T) { testJobs(t, open) })
 }

@@ -53,7 +53,18 @@ CREATE TABLE customers (
 );
 CREATE INDEX customers_sort ON customers (sort_name, external_id);
 CREATE INDEX customers_unit_sort ON customers (unit_id, sort_name, external_id);
-CREATE INDEX customers_owner ON customers (owner_id);
+-- With unit_id, a frontline count of the customers owned outside the own
+-- unit reads the index alone.
+CREATE INDEX customers_owner ON customers (owner_id, unit_id);
+
+-- The number of customers of each unit, for dashboards that count on
+-- every page view without reading every customer. UpsertCustomers keeps
+-- it in the transaction that writes the customers, by adding deltas
+-- (never by recounting); a unit without a row has none.
+CREATE TABLE unit_stats (
+    unit_id   INTEGER PRIMARY KEY REFERENCES units (id),
+    customers INTEGER NOT NULL DEFAULT 0
+);
 
 CREATE TABLE sessions (
     token_hash  TEXT    PRIMARY KEY, -- SHA-256 of the cookie's token, hex
