@@ -210,15 +210,15 @@ func TestLoginRateLimit(t *testing.T) {
 			wantCode(t, "wrong password", err, heed.EUnauthorized, "")
 			e.clock.Advance(time.Minute)
 		}
-		// Refused before the password is even checked, from another IP too.
-		_, err := e.svc.Login(ctx, managerEmail, goodPassword, "198.51.100.9", "")
+		// Refused before the password is even checked, from that address.
+		_, err := e.svc.Login(ctx, managerEmail, goodPassword, "192.0.2.1", "")
 		wantCode(t, "login after 3 failures", err, heed.ERateLimited, "")
 		if msg := heed.ErrorMessage(err); msg != "too many failed sign-ins; try again in 15 minutes" {
 			t.Errorf("rate limit message = %q", msg)
 		}
 		// The window slides: the first failure drops out 15 minutes after it.
 		e.clock.Advance(12*time.Minute + time.Second)
-		if _, err := e.svc.Login(ctx, managerEmail, goodPassword, "198.51.100.9", ""); err != nil {
+		if _, err := e.svc.Login(ctx, managerEmail, goodPassword, "192.0.2.1", ""); err != nil {
 			t.Fatalf("login after the window: %v", err)
 		}
 		// Success cleared the email's count: two more failures are allowed.
@@ -229,6 +229,34 @@ func TestLoginRateLimit(t *testing.T) {
 		if _, err := e.svc.Login(ctx, managerEmail, goodPassword, "203.0.113.6", ""); err != nil {
 			t.Errorf("login after 2 new failures: %v", err)
 		}
+	})
+}
+
+// TestStrangerCannotLockAnAccountOut: guesses from one address lock the
+// account at that address only; the account's owner elsewhere signs in.
+// Spread over many addresses, ten times the limit locks it everywhere.
+func TestStrangerCannotLockAnAccountOut(t *testing.T) {
+	cfg := accounts.Config{MaxLoginFailures: 3, FailureWindow: 15 * time.Minute}
+	forEachEngine(t, cfg, func(t *testing.T, e *env) {
+		ctx := t.Context()
+		e.addUser(t, accounts.NewUser{Email: managerEmail, Role: heed.RoleManager, Unit: "north", Password: goodPassword})
+		for range 3 {
+			_, err := e.svc.Login(ctx, managerEmail, "a stranger's guess", "203.0.113.66", "")
+			wantCode(t, "stranger's guess", err, heed.EUnauthorized, "")
+		}
+		_, err := e.svc.Login(ctx, managerEmail, "another guess", "203.0.113.66", "")
+		wantCode(t, "fourth guess from the stranger", err, heed.ERateLimited, "")
+		if _, err := e.svc.Login(ctx, managerEmail, goodPassword, "192.0.2.1", ""); err != nil {
+			t.Fatalf("the owner from their own address: %v", err)
+		}
+		// A right password clears the account's counts: 30 more guesses,
+		// two from each of 15 addresses, reach the account's overall limit.
+		for i := range 30 {
+			_, err := e.svc.Login(ctx, managerEmail, "spread guess", fmt.Sprintf("198.51.100.%d", i/2), "")
+			wantCode(t, "spread guess", err, heed.EUnauthorized, "")
+		}
+		_, err = e.svc.Login(ctx, managerEmail, goodPassword, "192.0.2.1", "")
+		wantCode(t, "owner after 30 spread guesses", err, heed.ERateLimited, "")
 	})
 }
 
@@ -266,7 +294,7 @@ func TestConcurrentGuessesStayWithinLimit(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				_, err := e.svc.Login(ctx, managerEmail, fmt.Sprintf("guess %d", i), fmt.Sprintf("192.0.2.%d", i), "")
+				_, err := e.svc.Login(ctx, managerEmail, fmt.Sprintf("guess %d", i), "192.0.2.9", "")
 				mu.Lock()
 				codes[heed.ErrorCode(err)]++
 				mu.Unlock()
@@ -490,16 +518,18 @@ func TestChangePassword(t *testing.T) {
 			t.Errorf("Login with the new password: %v", err)
 		}
 
-		// Wrong current passwords count as failed sign-ins: after the
-		// limit, even sign-in with the right password is refused.
+		// Wrong current passwords are throttled like sign-ins: after the
+		// limit even the right one is refused (the account's own sign-in
+		// from its usual address is not: a stolen session must not lock it).
 		for range 3 {
 			err := e.svc.ChangePassword(ctx, nora, "a wrong guess", "yet another password")
 			wantCode(t, "guessing the current password", err, heed.EUnauthorized, "current_password")
 		}
 		err = e.svc.ChangePassword(ctx, nora, "a fine new password", "yet another password")
 		wantCode(t, "change after 3 wrong guesses", err, heed.ERateLimited, "")
-		_, err = e.svc.Login(ctx, managerEmail, "a fine new password", "192.0.2.1", "")
-		wantCode(t, "sign-in after 3 wrong guesses", err, heed.ERateLimited, "")
+		if _, err := e.svc.Login(ctx, managerEmail, "a fine new password", "192.0.2.1", ""); err != nil {
+			t.Errorf("sign-in after 3 wrong change-password guesses: %v", err)
+		}
 	})
 }
 

@@ -13,16 +13,26 @@ import (
 // cannot tell an unknown email from a wrong password.
 func errWrongLogin() error { return heed.Errorf(heed.EUnauthorized, "wrong email or password") }
 
-// throttleKeys are the login_failures keys of a sign-in attempt: the
-// email (guessing one account's password) and the IP (trying many
-// accounts from one place).
+// throttleKeys are the login_failures keys of a sign-in attempt, strictest
+// first: the email from this address (one place guessing one account's
+// password), the email from anywhere (a guess spread over many places),
+// and the address (one place trying many accounts). The first is strict;
+// the others allow ten times as much, so a stranger cannot lock a person
+// out from elsewhere with a few wrong guesses.
+// Without an address (a signed-in person changing their password) the
+// first key still holds the strict limit for the account.
 func throttleKeys(email, ip string) []string {
-	keys := []string{"email:" + email}
+	keys := []string{"pair:" + email + " " + ip, "email:" + email}
 	if ip != "" {
 		keys = append(keys, "ip:"+ip)
 	}
 	return keys
 }
+
+// clearedOnSuccess are the keys a right password resets: the account's.
+// The address keeps its count, so one right password does not reset a
+// place that is trying many accounts.
+func clearedOnSuccess(keys []string) []string { return keys[:2] }
 
 // Login checks an email and password and returns a new session's token,
 // for the browser's cookie. After MaxLoginFailures failures within
@@ -57,8 +67,8 @@ func (s *Service) Login(ctx context.Context, email, password, ip, userAgent stri
 	}
 	// Only the email's count is cleared: one right password must not
 	// reset the count of an IP that is trying many accounts.
-	if err := s.store.ClearLoginFailures(ctx, keys[0]); err != nil {
-		return "", heed.Internal(err, "accounts: clear login failures")
+	if err := s.clearFailures(ctx, keys); err != nil {
+		return "", err
 	}
 	token := randomToken(32)
 	err = s.store.CreateSession(ctx, heed.Session{
@@ -92,17 +102,28 @@ func (s *Service) checkThrottle(ctx context.Context, keys []string, now time.Tim
 	return nil
 }
 
-// ipLimitFactor multiplies the limit for an IP address: every attempt
-// from it counts, successful ones included (only the email's count is
-// cleared on success), and one office may hold many people signing in.
-const ipLimitFactor = 10
+// looseLimitFactor multiplies the limit of the email-from-anywhere and
+// address keys: an address counts successful attempts too (one office may
+// hold many people signing in), and the email alone must not be a lock a
+// stranger can turn.
+const looseLimitFactor = 10
 
 // limit is how many attempts a throttle key allows within the window.
 func (s *Service) limit(key string) int {
-	if strings.HasPrefix(key, "ip:") {
-		return s.cfg.MaxLoginFailures * ipLimitFactor
+	if strings.HasPrefix(key, "pair:") {
+		return s.cfg.MaxLoginFailures
 	}
-	return s.cfg.MaxLoginFailures
+	return s.cfg.MaxLoginFailures * looseLimitFactor
+}
+
+// clearFailures forgets the account's failures after a right password.
+func (s *Service) clearFailures(ctx context.Context, keys []string) error {
+	for _, k := range clearedOnSuccess(keys) {
+		if err := s.store.ClearLoginFailures(ctx, k); err != nil {
+			return heed.Internal(err, "accounts: clear login failures")
+		}
+	}
+	return nil
 }
 
 func (s *Service) recordFailure(ctx context.Context, keys []string, now time.Time) error {

@@ -174,8 +174,8 @@ func (s *Service) ChangePassword(ctx context.Context, p heed.Principal, current,
 	if !ok {
 		return heed.FieldErrorf(heed.EUnauthorized, "current_password", "current password is wrong")
 	}
-	if err := s.store.ClearLoginFailures(ctx, keys[0]); err != nil {
-		return heed.Internal(err, "accounts: clear login failures")
+	if err := s.clearFailures(ctx, keys); err != nil {
+		return err
 	}
 	return s.SetPassword(ctx, p, email, newPassword)
 }

@@ -76,9 +76,10 @@ func TestAccountWrongPasswordsThrottled(t *testing.T) {
 	if p.header.Get("Retry-After") != "900" {
 		t.Errorf("Retry-After %q, want 900 (the 15-minute failure window)", p.header.Get("Retry-After"))
 	}
-	// The guesses counted against sign-in too.
+	// A stolen session guessing on the account page must not lock the
+	// owner out of signing in.
 	p = e.post(e.client(), "/login", url.Values{"email": {"fred@acme.test"}, "password": {password}})
-	wantStatus(t, p, http.StatusTooManyRequests, "sign-in after guessing on the account page")
+	wantStatus(t, p, http.StatusSeeOther, "sign-in after guessing on the account page")
 }
 
 // fieldHas reports whether the input with this id carries the attribute.
