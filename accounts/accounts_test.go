@@ -260,6 +260,25 @@ func TestStrangerCannotLockAnAccountOut(t *testing.T) {
 	})
 }
 
+// TestIPv6HostCountsAsOnePlace: one host with a /64 cannot multiply its
+// guesses by changing the low bits of its address.
+func TestIPv6HostCountsAsOnePlace(t *testing.T) {
+	cfg := accounts.Config{MaxLoginFailures: 3, FailureWindow: 15 * time.Minute}
+	forEachEngine(t, cfg, func(t *testing.T, e *env) {
+		ctx := t.Context()
+		e.addUser(t, accounts.NewUser{Email: managerEmail, Role: heed.RoleManager, Unit: "north", Password: goodPassword})
+		for i := range 3 {
+			_, err := e.svc.Login(ctx, managerEmail, "guess", fmt.Sprintf("2001:db8:1:2::%x", i+1), "")
+			wantCode(t, "guess from the /64", err, heed.EUnauthorized, "")
+		}
+		_, err := e.svc.Login(ctx, managerEmail, goodPassword, "2001:db8:1:2::ffff", "")
+		wantCode(t, "another address of the same /64", err, heed.ERateLimited, "")
+		if _, err := e.svc.Login(ctx, managerEmail, goodPassword, "2001:db8:1:3::1", ""); err != nil {
+			t.Errorf("a different /64: %v", err)
+		}
+	})
+}
+
 func TestLoginRateLimitByIP(t *testing.T) {
 	cfg := accounts.Config{MaxLoginFailures: 3, FailureWindow: 15 * time.Minute}
 	forEachEngine(t, cfg, func(t *testing.T, e *env) {

@@ -3,6 +3,7 @@ package accounts
 import (
 	"context"
 	"math"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -22,11 +23,27 @@ func errWrongLogin() error { return heed.Errorf(heed.EUnauthorized, "wrong email
 // Without an address (a signed-in person changing their password) the
 // first key still holds the strict limit for the account.
 func throttleKeys(email, ip string) []string {
+	ip = throttlePlace(ip)
 	keys := []string{"pair:" + email + " " + ip, "email:" + email}
 	if ip != "" {
 		keys = append(keys, "ip:"+ip)
 	}
 	return keys
+}
+
+// throttlePlace is the part of an address that counts as one place: an
+// IPv4 address, or the /64 an IPv6 address belongs to, since one host is
+// usually handed a whole /64 and could otherwise rotate through it.
+func throttlePlace(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil || a.Unmap().Is4() {
+		return ip
+	}
+	p, err := a.Prefix(64)
+	if err != nil {
+		return ip
+	}
+	return p.String()
 }
 
 // clearedOnSuccess are the keys a right password resets: the account's.

@@ -3,6 +3,7 @@ package accounts
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/heedhq/heed"
 )
@@ -37,23 +38,11 @@ func (s *Service) AddUser(ctx context.Context, p heed.Principal, u NewUser) (hee
 	now := s.now()
 	var out heed.Employee
 	err = s.store.InTx(ctx, func(q heed.Queries) error {
-		if err := checkUnit(ctx, q, emp.Unit); err != nil {
+		return heed.KeepAnAdmin(ctx, q, func() error {
+			var err error
+			out, err = s.writeUser(ctx, q, emp, u.Name, hash, now)
 			return err
-		}
-		if old, err := q.GetEmployee(ctx, emp.Email); err == nil && strings.TrimSpace(u.Name) == "" {
-			emp.Name = old.Name // giving a password to an imported employee keeps their name
-		} else if err != nil && !heed.IsNotFound(err) {
-			return heed.Internal(err, "accounts: add user: find employee")
-		}
-		if _, err := q.UpsertEmployees(ctx, []heed.Employee{emp}, now); err != nil {
-			return heed.Internal(err, "accounts: add user")
-		}
-		if err := q.SetPassword(ctx, emp.Email, hash, now); err != nil {
-			return heed.Internal(err, "accounts: add user: set password")
-		}
-		got, err := q.GetEmployee(ctx, emp.Email)
-		out = got
-		return heed.Internal(err, "accounts: add user: read back")
+		})
 	})
 	if err != nil {
 		return heed.Employee{}, err
@@ -71,6 +60,35 @@ func checkUnit(ctx context.Context, q heed.Queries, key string) error {
 		return heed.FieldErrorf(heed.ENotFound, "unit", "no unit %q", key)
 	}
 	return heed.Internal(err, "accounts: find unit")
+}
+
+// writeUser upserts the employee of a new user, sets their password and
+// ends the sessions of the old one, if any.
+func (s *Service) writeUser(ctx context.Context, q heed.Queries, emp heed.Employee, name, hash string, now time.Time) (heed.Employee, error) {
+	if err := checkUnit(ctx, q, emp.Unit); err != nil {
+		return heed.Employee{}, err
+	}
+	old, err := q.GetEmployee(ctx, emp.Email)
+	if err != nil && !heed.IsNotFound(err) {
+		return heed.Employee{}, heed.Internal(err, "accounts: add user: find employee")
+	}
+	existed := err == nil
+	if existed && strings.TrimSpace(name) == "" {
+		emp.Name = old.Name // giving a password to an imported employee keeps their name
+	}
+	if _, err := q.UpsertEmployees(ctx, []heed.Employee{emp}, now); err != nil {
+		return heed.Employee{}, heed.Internal(err, "accounts: add user")
+	}
+	if err := q.SetPassword(ctx, emp.Email, hash, now); err != nil {
+		return heed.Employee{}, heed.Internal(err, "accounts: add user: set password")
+	}
+	if existed { // a new password ends the sessions of the old one
+		if _, err := q.DeleteEmployeeSessions(ctx, old.ID); err != nil {
+			return heed.Employee{}, heed.Internal(err, "accounts: add user: end sessions")
+		}
+	}
+	got, err := q.GetEmployee(ctx, emp.Email)
+	return got, heed.Internal(err, "accounts: add user: read back")
 }
 
 // validateUser checks u and returns the employee it describes.

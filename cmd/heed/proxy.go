@@ -68,6 +68,22 @@ func trustProxies(next http.Handler, trusted []netip.Prefix) http.Handler {
 	})
 }
 
+// parseHop reads one X-Forwarded-For entry: an address, an address with a
+// port (some load balancers send 203.0.113.9:5555), or a bracketed IPv6
+// address with or without a port.
+func parseHop(s string) (netip.Addr, bool) {
+	if a, err := netip.ParseAddr(s); err == nil {
+		return a, true
+	}
+	if ap, err := netip.ParseAddrPort(s); err == nil {
+		return ap.Addr(), true
+	}
+	if a, err := netip.ParseAddr(strings.TrimSuffix(strings.TrimPrefix(s, "["), "]")); err == nil {
+		return a, true
+	}
+	return netip.Addr{}, false
+}
+
 // forwardedClient returns the right-most address of the X-Forwarded-For
 // chain that is not a trusted proxy.
 func forwardedClient(headers []string, isTrusted func(netip.Addr) bool) (netip.Addr, bool) {
@@ -76,8 +92,8 @@ func forwardedClient(headers []string, isTrusted func(netip.Addr) bool) (netip.A
 		hops = append(hops, strings.Split(h, ",")...)
 	}
 	for i := len(hops) - 1; i >= 0; i-- {
-		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
-		if err != nil {
+		a, ok := parseHop(strings.TrimSpace(hops[i]))
+		if !ok {
 			return netip.Addr{}, false // a garbled chain: trust none of it
 		}
 		if !isTrusted(a) {

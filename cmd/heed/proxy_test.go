@@ -20,6 +20,9 @@ func TestTrustProxies(t *testing.T) {
 		{"through two trusted hops", "10.1.2.3:4000", "203.0.113.9, 192.0.2.1", "203.0.113.9:0"},
 		{"a forged left part is ignored", "10.1.2.3:4000", "6.6.6.6, 203.0.113.9", "203.0.113.9:0"},
 		{"garbled chain is not trusted", "10.1.2.3:4000", "203.0.113.9, nonsense", "10.1.2.3:4000"},
+		{"an entry with a port", "10.1.2.3:4000", "203.0.113.9:5555", "203.0.113.9:0"},
+		{"a bracketed IPv6 entry", "10.1.2.3:4000", "[2001:db8::1]", "[2001:db8::1]:0"},
+		{"a bracketed IPv6 entry with a port", "10.1.2.3:4000", "[2001:db8::1]:443", "[2001:db8::1]:0"},
 		{"no header behind proxy", "10.1.2.3:4000", "", "10.1.2.3:4000"},
 	}
 	for _, c := range cases {
