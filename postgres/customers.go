@@ -3,6 +3,8 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/heedhq/heed"
@@ -68,8 +70,13 @@ func (q queries) ListCustomers(ctx context.Context, scope heed.Scope, f heed.Cus
 }
 
 // CountCustomers counts the customers inside scope from the per-unit
-// counts in unit_stats (see sqlstore.CountCustomersSQL).
+// counts in unit_stats (see sqlstore.CountCustomersSQL). Inside a
+// transaction it first applies the changes its writes added up, so it
+// counts them.
 func (q queries) CountCustomers(ctx context.Context, scope heed.Scope) (int, error) {
+	if err := q.applyUnitStats(ctx); err != nil {
+		return 0, err
+	}
 	args := newArgs()
 	stmt, ok := sqlstore.CountCustomersSQL(scope, args)
 	if !ok {
@@ -84,7 +91,7 @@ func (q queries) CountCustomers(ctx context.Context, scope heed.Scope) (int, err
 
 // UpsertCustomers writes custs by external id, all or none, a few
 // thousand rows per statement, and adds what it changed to the
-// customers per unit in the same transaction.
+// customers per unit of its transaction (see withTx).
 func (q queries) UpsertCustomers(ctx context.Context, custs []heed.Customer, now time.Time) (heed.UpsertResult, error) {
 	var res heed.UpsertResult
 	err := q.withTx(ctx, func(q queries) error {
@@ -92,14 +99,13 @@ func (q queries) UpsertCustomers(ctx context.Context, custs []heed.Customer, now
 		if err != nil {
 			return err
 		}
-		deltas := sqlstore.UnitDeltas{}
 		var chunk customerChunk
 		seen := map[string]bool{}
 		for _, c := range custs {
 			// A statement may touch a row once: a repeated id starts a new
 			// chunk, so the later row wins as it would one by one.
 			if seen[c.ExternalID] || len(chunk) == upsertChunk {
-				if err := q.upsertCustomerChunk(ctx, chunk, utc(now), &res, deltas); err != nil {
+				if err := q.upsertCustomerChunk(ctx, chunk, utc(now), &res); err != nil {
 					return err
 				}
 				chunk = chunk[:0]
@@ -112,10 +118,7 @@ func (q queries) UpsertCustomers(ctx context.Context, custs []heed.Customer, now
 			chunk = append(chunk, e)
 			seen[c.ExternalID] = true
 		}
-		if err := q.upsertCustomerChunk(ctx, chunk, utc(now), &res, deltas); err != nil {
-			return err
-		}
-		return q.addUnitStats(ctx, deltas)
+		return q.upsertCustomerChunk(ctx, chunk, utc(now), &res)
 	})
 	if err != nil {
 		return heed.UpsertResult{}, err
@@ -123,10 +126,12 @@ func (q queries) UpsertCustomers(ctx context.Context, custs []heed.Customer, now
 	return res, nil
 }
 
-// addUnitStats applies a batch's changes to the customers per unit in
-// one statement, in unit-id order (see sqlstore.UnitDeltas).
-func (q queries) addUnitStats(ctx context.Context, d sqlstore.UnitDeltas) error {
-	units, deltas := d.Sorted()
+// applyUnitStats applies the changes to the customers per unit that q's
+// transaction added up so far in one statement, in unit-id order (see
+// sqlstore.UnitDeltas), and forgets them.
+func (q queries) applyUnitStats(ctx context.Context) error {
+	units, deltas := q.deltas.Sorted()
+	clear(q.deltas)
 	if len(units) == 0 {
 		return nil
 	}
@@ -136,15 +141,9 @@ func (q queries) addUnitStats(ctx context.Context, d sqlstore.UnitDeltas) error 
 	return heed.Internal(err, "postgres: count customers per unit")
 }
 
-// customerRefs resolve the units and owners of a batch, every id read
-// beforehand.
-type customerRefs struct {
-	units, owners *sqlstore.KeyCache
-}
-
 // customerRefs looks up every unit key and owner email of custs in one
-// query each.
-func (q queries) customerRefs(ctx context.Context, custs []heed.Customer) (customerRefs, error) {
+// query each: the batch's references, every id read beforehand.
+func (q queries) customerRefs(ctx context.Context, custs []heed.Customer) (sqlstore.CustomerRefs, error) {
 	unitSet, ownerSet := map[string]bool{}, map[string]bool{}
 	for _, c := range custs {
 		unitSet[c.Unit] = true
@@ -154,15 +153,20 @@ func (q queries) customerRefs(ctx context.Context, custs []heed.Customer) (custo
 	}
 	units, err := q.idsByKey(ctx, `SELECT key, id FROM units WHERE key = ANY($1)`, unitSet)
 	if err != nil {
-		return customerRefs{}, err
+		return sqlstore.CustomerRefs{}, err
 	}
 	owners, err := q.idsByKey(ctx, `SELECT email, id FROM employees WHERE email = ANY($1)`, ownerSet)
 	if err != nil {
-		return customerRefs{}, err
+		return sqlstore.CustomerRefs{}, err
 	}
-	var refs customerRefs
-	refs.units, refs.owners = sqlstore.KnownCustomerRefs(units, owners)
-	return refs, nil
+	// Every key there is was read: one not among ids names nothing.
+	known := func(ids map[string]int64) sqlstore.Lookup {
+		return func(_ context.Context, key string) (int64, bool, error) {
+			id, ok := ids[key]
+			return id, ok, nil
+		}
+	}
+	return sqlstore.NewCustomerRefs(known(units), known(owners)), nil
 }
 
 func (q queries) idsByKey(ctx context.Context, stmt string, set map[string]bool) (map[string]int64, error) {
@@ -195,8 +199,8 @@ type customerEntry struct {
 	keys       sqlstore.CustomerKeys
 }
 
-func newCustomerEntry(ctx context.Context, c heed.Customer, refs customerRefs) (customerEntry, error) {
-	row, err := sqlstore.NewCustomerRow(ctx, c, refs.units, refs.owners)
+func newCustomerEntry(ctx context.Context, c heed.Customer, refs sqlstore.CustomerRefs) (customerEntry, error) {
+	row, err := sqlstore.NewCustomerRow(ctx, c, refs)
 	if err != nil {
 		return customerEntry{}, err
 	}
@@ -235,7 +239,8 @@ const customerUnnest = `unnest($1::text[], $2::text[], $3::text[], $4::text[], $
 	sort_name, search_text)`
 
 // insertCustomersSQL inserts the customers of a chunk that are new, at
-// $14, and returns their external ids. On an id a concurrent transaction
+// $14, and returns their external ids. It inserts in the order of the
+// arrays. On an id a concurrent transaction
 // is inserting it waits for that one to end: an id it skips is committed.
 const insertCustomersSQL = `INSERT INTO customers (external_id, name, email, phone, language, segment,
 	value, owner_id, unit_id, attributes, consent, sort_name, search_text, created_at, updated_at)
@@ -249,28 +254,32 @@ RETURNING external_id`
 // updates the rows that differ and leaves equal rows alone (their
 // updated_at too). Attributes compare as jsonb's text, which is exact:
 // 1.0 and 1 differ as they do in SQLite. The derived sort_name and
-// search_text are not compared: they are functions of name, email, phone
-// and external id, so they differ only when those do.
+// search_text compare too: derived by a heed.Fold that may since have
+// changed, stored ones can be stale while every other column is equal.
 const updateCustomersSQL = `UPDATE customers AS c SET name = x.name, email = x.email, phone = x.phone,
 	language = x.language, segment = x.segment, value = x.value, owner_id = x.owner_id, unit_id = x.unit_id,
 	attributes = x.attributes::jsonb, consent = x.consent, sort_name = x.sort_name,
 	search_text = x.search_text, updated_at = $14
 FROM ` + customerUnnest + `
 WHERE c.external_id = x.external_id
-	AND (c.name, c.email, c.phone, c.language, c.segment, c.value, c.owner_id, c.unit_id, c.attributes::text, c.consent)
+	AND (c.name, c.email, c.phone, c.language, c.segment, c.value, c.owner_id, c.unit_id, c.attributes::text, c.consent,
+	c.sort_name, c.search_text)
 	IS DISTINCT FROM (x.name, x.email, x.phone, x.language, x.segment, x.value, x.owner_id, x.unit_id,
-	x.attributes::jsonb::text, x.consent)`
+	x.attributes::jsonb::text, x.consent, x.sort_name, x.search_text)`
 
 // upsertCustomerChunk writes the chunk and adds what it did to res and
-// deltas. It inserts the new customers first, which is all of them in a
-// typical import: one statement. The others exist, committed: it locks
-// them and reads their units, so the unit they move from is the one they
-// are in when updated, whatever a concurrent batch wrote before.
-func (q queries) upsertCustomerChunk(ctx context.Context, ch customerChunk, now time.Time,
-	res *heed.UpsertResult, deltas sqlstore.UnitDeltas) error {
+// to q's deltas. It inserts the new customers first, which is all of
+// them in a typical import: one statement. The others exist, committed:
+// it locks them and reads their units, so the unit they move from is the
+// one they are in when updated, whatever a concurrent batch wrote
+// before. It writes in external-id order, whatever the caller's: two
+// batches inserting the same new ids wait for each other's rows in the
+// same order, never in a cycle.
+func (q queries) upsertCustomerChunk(ctx context.Context, ch customerChunk, now time.Time, res *heed.UpsertResult) error {
 	if len(ch) == 0 {
 		return nil
 	}
+	slices.SortFunc(ch, func(a, b customerEntry) int { return strings.Compare(a.externalID, b.externalID) })
 	created, err := q.insertNewCustomers(ctx, ch, now)
 	if err != nil {
 		return err
@@ -278,7 +287,7 @@ func (q queries) upsertCustomerChunk(ctx context.Context, ch customerChunk, now 
 	var stored customerChunk
 	for _, e := range ch {
 		if created[e.externalID] {
-			deltas.Created(e.row.UnitID)
+			q.deltas.Created(e.row.UnitID)
 		} else {
 			stored = append(stored, e)
 		}
@@ -292,7 +301,7 @@ func (q queries) upsertCustomerChunk(ctx context.Context, ch customerChunk, now 
 		return err
 	}
 	for _, e := range stored {
-		deltas.Moved(units[e.externalID], e.row.UnitID)
+		q.deltas.Moved(units[e.externalID], e.row.UnitID)
 	}
 	return q.updateStoredCustomers(ctx, stored, now, res)
 }

@@ -94,7 +94,14 @@ func (q queries) FailJob(ctx context.Context, id int64, worker, msg string, retr
 
 // checkJobHeld turns "no row updated" into ENotFound or EConflict.
 func (q queries) checkJobHeld(ctx context.Context, tag pgconn.CommandTag, id int64, worker string) error {
-	return sqlstore.JobHeld(ctx, tag.RowsAffected(), id, worker, q.GetJob)
+	if tag.RowsAffected() == 1 {
+		return nil
+	}
+	j, err := q.GetJob(ctx, id)
+	if err != nil {
+		return err
+	}
+	return sqlstore.JobNotHeld(j, worker)
 }
 
 // GetJob returns one job.
@@ -120,7 +127,23 @@ func (q queries) ListJobs(ctx context.Context, f heed.JobFilter) ([]heed.Job, er
 // CountJobs counts jobs per state, every state present.
 func (q queries) CountJobs(ctx context.Context) (heed.JobCounts, error) {
 	rows, err := q.db.Query(ctx, `SELECT state, count(*) FROM jobs GROUP BY state`)
-	return sqlstore.CountJobs(rows, err, "postgres: count jobs")
+	if err != nil {
+		return nil, heed.Internal(err, "postgres: count jobs")
+	}
+	defer rows.Close()
+	counts := sqlstore.NoJobs()
+	for rows.Next() {
+		var state string
+		var n int
+		if err := rows.Scan(&state, &n); err != nil {
+			return nil, heed.Internal(err, "postgres: count jobs")
+		}
+		counts[heed.JobState(state)] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, heed.Internal(err, "postgres: count jobs")
+	}
+	return counts, nil
 }
 
 // RetryJob requeues a dead or queued job to run now with no attempts.
@@ -132,7 +155,14 @@ func (q queries) RetryJob(ctx context.Context, id int64, now time.Time) error {
 	if err != nil {
 		return heed.Internal(err, "postgres: retry job")
 	}
-	return sqlstore.JobRetried(ctx, tag.RowsAffected(), id, q.GetJob)
+	if tag.RowsAffected() == 1 {
+		return nil
+	}
+	j, err := q.GetJob(ctx, id)
+	if err != nil {
+		return err
+	}
+	return sqlstore.JobNotRetried(j)
 }
 
 // ReleaseJob queues a job its worker gives back unfinished to run at now,

@@ -8,7 +8,6 @@ import (
 
 	"github.com/heedhq/heed"
 	"github.com/heedhq/heed/internal/migration"
-	"github.com/heedhq/heed/internal/sqlstore"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -21,8 +20,10 @@ var migrationFS embed.FS
 // at once from applying the same migration twice.
 const migrateLockID = 0x48454544 // "HEED"
 
-// Migrate applies the embedded migrations not yet recorded, in name order,
-// each in its own transaction, holding an advisory lock meanwhile.
+// Migrate applies the embedded migrations newer than the schema's
+// version, in order, each in its own transaction, holding an advisory
+// lock meanwhile, and returns the version reached: the last applied
+// one's when one fails.
 func (s *Store) Migrate(ctx context.Context) (int, error) {
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
@@ -37,8 +38,24 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`); err != nil {
 		return 0, fmt.Errorf("postgres: create schema_migrations: %w", err)
 	}
-	version := func() (int, error) { return s.SchemaVersion(ctx) }
-	return sqlstore.Migrate(migrationFS, version, func(m migration.Migration) error { return apply(ctx, conn, m) })
+	files, err := migration.Read(migrationFS)
+	if err != nil {
+		return 0, err
+	}
+	current, err := s.SchemaVersion(ctx)
+	if err != nil {
+		return 0, err
+	}
+	for _, m := range files {
+		if m.Version <= current {
+			continue
+		}
+		if err := apply(ctx, conn, m); err != nil {
+			return current, err
+		}
+		current = m.Version
+	}
+	return current, nil
 }
 
 // apply runs one migration and records it, in one transaction on conn.

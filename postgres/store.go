@@ -10,6 +10,7 @@ import (
 	"fmt"
 
 	"github.com/heedhq/heed"
+	"github.com/heedhq/heed/internal/sqlstore"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -63,11 +64,9 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// InTx runs fn in one read-committed transaction.
+// InTx runs fn in one read-committed transaction (see withTx).
 func (s *Store) InTx(ctx context.Context, fn func(q heed.Queries) error) error {
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		return fn(queries{db: tx, inTx: true})
-	})
+	return s.queries.withTx(ctx, func(q queries) error { return fn(q) })
 }
 
 // querier is what *pgxpool.Pool and pgx.Tx share.
@@ -81,19 +80,43 @@ type querier interface {
 // queries implements heed.Queries over the pool or one transaction.
 // Methods that write several statements use withTx to stay atomic.
 type queries struct {
-	db   querier
-	inTx bool
+	db querier
+	// deltas, inside a transaction, add up how its customer writes change
+	// the customers per unit, applied once just before it commits (see
+	// applyUnitStats); nil outside a transaction.
+	deltas sqlstore.UnitDeltas
 }
 
 // withTx runs fn in a transaction: the caller's when inside InTx, else a
-// new one (pgx nests Begin inside a transaction as a savepoint).
+// new one. A new one applies the changes to the customers per unit fn
+// added up just before it commits, and nothing if fn fails: every
+// transaction then locks its unit_stats rows last, all at once and in the
+// same order, so two imports never wait for each other in a cycle and a
+// unit's row stays locked for a moment, not for a whole import.
 func (q queries) withTx(ctx context.Context, fn func(q queries) error) error {
-	if q.inTx {
+	if q.deltas != nil {
 		return fn(q)
 	}
-	return pgx.BeginFunc(ctx, q.db, func(tx pgx.Tx) error {
-		return fn(queries{db: tx, inTx: true})
+	err := pgx.BeginFunc(ctx, q.db, func(tx pgx.Tx) error {
+		q := queries{db: tx, deltas: sqlstore.UnitDeltas{}}
+		if err := fn(q); err != nil {
+			return err
+		}
+		return q.applyUnitStats(ctx)
 	})
+	return clashed(err)
+}
+
+// clashed turns a deadlock or a serialization failure, which a retry may
+// well not meet, into EConflict: a user's "try again", not an internal
+// error. The transaction has rolled back by then.
+func clashed(err error) error {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001") {
+		return &heed.Error{Code: heed.EConflict,
+			Message: "the change clashed with another being made at the same time; try again", Err: err}
+	}
+	return err
 }
 
 // isUniqueViolation reports whether err is PostgreSQL's unique_violation.

@@ -59,8 +59,13 @@ func (q queries) ListCustomers(ctx context.Context, scope heed.Scope, f heed.Cus
 }
 
 // CountCustomers counts the customers inside scope from the per-unit
-// counts in unit_stats (see sqlstore.CountCustomersSQL).
+// counts in unit_stats (see sqlstore.CountCustomersSQL). Inside a
+// transaction it first applies the changes its writes added up, so it
+// counts them.
 func (q queries) CountCustomers(ctx context.Context, scope heed.Scope) (int, error) {
+	if err := q.applyUnitStats(ctx); err != nil {
+		return 0, err
+	}
 	args := newArgs()
 	stmt, ok := sqlstore.CountCustomersSQL(scope, args)
 	if !ok {
@@ -74,7 +79,8 @@ func (q queries) CountCustomers(ctx context.Context, scope heed.Scope) (int, err
 }
 
 // UpsertCustomers writes custs by external id, all or none, through
-// statements prepared once for the whole batch.
+// statements prepared once for the whole batch, and adds what it changed
+// to the customers per unit of its transaction (see withTx).
 func (q queries) UpsertCustomers(ctx context.Context, custs []heed.Customer, now time.Time) (heed.UpsertResult, error) {
 	var res heed.UpsertResult
 	err := q.withTx(ctx, func(q queries) error {
@@ -85,10 +91,8 @@ func (q queries) UpsertCustomers(ctx context.Context, custs []heed.Customer, now
 		defer w.close()
 		key := func(c heed.Customer) string { return c.ExternalID }
 		upsert := func(c heed.Customer) (heed.UpsertResult, error) { return w.upsert(ctx, c) }
-		if res, err = sqlstore.UpsertEach(custs, "customer", key, upsert); err != nil {
-			return err
-		}
-		return q.addUnitStats(ctx, w.deltas)
+		res, err = sqlstore.UpsertEach(custs, "customer", key, upsert)
+		return err
 	})
 	if err != nil {
 		return heed.UpsertResult{}, err
@@ -96,10 +100,12 @@ func (q queries) UpsertCustomers(ctx context.Context, custs []heed.Customer, now
 	return res, nil
 }
 
-// addUnitStats applies a batch's changes to the customers per unit, in
-// unit-id order (see sqlstore.UnitDeltas).
-func (q queries) addUnitStats(ctx context.Context, d sqlstore.UnitDeltas) error {
-	units, deltas := d.Sorted()
+// applyUnitStats applies the changes to the customers per unit that q's
+// transaction added up so far, in unit-id order (see sqlstore.UnitDeltas),
+// and forgets them.
+func (q queries) applyUnitStats(ctx context.Context) error {
+	units, deltas := q.deltas.Sorted()
+	clear(q.deltas)
 	for i, u := range units {
 		_, err := q.w.ExecContext(ctx, `INSERT INTO unit_stats (unit_id, customers) VALUES (?, ?)`+
 			sqlstore.UnitStatsUpsert, u, deltas[i])
@@ -111,17 +117,18 @@ func (q queries) addUnitStats(ctx context.Context, d sqlstore.UnitDeltas) error 
 }
 
 // customerWriter upserts customers one by one inside one transaction,
-// adding up how the customers per unit change.
+// adding up how the customers per unit change in the transaction's
+// deltas.
 type customerWriter struct {
 	sel, ins, upd *sql.Stmt
-	units, owners *sqlstore.KeyCache
+	refs          sqlstore.CustomerRefs
 	deltas        sqlstore.UnitDeltas
 	now           int64
 }
 
 func newCustomerWriter(ctx context.Context, q queries, now int64) (*customerWriter, error) {
-	w := &customerWriter{now: now, deltas: sqlstore.UnitDeltas{}}
-	w.units, w.owners = sqlstore.NewCustomerRefs(
+	w := &customerWriter{now: now, deltas: q.deltas}
+	w.refs = sqlstore.NewCustomerRefs(
 		q.lookupID(`SELECT id FROM units WHERE key = ?`, "sqlite: find unit"),
 		q.lookupID(`SELECT id FROM employees WHERE email = ?`, "sqlite: find employee"))
 	var err error
@@ -130,7 +137,7 @@ func newCustomerWriter(ctx context.Context, q queries, now int64) (*customerWrit
 		sql string
 	}{
 		{&w.sel, `SELECT id, name, email, phone, language, segment, value, COALESCE(owner_id, 0), unit_id,
-			attributes, consent FROM customers WHERE external_id = ?`},
+			attributes, consent, sort_name, search_text FROM customers WHERE external_id = ?`},
 		{&w.ins, `INSERT INTO customers (name, email, phone, language, segment, value, owner_id, unit_id,
 			attributes, consent, sort_name, search_text, external_id, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -159,7 +166,7 @@ func (w *customerWriter) close() {
 // upsert writes c. Imports mostly bring new customers: it tries the
 // insert first, so a new row costs one statement.
 func (w *customerWriter) upsert(ctx context.Context, c heed.Customer) (heed.UpsertResult, error) {
-	row, err := sqlstore.NewCustomerRow(ctx, c, w.units, w.owners)
+	row, err := sqlstore.NewCustomerRow(ctx, c, w.refs)
 	if err != nil {
 		return heed.UpsertResult{}, err
 	}
@@ -176,12 +183,16 @@ func (w *customerWriter) upsert(ctx context.Context, c heed.Customer) (heed.Upse
 	}
 	var id int64
 	var old sqlstore.CustomerRow
+	var oldKeys sqlstore.CustomerKeys
 	err = w.sel.QueryRowContext(ctx, c.ExternalID).Scan(&id, &old.Name, &old.Email, &old.Phone, &old.Language,
-		&old.Segment, &old.Value, &old.OwnerID, &old.UnitID, &old.Attributes, &old.Consent)
+		&old.Segment, &old.Value, &old.OwnerID, &old.UnitID, &old.Attributes, &old.Consent,
+		&oldKeys.SortName, &oldKeys.SearchText)
 	if err != nil {
 		return heed.UpsertResult{}, heed.Internal(err, "sqlite: find customer")
 	}
-	if old == row {
+	// The keys too: derived by a heed.Fold that may since have changed,
+	// stored ones can be stale while every other column is equal.
+	if old == row && oldKeys == keys {
 		return heed.UpsertResult{Unchanged: 1}, nil
 	}
 	w.deltas.Moved(old.UnitID, row.UnitID)

@@ -93,11 +93,14 @@ func (q queries) FailJob(ctx context.Context, id int64, worker, msg string, retr
 
 // checkJobHeld turns "no row updated" into ENotFound or EConflict.
 func (q queries) checkJobHeld(ctx context.Context, res sql.Result, id int64, worker string) error {
-	n, err := res.RowsAffected()
-	if err != nil {
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
 		return heed.Internal(err, "sqlite: rows affected")
 	}
-	return sqlstore.JobHeld(ctx, n, id, worker, q.getWrittenJob)
+	j, err := q.getWrittenJob(ctx, id)
+	if err != nil {
+		return err
+	}
+	return sqlstore.JobNotHeld(j, worker)
 }
 
 // GetJob returns one job.
@@ -133,7 +136,23 @@ func (q queries) ListJobs(ctx context.Context, f heed.JobFilter) ([]heed.Job, er
 // CountJobs counts jobs per state, every state present.
 func (q queries) CountJobs(ctx context.Context) (heed.JobCounts, error) {
 	rows, err := q.r.QueryContext(ctx, `SELECT state, count(*) FROM jobs GROUP BY state`)
-	return sqlstore.CountJobs(sqlRows{rows}, err, "sqlite: count jobs")
+	if err != nil {
+		return nil, heed.Internal(err, "sqlite: count jobs")
+	}
+	defer rows.Close()
+	counts := sqlstore.NoJobs()
+	for rows.Next() {
+		var state string
+		var n int
+		if err := rows.Scan(&state, &n); err != nil {
+			return nil, heed.Internal(err, "sqlite: count jobs")
+		}
+		counts[heed.JobState(state)] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, heed.Internal(err, "sqlite: count jobs")
+	}
+	return counts, nil
 }
 
 // RetryJob requeues a dead or queued job to run now with no attempts.
@@ -145,11 +164,14 @@ func (q queries) RetryJob(ctx context.Context, id int64, now time.Time) error {
 	if err != nil {
 		return heed.Internal(err, "sqlite: retry job")
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
 		return heed.Internal(err, "sqlite: rows affected")
 	}
-	return sqlstore.JobRetried(ctx, n, id, q.getWrittenJob)
+	j, err := q.getWrittenJob(ctx, id)
+	if err != nil {
+		return err
+	}
+	return sqlstore.JobNotRetried(j)
 }
 
 // ReleaseJob queues a job its worker gives back unfinished to run at now,

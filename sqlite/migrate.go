@@ -8,18 +8,34 @@ import (
 
 	"github.com/heedhq/heed"
 	"github.com/heedhq/heed/internal/migration"
-	"github.com/heedhq/heed/internal/sqlstore"
 )
 
-// Migrate applies the embedded migrations not yet recorded in
-// schema_migrations, in name order, each in its own transaction.
+// Migrate applies the embedded migrations newer than the schema's
+// version, in order, each in its own transaction, and returns the version
+// reached: the last applied one's when one fails.
 func (s *Store) Migrate(ctx context.Context) (int, error) {
 	if _, err := s.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`); err != nil {
 		return 0, fmt.Errorf("sqlite: create schema_migrations: %w", err)
 	}
-	version := func() (int, error) { return s.SchemaVersion(ctx) }
-	return sqlstore.Migrate(migrationFS, version, func(m migration.Migration) error { return s.apply(ctx, m) })
+	files, err := migration.Read(migrationFS)
+	if err != nil {
+		return 0, err
+	}
+	current, err := s.SchemaVersion(ctx)
+	if err != nil {
+		return 0, err
+	}
+	for _, m := range files {
+		if m.Version <= current {
+			continue
+		}
+		if err := s.apply(ctx, m); err != nil {
+			return current, err
+		}
+		current = m.Version
+	}
+	return current, nil
 }
 
 func (s *Store) apply(ctx context.Context, m migration.Migration) error {

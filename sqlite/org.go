@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/heedhq/heed"
@@ -18,14 +19,22 @@ func newArgs() *sqlstore.Args {
 	return sqlstore.NewArgs(func(int) string { return "?" })
 }
 
-// rowErr classifies the error of a one-row query: no row is notFound.
+// rowErr classifies the error of a one-row query: no row is notFound,
+// any other error an internal one under op, nil stays nil.
 func rowErr(err, notFound error, op string) error {
-	return sqlstore.RowErr(err, sql.ErrNoRows, notFound, op)
+	if errors.Is(err, sql.ErrNoRows) {
+		return notFound
+	}
+	return heed.Internal(err, op)
 }
 
-// found classifies the error of a one-row query where no row is an answer.
+// found classifies the error of a one-row query where no row is an
+// answer (an upsert's "not stored yet"), not a failure.
 func found(err error, op string) (bool, error) {
-	return sqlstore.Found(err, sql.ErrNoRows, op)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, heed.Internal(err, op)
 }
 
 // lookupID is a sqlstore.Lookup running stmt, which selects one id by a
@@ -52,19 +61,36 @@ func (q queries) unitPath(ctx context.Context, key string) (string, bool, error)
 func queryList[T any](ctx context.Context, db querier, stmt string, args []any, into []T,
 	scan func(sqlstore.Scanner) (T, error), op string) ([]T, error) {
 	rows, err := db.QueryContext(ctx, stmt, args...)
-	return sqlstore.List(sqlRows{rows}, err, into, scan, op)
+	if err != nil {
+		return nil, heed.Internal(err, op)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, heed.Internal(err, op)
+		}
+		into = append(into, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, heed.Internal(err, op)
+	}
+	return into, nil
 }
 
-// sqlRows is *sql.Rows as a sqlstore.Rows, whose Close returns nothing:
-// the stores never used Close's error, as Err holds what went wrong.
-type sqlRows struct{ *sql.Rows }
-
-func (r sqlRows) Close() { r.Rows.Close() }
-
 // upsertTx runs the upsert of a batch in one transaction (see withTx), so
-// it writes all or none.
+// it writes all or none, and reports what it wrote only if it did.
 func (q queries) upsertTx(ctx context.Context, upsert func(q queries) (heed.UpsertResult, error)) (heed.UpsertResult, error) {
-	return sqlstore.InTx(func(fn func(queries) error) error { return q.withTx(ctx, fn) }, upsert)
+	var res heed.UpsertResult
+	err := q.withTx(ctx, func(q queries) error {
+		var err error
+		res, err = upsert(q)
+		return err
+	})
+	if err != nil {
+		return heed.UpsertResult{}, err
+	}
+	return res, nil
 }
 
 // preparer is what *sql.DB and *sql.Tx share for prepared statements.

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/heedhq/heed"
+	"github.com/heedhq/heed/internal/sqlstore"
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 )
 
@@ -87,11 +88,10 @@ func (s *Store) Engine() string { return "sqlite" }
 // Path is the database file.
 func (s *Store) Path() string { return s.path }
 
-// Ping checks both pools answer.
+// Ping checks the file answers, through the read pool only: the write
+// pool's one connection is busy for as long as a transaction runs (a big
+// import: minutes), and a busy writer is no outage.
 func (s *Store) Ping(ctx context.Context) error {
-	if err := s.write.PingContext(ctx); err != nil {
-		return &heed.Error{Code: heed.EUnavailable, Message: "database unreachable", Err: err}
-	}
 	if err := s.read.PingContext(ctx); err != nil {
 		return &heed.Error{Code: heed.EUnavailable, Message: "database unreachable", Err: err}
 	}
@@ -126,25 +126,34 @@ type querier interface {
 // they stay atomic outside InTx too.
 type queries struct {
 	w, r querier
-	inTx bool
+	// deltas, inside a transaction, add up how its customer writes change
+	// the customers per unit, applied once just before it commits (see
+	// applyUnitStats); nil outside a transaction.
+	deltas sqlstore.UnitDeltas
 }
 
 // withTx runs fn in a transaction: the caller's when already inside InTx,
-// else a new one on the write pool.
+// else a new one on the write pool. A new one applies the changes to the
+// customers per unit fn added up just before it commits, and nothing if
+// fn fails, as package postgres does (see sqlstore.UnitDeltas).
 func (q queries) withTx(ctx context.Context, fn func(q queries) error) error {
-	if q.inTx {
+	if q.deltas != nil {
 		return fn(q)
 	}
 	db, ok := q.w.(*sql.DB)
 	if !ok {
-		return fn(q)
+		return heed.Internal(fmt.Errorf("%T cannot begin", q.w), "sqlite: begin")
 	}
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return heed.Internal(err, "sqlite: begin")
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-	if err := fn(queries{w: tx, r: tx, inTx: true}); err != nil {
+	tq := queries{w: tx, r: tx, deltas: sqlstore.UnitDeltas{}}
+	if err := fn(tq); err != nil {
+		return err
+	}
+	if err := tq.applyUnitStats(ctx); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {

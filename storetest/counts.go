@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -23,6 +22,7 @@ func testCounts(t *testing.T, open Opener) {
 	t.Run("unit moves", func(t *testing.T) { testCountsUnitMove(t, open(t)) })
 	t.Run("owner changes", func(t *testing.T) { testCountsOwner(t, open(t)) })
 	t.Run("failed batch", func(t *testing.T) { testCountsRollback(t, open(t)) })
+	t.Run("several batches in a transaction", func(t *testing.T) { testCountsInTx(t, open(t)) })
 }
 
 func testCountsCreate(t *testing.T, s heed.Store) {
@@ -131,6 +131,34 @@ func testCountsRollback(t *testing.T, s heed.Store) {
 	}
 }
 
+func testCountsInTx(t *testing.T, s heed.Store) {
+	seedOrg(t, s)
+	c1 := mustGetCustomer(t, s, "c1")
+	c1.Unit = "s1"
+	err := s.InTx(t.Context(), func(q heed.Queries) error {
+		batches := [][]heed.Customer{
+			{{ExternalID: "c7", Name: "Gus", Unit: "n1"}, c1},
+			{{ExternalID: "c8", Name: "Hil", Unit: "s1"}},
+		}
+		for i, b := range batches {
+			if _, err := q.UpsertCustomers(t.Context(), b, T0.Add(time.Hour)); err != nil {
+				return err
+			}
+			// A transaction counts its own writes.
+			if n, err := q.CountCustomers(t.Context(), heed.Scope{All: true}); err != nil || n != 7+i {
+				t.Errorf("CountCustomers(all) in the transaction after batch %d = %d, %v; want %d", i, n, err, 7+i)
+			}
+		}
+		c1.Unit = "n2"
+		_, err := q.UpsertCustomers(t.Context(), []heed.Customer{c1}, T0.Add(time.Hour))
+		return err
+	})
+	if err != nil {
+		t.Fatalf("InTx: %v", err)
+	}
+	wantCounts(t, s, "after a transaction of several batches")
+}
+
 // allCustomers lists every customer, in list order.
 func allCustomers(t *testing.T, s heed.Store) []heed.Customer {
 	t.Helper()
@@ -229,9 +257,10 @@ func ConcurrentCounts(t *testing.T, stores []heed.Store) {
 	}
 }
 
-// What each writer of ConcurrentCounts does: rounds batches, over own
-// customers of its own and shared customers every writer writes.
-const rounds, own, shared = 8, 40, 30
+// What each writer of ConcurrentCounts does: rounds transactions of
+// calls UpsertCustomers each, over own customers of its own and shared
+// customers every writer writes.
+const rounds, calls, own, shared = 8, 4, 40, 32
 
 // seedConcurrentOrg makes two regions of four leaves each, with a
 // frontline employee per leaf, and returns the leaves' keys.
@@ -252,26 +281,49 @@ func seedConcurrentOrg(t *testing.T, s heed.Store) []string {
 	return leaves
 }
 
-// concurrentWriter is writer g of ConcurrentCounts. Every batch lists
-// its customers in external-id order, as two batches writing the same
-// new customers in opposite orders can deadlock on PostgreSQL whatever
-// the counts do.
+// concurrentWriter is writer g of ConcurrentCounts. Each round is one
+// transaction of several UpsertCustomers calls, as a file import makes
+// (one per chunk). Call c writes into the units of group c (leaves 2c
+// and 2c+1) for even writers and of group calls-1-c for odd ones: the
+// units of their calls come in opposite orders. The shared customers all
+// go in the last call: writing the same customers in several calls of
+// one transaction, in different orders, would be a deadlock of the
+// writers' own making. No batch is sorted: odd writers list theirs
+// backwards, so two batches name the same new customers in opposite
+// orders.
 func concurrentWriter(t *testing.T, s heed.Store, g int, leaves []string) error {
 	for r := range rounds {
-		var batch []heed.Customer
+		batches := make([][]heed.Customer, calls)
+		leaf := func(c, i int) string { // a leaf of call c's group
+			group, per := []int{c, calls - 1 - c}[g%2], len(leaves)/calls
+			return leaves[group*per+(g+r+i)%per]
+		}
 		for i := range shared {
-			leaf := leaves[(g+r+i)%len(leaves)]
-			batch = append(batch, heed.Customer{ExternalID: fmt.Sprintf("shared-%03d", i), Name: "Shared",
-				Unit: leaf, Owner: leaves[(g+i)%len(leaves)] + "@acme.example"})
+			c := calls - 1
+			batches[c] = append(batches[c], heed.Customer{ExternalID: fmt.Sprintf("shared-%03d", i), Name: "Shared",
+				Unit: leaf(c, i), Owner: leaves[(g+i)%len(leaves)] + "@acme.example"})
 		}
 		// Round r writes r+1 eighths of its own customers: it creates an
 		// eighth and moves those it made before to other units.
 		for i := range (r + 1) * own / rounds {
-			batch = append(batch, heed.Customer{ExternalID: fmt.Sprintf("w%d-%03d", g, i), Name: "Own",
-				Unit: leaves[(g*3+r+i)%len(leaves)]})
+			c := i % calls
+			batches[c] = append(batches[c], heed.Customer{ExternalID: fmt.Sprintf("w%d-%03d", g, i), Name: "Own",
+				Unit: leaf(c, i+g)})
 		}
-		slices.SortFunc(batch, func(a, b heed.Customer) int { return strings.Compare(a.ExternalID, b.ExternalID) })
-		if _, err := s.UpsertCustomers(t.Context(), batch, T0.Add(time.Duration(r)*time.Minute)); err != nil {
+		if g%2 == 1 {
+			for _, batch := range batches {
+				slices.Reverse(batch)
+			}
+		}
+		err := s.InTx(t.Context(), func(q heed.Queries) error {
+			for _, batch := range batches {
+				if _, err := q.UpsertCustomers(t.Context(), batch, T0.Add(time.Duration(r)*time.Minute)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
 			return fmt.Errorf("writer %d, round %d: %w", g, r, err)
 		}
 	}

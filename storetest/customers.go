@@ -306,6 +306,34 @@ func CustomerOrder(t *testing.T, s heed.Store) {
 	}
 }
 
+// StaleKeys checks that a customer whose stored sort and search keys are
+// stale (derived by an older heed.Fold) is rewritten by an upsert of the
+// same customer, and reported Updated, not Unchanged: a change of Fold
+// reaches stored rows at the next import. setKeys writes the sort_name
+// and search_text of a stored customer directly, in the engine's SQL.
+// Package sqlite and package postgres each run it.
+func StaleKeys(t *testing.T, s heed.Store, setKeys func(externalID, sortName, searchText string) error) {
+	mustUpsertUnits(t, s, T0, heed.Unit{Key: "hq", Name: "HQ"})
+	custs := []heed.Customer{{ExternalID: "a", Name: "Ann", Unit: "hq"}, {ExternalID: "b", Name: "Bob", Unit: "hq"}}
+	mustUpsertCustomers(t, s, T0, custs...)
+	if err := setKeys("a", "zzz", "zzz"); err != nil {
+		t.Fatalf("writing stale keys: %v", err)
+	}
+	if got, _ := walkPages(t, s, heed.Scope{All: true}, heed.CustomerFilter{}); !slices.Equal(got, []string{"b", "a"}) {
+		t.Fatalf("customers with a stale sort name list as %v; want [b a], else this test proves nothing", got)
+	}
+	wantResult(t, mustUpsertCustomers(t, s, T0.Add(time.Hour), custs...), heed.UpsertResult{Updated: 1, Unchanged: 1})
+	if got, _ := walkPages(t, s, heed.Scope{All: true}, heed.CustomerFilter{}); !slices.Equal(got, []string{"a", "b"}) {
+		t.Errorf("customers after re-upserting list as %v; want [a b]: the sort name was not rewritten", got)
+	}
+	if got, _ := walkPages(t, s, heed.Scope{All: true}, heed.CustomerFilter{Query: "ann"}); !slices.Equal(got, []string{"a"}) {
+		t.Errorf("search ann after re-upserting = %v; want [a]: the search text was not rewritten", got)
+	}
+	if got := mustGetCustomer(t, s, "a"); !got.UpdatedAt.Equal(T0.Add(time.Hour)) {
+		t.Errorf("UpdatedAt of the rewritten customer = %v; want %v", got.UpdatedAt, T0.Add(time.Hour))
+	}
+}
+
 // checkCustomerOrder walks the customers of the fixture of CustomerOrder
 // in pages of every size and through both indexes (all, one unit).
 func checkCustomerOrder(t *testing.T, s heed.Store, want []string) {

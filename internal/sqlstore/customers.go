@@ -129,10 +129,11 @@ func DecodeCursor(c string) (sortName, externalID string, err error) {
 }
 
 // CustomerRow is a customer as both stores write it, minus its key,
-// times and derived columns (see Keys); two rows compare equal with ==
-// exactly when an upsert changes nothing. The derived columns are
-// functions of name, email, phone and the key, so they change only when
-// a compared column does.
+// times and derived columns (see Keys); an upsert changes nothing
+// exactly when two rows compare equal with == and so do their keys. The
+// keys must be compared too: they are functions of name, email, phone
+// and the key, but through heed.Fold, which may change between releases,
+// and a stale key must be rewritten.
 type CustomerRow struct {
 	Name, Email, Phone, Language, Segment string
 	Value                                 int64
@@ -143,23 +144,23 @@ type CustomerRow struct {
 }
 
 // NewCustomerRow checks c and resolves its unit key and owner email
-// through units and owners (see NewCustomerRefs) into the row to store.
-// Both stores check customers here, so an import is refused for the same
-// reasons, in the same words, on either engine.
-func NewCustomerRow(ctx context.Context, c heed.Customer, units, owners *KeyCache) (CustomerRow, error) {
+// through refs into the row to store. Both stores check customers here,
+// so an import is refused for the same reasons, in the same words, on
+// either engine.
+func NewCustomerRow(ctx context.Context, c heed.Customer, refs CustomerRefs) (CustomerRow, error) {
 	if c.ExternalID == "" {
 		return CustomerRow{}, heed.FieldErrorf(heed.EInvalid, "external_id", "a customer needs an external id")
 	}
 	if c.Unit == "" {
 		return CustomerRow{}, heed.FieldErrorf(heed.EInvalid, "unit", "a customer needs a unit")
 	}
-	unitID, err := units.ID(ctx, c.Unit)
+	unitID, err := refs.units.ID(ctx, c.Unit)
 	if err != nil {
 		return CustomerRow{}, err
 	}
 	var ownerID int64
 	if email := NormEmail(c.Owner); email != "" {
-		if ownerID, err = owners.ID(ctx, email); err != nil {
+		if ownerID, err = refs.owners.ID(ctx, email); err != nil {
 			return CustomerRow{}, err
 		}
 	}
@@ -173,14 +174,14 @@ func NewCustomerRow(ctx context.Context, c heed.Customer, units, owners *KeyCach
 	}, nil
 }
 
-// NewCustomerRefs are the caches through which NewCustomerRow resolves
-// unit keys and owner emails, over each engine's lookups.
-func NewCustomerRefs(units, owners Lookup) (unitIDs, ownerIDs *KeyCache) {
-	return NewKeyCache("unit", "unit", units), NewKeyCache("owner", "employee", owners)
+// CustomerRefs resolve the unit keys and owner emails of a batch of
+// customers to ids, each key asked once (see KeyCache).
+type CustomerRefs struct {
+	units, owners *KeyCache
 }
 
-// KnownCustomerRefs are NewCustomerRefs for ids read for a whole batch
-// at once: unit key → id and owner email → id.
-func KnownCustomerRefs(units, owners map[string]int64) (unitIDs, ownerIDs *KeyCache) {
-	return KnownKeys("unit", "unit", units), KnownKeys("owner", "employee", owners)
+// NewCustomerRefs are CustomerRefs over each engine's lookups of a unit
+// key and an owner's email.
+func NewCustomerRefs(units, owners Lookup) CustomerRefs {
+	return CustomerRefs{units: NewKeyCache("unit", "unit", units), owners: NewKeyCache("owner", "employee", owners)}
 }

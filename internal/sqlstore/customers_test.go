@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"encoding/json"
-	"reflect"
 	"testing"
 
 	"github.com/heedhq/heed"
@@ -48,23 +47,6 @@ func TestCustomerPage(t *testing.T) {
 	}
 }
 
-func TestCustomerWhere(t *testing.T) {
-	paths := func(context.Context, string) (string, bool, error) { return "/1/", true, nil }
-	f := heed.CustomerFilter{Unit: "shop", Query: "Müller", Cursor: EncodeCursor("m", "C1")}
-	a := NewArgs(question)
-	got, err := CustomerWhere(context.Background(), heed.Scope{OwnerID: 3}, f, a, paths, "c.sort_name, c.external_id")
-	want := `(c.owner_id = ?) AND u.path LIKE ? AND c.search_text LIKE ? ESCAPE '\'` +
-		` AND (c.sort_name, c.external_id) > (?, ?)`
-	if err != nil || got != want {
-		t.Errorf("CustomerWhere =\n%q, %v; want\n%q", got, err, want)
-	}
-	if args := []any{int64(3), "/1/%", "%muller%", "m", "C1"}; !reflect.DeepEqual(a.Values(), args) {
-		t.Errorf("args %v; want %v", a.Values(), args)
-	}
-	_, err = CustomerWhere(context.Background(), heed.Scope{All: true}, heed.CustomerFilter{Cursor: "!"}, NewArgs(question), paths, "x")
-	wantCode(t, "bad cursor", err, heed.EBadRequest, "cursor")
-}
-
 func TestListCustomersAsksOneMore(t *testing.T) {
 	var gotLimit string
 	query := func(where, limit string) ([]ListedCustomer, error) {
@@ -79,11 +61,14 @@ func TestListCustomersAsksOneMore(t *testing.T) {
 }
 
 func TestNewCustomerRow(t *testing.T) {
-	units, owners := KnownCustomerRefs(map[string]int64{"shop": 5}, map[string]int64{"ann@example.com": 9})
+	lookup := func(key string, id int64) Lookup {
+		return func(_ context.Context, k string) (int64, bool, error) { return id, k == key, nil }
+	}
+	refs := NewCustomerRefs(lookup("shop", 5), lookup("ann@example.com", 9))
 	ctx := context.Background()
 	c := heed.Customer{ExternalID: "C1", Name: "Zoë", Unit: "shop", Owner: " Ann@Example.com ", Value: 1250,
 		Attributes: json.RawMessage(`{"b": 1e2, "a": true}`)}
-	row, err := NewCustomerRow(ctx, c, units, owners)
+	row, err := NewCustomerRow(ctx, c, refs)
 	want := CustomerRow{Name: "Zoë", Value: 1250, OwnerID: 9, UnitID: 5, Attributes: `{"a":true,"b":100}`}
 	if err != nil || row != want {
 		t.Errorf("NewCustomerRow = %+v, %v; want %+v", row, err, want)
@@ -102,7 +87,7 @@ func TestNewCustomerRow(t *testing.T) {
 	for _, b := range bad {
 		c2 := c
 		b.change(&c2)
-		_, err := NewCustomerRow(ctx, c2, units, owners)
+		_, err := NewCustomerRow(ctx, c2, refs)
 		wantCode(t, b.field, err, b.code, b.field)
 	}
 }

@@ -61,9 +61,13 @@ func upsertEmployee(ctx context.Context, w EmployeeWriter, units *KeyCache, e he
 	if err != nil {
 		return heed.UpsertResult{}, err
 	}
-	insert := func() error { return w.InsertEmployee(ctx, email, row) }
-	update := func() error { return w.UpdateEmployee(ctx, old.ID, row) }
-	return Upsert(old.Row, found, row, insert, update)
+	switch {
+	case !found:
+		return heed.UpsertResult{Created: 1}, w.InsertEmployee(ctx, email, row)
+	case old.Row == row:
+		return heed.UpsertResult{Unchanged: 1}, nil
+	}
+	return heed.UpsertResult{Updated: 1}, w.UpdateEmployee(ctx, old.ID, row)
 }
 
 // CheckEmployee refuses an employee without an email or with an unknown

@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"bytes"
 	"cmp"
-	"context"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -115,64 +114,23 @@ func JobWhere(f heed.JobFilter, a *Args) string {
 	return strings.Join(where, " AND ")
 }
 
-// CountJobs reads the result of "SELECT state, count(*) ... GROUP BY
-// state", a query that returned rows and err, into counts with every
-// state present, zero when it has no row: both stores report all four
-// states. It closes rows; failures are internal errors under op.
-func CountJobs(rows Rows, err error, op string) (heed.JobCounts, error) {
-	list, err := List(rows, err, nil, scanStateCount, op)
-	if err != nil {
-		return nil, err
-	}
-	counts := heed.JobCounts{heed.JobQueued: 0, heed.JobRunning: 0, heed.JobDone: 0, heed.JobDead: 0}
-	for _, c := range list {
-		counts[c.state] = c.n
-	}
-	return counts, nil
+// NoJobs are the counts of CountJobs before any row: every state
+// present, at zero, so both stores report all four states.
+func NoJobs() heed.JobCounts {
+	return heed.JobCounts{heed.JobQueued: 0, heed.JobRunning: 0, heed.JobDone: 0, heed.JobDead: 0}
 }
 
-type stateCount struct {
-	state heed.JobState
-	n     int
+// JobNotHeld is the error for an update of job j that applies only while
+// worker holds it, when it does not. Both stores refuse a worker that
+// lost its lease in the same words.
+func JobNotHeld(j heed.Job, worker string) error {
+	return heed.Errorf(heed.EConflict, "job %d is %s and not held by worker %s", j.ID, j.State, worker)
 }
 
-func scanStateCount(sc Scanner) (stateCount, error) {
-	var state string
-	var n int
-	err := sc.Scan(&state, &n)
-	return stateCount{heed.JobState(state), n}, err
-}
-
-// GetJob reads one job, ENotFound (see JobNotFound) when there is none.
-type GetJob func(ctx context.Context, id int64) (heed.Job, error)
-
-// JobHeld explains an update of job id that applies only while worker
-// holds the job, after it changed n rows: nil for one, else ENotFound
-// when the job is gone or EConflict naming its state. Both stores refuse
-// a worker that lost its lease in the same words.
-func JobHeld(ctx context.Context, n int64, id int64, worker string, get GetJob) error {
-	return jobUpdated(ctx, n, id, get, func(j heed.Job) error {
-		return heed.Errorf(heed.EConflict, "job %d is %s and not held by worker %s", id, j.State, worker)
-	})
-}
-
-// JobRetried is JobHeld for a retry, which applies only to a dead or
-// queued job.
-func JobRetried(ctx context.Context, n int64, id int64, get GetJob) error {
-	return jobUpdated(ctx, n, id, get, func(j heed.Job) error {
-		return heed.Errorf(heed.EConflict, "job %d is %s; only dead or queued jobs can be retried", id, j.State)
-	})
-}
-
-func jobUpdated(ctx context.Context, n int64, id int64, get GetJob, conflict func(heed.Job) error) error {
-	if n == 1 {
-		return nil
-	}
-	j, err := get(ctx, id)
-	if err != nil {
-		return err
-	}
-	return conflict(j)
+// JobNotRetried is the error for a retry of job j, which applies only to
+// a dead or queued job, when it is neither.
+func JobNotRetried(j heed.Job) error {
+	return heed.Errorf(heed.EConflict, "job %d is %s; only dead or queued jobs can be retried", j.ID, j.State)
 }
 
 // JobNotFound is the error for a job id that names no job, on both

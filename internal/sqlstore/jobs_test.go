@@ -1,10 +1,8 @@
 package sqlstore
 
 import (
-	"context"
 	"encoding/json"
 	"reflect"
-	"strings"
 	"testing"
 	"time"
 
@@ -88,33 +86,4 @@ func TestJobWhere(t *testing.T) {
 	if got := JobWhere(heed.JobFilter{}, NewArgs(dollar)); got != "TRUE" {
 		t.Errorf("JobWhere(no filter) = %q; want TRUE", got)
 	}
-}
-
-func TestCountJobs(t *testing.T) {
-	rows := &fakeRows{rows: [][]any{{"dead", 2}, {"queued", 5}}}
-	got, err := CountJobs(rows, nil, "count")
-	want := heed.JobCounts{heed.JobQueued: 5, heed.JobRunning: 0, heed.JobDone: 0, heed.JobDead: 2}
-	if err != nil || !reflect.DeepEqual(got, want) {
-		t.Errorf("CountJobs = %v, %v; want %v", got, err, want)
-	}
-}
-
-func TestJobHeld(t *testing.T) {
-	ctx := context.Background()
-	get := func(_ context.Context, id int64) (heed.Job, error) {
-		if id == 404 {
-			return heed.Job{}, JobNotFound(id)
-		}
-		return heed.Job{ID: id, State: heed.JobDone}, nil
-	}
-	if err := JobHeld(ctx, 1, 7, "w1", get); err != nil {
-		t.Errorf("JobHeld(1 row) = %v", err)
-	}
-	err := JobHeld(ctx, 0, 7, "w1", get)
-	wantCode(t, "lost lease", err, heed.EConflict, "")
-	if msg := heed.ErrorMessage(err); !strings.Contains(msg, "done") || !strings.Contains(msg, "w1") {
-		t.Errorf("message %q names neither state nor worker", msg)
-	}
-	wantCode(t, "gone", JobHeld(ctx, 0, 404, "w1", get), heed.ENotFound, "")
-	wantCode(t, "retry done", JobRetried(ctx, 0, 7, get), heed.EConflict, "")
 }

@@ -30,13 +30,6 @@ func NewKeyCache(field, what string, lookup Lookup) *KeyCache {
 	return &KeyCache{lookup: lookup, field: field, what: what, ids: map[string]int64{}}
 }
 
-// KnownKeys is a KeyCache that knows every key there is already (ids,
-// read for the whole batch at once): any other key names nothing.
-func KnownKeys(field, what string, ids map[string]int64) *KeyCache {
-	none := func(context.Context, string) (int64, bool, error) { return 0, false, nil }
-	return &KeyCache{lookup: none, field: field, what: what, ids: ids}
-}
-
 // ID returns the id for key, ENotFound on the cache's field if none.
 func (c *KeyCache) ID(ctx context.Context, key string) (int64, error) {
 	if id, ok := c.ids[key]; ok {

@@ -7,13 +7,15 @@ import (
 	"github.com/heedhq/heed"
 )
 
-// UnitDeltas is how a batch of customer upserts changes the number of
-// customers of each unit (unit id → change), added up in Go while the
-// batch writes and applied to unit_stats once at its end, in the same
-// transaction (see UnitStatsUpsert). Both stores keep the counts this
-// way. Deltas, never a recount: under PostgreSQL's read committed two
-// batches recounting at once would each miss the other's rows, while
-// two increments of the same row simply add up.
+// UnitDeltas is how a transaction's customer upserts change the number
+// of customers of each unit (unit id → change), added up in Go while it
+// writes and applied to unit_stats once, just before it commits (see
+// UnitStatsUpsert): an import of many chunks in one transaction locks
+// each unit's count for a moment at its end, not from its first chunk,
+// and a transaction that fails applies nothing. Both stores keep the
+// counts this way. Deltas, never a recount: under PostgreSQL's read
+// committed two batches recounting at once would each miss the other's
+// rows, while two increments of the same row simply add up.
 type UnitDeltas map[int64]int64
 
 // Created records a customer created in unit.
@@ -30,9 +32,9 @@ func (d UnitDeltas) Moved(from, to int64) {
 }
 
 // Sorted returns the changes that are not zero, in unit-id order: two
-// batches updating the same units lock their unit_stats rows in the same
-// order, so neither can wait for the other in a cycle (a deadlock on
-// PostgreSQL).
+// transactions updating the same units lock their unit_stats rows in the
+// same order, so neither can wait for the other in a cycle (a deadlock
+// on PostgreSQL).
 func (d UnitDeltas) Sorted() (units, deltas []int64) {
 	for u, n := range d {
 		if n != 0 {

@@ -78,16 +78,18 @@ func upsertUnit(ctx context.Context, w UnitWriter, u heed.Unit) (heed.UpsertResu
 	if err != nil {
 		return heed.UpsertResult{}, err
 	}
-	insert := func() error { return insertUnit(ctx, w, u.Key, row, place) }
-	update := func() error {
-		if old.Row.ParentID != place.ParentID {
-			if err := moveUnit(ctx, w, old, place); err != nil {
-				return err
-			}
-		}
-		return w.UpdateUnit(ctx, old.ID, row)
+	switch {
+	case !found:
+		return heed.UpsertResult{Created: 1}, insertUnit(ctx, w, u.Key, row, place)
+	case old.Row == row:
+		return heed.UpsertResult{Unchanged: 1}, nil
 	}
-	return Upsert(old.Row, found, row, insert, update)
+	if old.Row.ParentID != place.ParentID {
+		if err := moveUnit(ctx, w, old, place); err != nil {
+			return heed.UpsertResult{}, err
+		}
+	}
+	return heed.UpsertResult{Updated: 1}, w.UpdateUnit(ctx, old.ID, row)
 }
 
 // CheckUnit refuses a unit without a key or that is its own parent.
