@@ -17,7 +17,7 @@ type Store interface {
 	Queries
 	// InTx runs fn in one read-write transaction: all of fn's writes land,
 	// including jobs it enqueues, or none do. fn must use the Queries it is
-	// given, not the Store.
+	// given, not the Store, and from one goroutine at a time.
 	InTx(ctx context.Context, fn func(q Queries) error) error
 	// Migrate applies every embedded migration not yet applied, each in its
 	// own transaction, and returns the schema version reached.

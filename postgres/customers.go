@@ -71,12 +71,10 @@ func (q queries) ListCustomers(ctx context.Context, scope heed.Scope, f heed.Cus
 
 // CountCustomers counts the customers inside scope from the per-unit
 // counts in unit_stats (see sqlstore.CountCustomersSQL). Inside a
-// transaction it first applies the changes its writes added up, so it
-// counts them.
+// transaction, the transaction's own customer writes count only once it
+// commits: their deltas are applied just before commit, so the count rows
+// stay unlocked meanwhile.
 func (q queries) CountCustomers(ctx context.Context, scope heed.Scope) (int, error) {
-	if err := q.applyUnitStats(ctx); err != nil {
-		return 0, err
-	}
 	args := newArgs()
 	stmt, ok := sqlstore.CountCustomersSQL(scope, args)
 	if !ok {
@@ -273,8 +271,10 @@ WHERE c.external_id = x.external_id
 // it locks them and reads their units, so the unit they move from is the
 // one they are in when updated, whatever a concurrent batch wrote
 // before. It writes in external-id order, whatever the caller's: two
-// batches inserting the same new ids wait for each other's rows in the
-// same order, never in a cycle.
+// chunks inserting the same new ids wait for each other's rows in the
+// same order, never in a cycle. (Across calls in one transaction a cycle
+// remains possible; PostgreSQL then breaks it and withTx reports a
+// conflict to retry.)
 func (q queries) upsertCustomerChunk(ctx context.Context, ch customerChunk, now time.Time, res *heed.UpsertResult) error {
 	if len(ch) == 0 {
 		return nil

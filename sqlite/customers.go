@@ -60,12 +60,10 @@ func (q queries) ListCustomers(ctx context.Context, scope heed.Scope, f heed.Cus
 
 // CountCustomers counts the customers inside scope from the per-unit
 // counts in unit_stats (see sqlstore.CountCustomersSQL). Inside a
-// transaction it first applies the changes its writes added up, so it
-// counts them.
+// transaction, the transaction's own customer writes count only once it
+// commits: their deltas are applied just before commit, so the count rows
+// stay unlocked meanwhile.
 func (q queries) CountCustomers(ctx context.Context, scope heed.Scope) (int, error) {
-	if err := q.applyUnitStats(ctx); err != nil {
-		return 0, err
-	}
 	args := newArgs()
 	stmt, ok := sqlstore.CountCustomersSQL(scope, args)
 	if !ok {
@@ -105,7 +103,6 @@ func (q queries) UpsertCustomers(ctx context.Context, custs []heed.Customer, now
 // and forgets them.
 func (q queries) applyUnitStats(ctx context.Context) error {
 	units, deltas := q.deltas.Sorted()
-	clear(q.deltas)
 	for i, u := range units {
 		_, err := q.w.ExecContext(ctx, `INSERT INTO unit_stats (unit_id, customers) VALUES (?, ?)`+
 			sqlstore.UnitStatsUpsert, u, deltas[i])
@@ -113,6 +110,7 @@ func (q queries) applyUnitStats(ctx context.Context) error {
 			return heed.Internal(err, "sqlite: count customers per unit")
 		}
 	}
+	clear(q.deltas) // only once all are applied: a failure keeps them pending
 	return nil
 }
 
@@ -195,8 +193,13 @@ func (w *customerWriter) upsert(ctx context.Context, c heed.Customer) (heed.Upse
 	if old == row && oldKeys == keys {
 		return heed.UpsertResult{Unchanged: 1}, nil
 	}
-	w.deltas.Moved(old.UnitID, row.UnitID)
 	_, err = w.upd.ExecContext(ctx, row.Name, row.Email, row.Phone, row.Language, row.Segment, row.Value,
 		nullIfZero(row.OwnerID), row.UnitID, row.Attributes, row.Consent, keys.SortName, keys.SearchText, w.now, id)
-	return heed.UpsertResult{Updated: 1}, heed.Internal(err, "sqlite: update customer")
+	if err != nil {
+		return heed.UpsertResult{}, heed.Internal(err, "sqlite: update customer")
+	}
+	// Counted only once written: a failed statement does not end a SQLite
+	// transaction, so a caller that went on would commit a move never made.
+	w.deltas.Moved(old.UnitID, row.UnitID)
+	return heed.UpsertResult{Updated: 1}, nil
 }
