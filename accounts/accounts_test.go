@@ -582,3 +582,21 @@ func TestAddUserValidation(t *testing.T) {
 		}
 	})
 }
+
+// TestAddUserKeepsWhatWasNotGiven: giving an imported employee a password
+// and a role keeps their name and unit when those are not given.
+func TestAddUserKeepsWhatWasNotGiven(t *testing.T) {
+	forEachEngine(t, accounts.Config{}, func(t *testing.T, e *env) {
+		ctx := t.Context()
+		e.addUser(t, accounts.NewUser{Email: managerEmail, Name: "Nora North", Role: heed.RoleManager, Unit: "north", Password: goodPassword})
+		emp, err := e.svc.AddUser(ctx, heed.System(), accounts.NewUser{Email: managerEmail, Role: heed.RoleAnalyst, Password: goodPassword})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if emp.Unit != "north" || emp.Name != "Nora North" || emp.Role != heed.RoleAnalyst {
+			t.Fatalf("after AddUser without unit and name: %+v; want unit north, name Nora North, role analyst", emp)
+		}
+		_, err = e.svc.AddUser(ctx, heed.System(), accounts.NewUser{Email: "new@acme.test", Role: heed.RoleFrontline, Password: goodPassword})
+		wantCode(t, "a new frontline without a unit", err, heed.EInvalid, "unit")
+	})
+}

@@ -65,16 +65,23 @@ func checkUnit(ctx context.Context, q heed.Queries, key string) error {
 // writeUser upserts the employee of a new user, sets their password and
 // ends the sessions of the old one, if any.
 func (s *Service) writeUser(ctx context.Context, q heed.Queries, emp heed.Employee, name, hash string, now time.Time) (heed.Employee, error) {
-	if err := checkUnit(ctx, q, emp.Unit); err != nil {
-		return heed.Employee{}, err
-	}
 	old, err := q.GetEmployee(ctx, emp.Email)
 	if err != nil && !heed.IsNotFound(err) {
 		return heed.Employee{}, heed.Internal(err, "accounts: add user: find employee")
 	}
 	existed := err == nil
+	// Giving a password to an imported employee keeps what was not given.
 	if existed && strings.TrimSpace(name) == "" {
-		emp.Name = old.Name // giving a password to an imported employee keeps their name
+		emp.Name = old.Name
+	}
+	if existed && emp.Unit == "" {
+		emp.Unit = old.Unit
+	}
+	if emp.Unit == "" && (emp.Role == heed.RoleFrontline || emp.Role == heed.RoleManager) {
+		return heed.Employee{}, heed.FieldErrorf(heed.EInvalid, "unit", "a %s needs a unit", emp.Role)
+	}
+	if err := checkUnit(ctx, q, emp.Unit); err != nil {
+		return heed.Employee{}, err
 	}
 	if _, err := q.UpsertEmployees(ctx, []heed.Employee{emp}, now); err != nil {
 		return heed.Employee{}, heed.Internal(err, "accounts: add user")
@@ -102,10 +109,7 @@ func validateUser(u NewUser) (heed.Employee, error) {
 		return heed.Employee{}, heed.FieldErrorf(heed.EInvalid, "role",
 			"role must be frontline, manager, analyst or admin, not %q", u.Role)
 	}
-	unit := strings.TrimSpace(u.Unit)
-	if unit == "" && (u.Role == heed.RoleFrontline || u.Role == heed.RoleManager) {
-		return heed.Employee{}, heed.FieldErrorf(heed.EInvalid, "unit", "a %s needs a unit", u.Role)
-	}
+	unit := strings.TrimSpace(u.Unit) // "" keeps an existing employee's unit; see writeUser
 	if err := checkPassword(u.Password); err != nil {
 		return heed.Employee{}, err
 	}

@@ -139,7 +139,9 @@ func writeError(w http.ResponseWriter, e *errorResponse) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(e.status)
-	json.NewEncoder(w).Encode(e)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false) // "Bearer <token>", not "Bearer \u003ctoken\u003e"
+	_ = enc.Encode(e) // a failed write means the client went away; nothing to tell it
 }
 
 // humaErrorsOnce guards the replacement of huma.NewError. Huma offers its

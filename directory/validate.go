@@ -77,7 +77,7 @@ func validateUnit(u *heed.Unit) []problem {
 	}
 	ps = append(ps, checkText("name", u.Name, maxNameLen, true)...)
 	if u.Parent != "" && u.Parent == u.Key {
-		ps = append(ps, problem{"parent", "a unit cannot be its own parent"})
+		ps = append(ps, problem{"parent", "cannot be the unit itself"})
 	}
 	return append(ps, checkEmail("responsible", u.Responsible, false)...)
 }
@@ -154,7 +154,7 @@ func singleError(err error) error {
 	if strings.HasSuffix(e.Problem, belowItselfText) {
 		code = heed.EConflict
 	}
-	return heed.FieldErrorf(code, e.Field, "%s %s", e.Field, e.Problem)
+	return heed.FieldErrorf(code, e.Field, "%s: %s", e.Field, e.Problem)
 }
 
 // withField names field on a not-found error from a filter lookup.

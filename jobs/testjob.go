@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -43,7 +44,11 @@ func RunTestJob(ctx context.Context, job heed.Job) error {
 		}
 	}
 	if job.Attempts <= pl.FailTimes {
-		return fmt.Errorf("%s: planned failure %d of %d (marker %q)", TestKind, job.Attempts, pl.FailTimes, pl.Marker)
+		msg := fmt.Sprintf("%s: planned failure %d of %d", TestKind, job.Attempts, pl.FailTimes)
+		if pl.Marker != "" {
+			msg += fmt.Sprintf(" (marker %q)", pl.Marker)
+		}
+		return errors.New(msg)
 	}
 	return nil
 }

@@ -2,6 +2,8 @@ package main
 
 import (
 	"io"
+	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -169,6 +171,15 @@ func TestErrorMessages(t *testing.T) {
 		r := heedRun(t, env{}, "", tc.args...)
 		if r.err == nil || r.output() != tc.want {
 			t.Errorf("heed %s:\n got %q (err %v)\nwant %q", strings.Join(tc.args, " "), r.output(), r.err, tc.want)
+		}
+	}
+	if base := os.Getenv("HEED_TEST_POSTGRES"); base != "" {
+		// The server answers, with a reason the operator needs to fix --db.
+		u, _ := url.Parse(base)
+		u.User = url.User("nouser")
+		r := heedRun(t, env{}, "", "jobs", "list", "--db", u.String())
+		if r.err == nil || !strings.Contains(r.output(), `refused: role "nouser" does not exist`) {
+			t.Errorf("unknown role: got %q, want the server's reason", r.output())
 		}
 	}
 	r := heedRun(t, env{}, "", "jobs", "list", "--db", down, "--log-level", "debug")

@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/heedhq/heed"
 	"github.com/heedhq/heed/postgres"
 	"github.com/heedhq/heed/sqlite"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 const (
@@ -78,7 +80,14 @@ func redact(dsn string) string {
 // namedDB says which database could not be reached: the store's own
 // message does not know what --db said, and the operator may have more
 // than one.
+// When the server answered with a reason (no such role, no such
+// database, a wrong password), that reason is the message: the operator
+// at the CLI owns the database and needs it to fix --db.
 func namedDB(err error, dsn string) error {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return &heed.Error{Code: heed.EUnavailable, Message: "the database " + redact(dsn) + " refused: " + pe.Message, Err: err}
+	}
 	if heed.ErrorCode(err) != heed.EUnavailable {
 		return err
 	}
