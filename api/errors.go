@@ -141,7 +141,7 @@ func writeError(w http.ResponseWriter, e *errorResponse) {
 	w.WriteHeader(e.status)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false) // "Bearer <token>", not "Bearer \u003ctoken\u003e"
-	_ = enc.Encode(e) // a failed write means the client went away; nothing to tell it
+	_ = enc.Encode(e)        // a failed write means the client went away; nothing to tell it
 }
 
 // humaErrorsOnce guards the replacement of huma.NewError. Huma offers its
