@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -151,6 +152,9 @@ func TestBrowserSignInSearchAndPhoneLayout(t *testing.T) {
 		t.Errorf("customer page shows:\n%s", got)
 	}
 	shots.shot("desktop-customer")
+	// The navigation items stay put whichever of them is the current page.
+	navLefts, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](navLeftsJS))
+	must(t, "measure navigation", err)
 	for _, p := range []struct{ path, wait, name string }{
 		{"/units", ".tree", "desktop-units"},
 		{"/units/north", ".facts", "desktop-unit"},
@@ -161,6 +165,7 @@ func TestBrowserSignInSearchAndPhoneLayout(t *testing.T) {
 	} {
 		must(t, p.path, chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+p.path), chromedp.WaitVisible(css(p.wait))))
 		noBrokenWords(t, ctx, "desktop "+p.path)
+		sameNavPlaces(t, ctx, p.path, navLefts)
 		shots.shot(p.name)
 	}
 	// Change the password: this device stays signed in.
@@ -217,6 +222,33 @@ func TestBrowserSignInSearchAndPhoneLayout(t *testing.T) {
 			t.Errorf("%s at 375 px: the navigation takes %d lines, want 1", p.path, lines)
 		}
 		noBrokenWords(t, ctx, "phone "+p.path)
+		if p.path == "/" {
+			// Real organisations have 12,000 customers: that number keeps
+			// clear of its card's right edge (at least its padding).
+			gap, err := chromedp.Run(ctx, chromedp.Evaluate[int](`(() => {
+				const v = document.querySelectorAll(".stat-value")[2];
+				v.textContent = "12,000";
+				const r = document.createRange(); r.selectNodeContents(v);
+				return Math.floor(v.closest("a").getBoundingClientRect().right - r.getBoundingClientRect().right);
+			})()`))
+			must(t, "measure 12,000", err)
+			if gap < 8 {
+				t.Errorf("/ at 375 px: 12,000 ends %d px from its card's right edge, want at least 8", gap)
+			}
+		}
+		if p.path == "/customers" {
+			// The long email must need wrapping here, or the check above
+			// proves nothing about where it wraps.
+			lines, err := chromedp.Run(ctx, chromedp.Evaluate[int](`(() => {
+				const td = [...document.querySelectorAll("td")].find(td => td.textContent.startsWith("maximilian."));
+				const r = document.createRange(); r.selectNodeContents(td);
+				return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size;
+			})()`))
+			must(t, "measure long email", err)
+			if lines < 2 {
+				t.Errorf("/customers at 375 px: the long email takes %d line, want it wrapped", lines)
+			}
+		}
 		shots.shot(p.name)
 	}
 
@@ -240,8 +272,9 @@ func TestBrowserSignInSearchAndPhoneLayout(t *testing.T) {
 }
 
 // brokenWordsJS lists the words of table cells and facts that the layout
-// split over two lines. Emails may wrap; a hyphen or slash is a fair place
-// to break, so the parts between them count as words.
+// split over two lines. Emails may wrap only after "@" or before "."; a
+// hyphen or slash is a fair place to break, so the parts between them
+// count as words.
 const brokenWordsJS = `(() => {
 	const bad = [];
 	for (const el of document.querySelectorAll(".table th, .table td, .facts dd")) {
@@ -249,9 +282,12 @@ const brokenWordsJS = `(() => {
 		if (head && head.getBoundingClientRect().width <= 1) continue; // hidden on phones
 		const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
 		for (let n; (n = walk.nextNode()); ) {
-			if (n.parentElement.closest("a[href^='mailto:']")) continue;
+			// An email shown with <wbr> after "@" and before each "." is
+			// split into text nodes at those points, so each part must stay
+			// whole. Free text quoting an address (a job's error) may wrap.
+			const breakable = n.parentElement.querySelector(":scope > wbr");
 			for (const m of n.data.matchAll(/[^\s\-\/]+/g)) {
-				if (m[0].includes("@")) continue;
+				if (!breakable && m[0].includes("@")) continue;
 				const r = document.createRange();
 				r.setStart(n, m.index);
 				r.setEnd(n, m.index + m[0].length);
@@ -261,6 +297,20 @@ const brokenWordsJS = `(() => {
 	}
 	return bad;
 })()`
+
+// navLeftsJS gives the left edge of each main navigation item.
+const navLeftsJS = `[...document.querySelectorAll(".site-nav a")].map(a => Math.round(a.getBoundingClientRect().left))`
+
+// sameNavPlaces fails the test when the navigation items are not where
+// they were on another page.
+func sameNavPlaces(t *testing.T, ctx context.Context, where string, want []int) {
+	t.Helper()
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](navLeftsJS))
+	must(t, "measure navigation on "+where, err)
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("%s: navigation items start at x=%v, on /customers at x=%v: they shift when the current page changes", where, got, want)
+	}
+}
 
 // noBrokenWords fails the test when the page splits a word mid-word.
 func noBrokenWords(t *testing.T, ctx context.Context, where string) {

@@ -29,7 +29,8 @@ func TestJobsPage(t *testing.T) {
 	p := e.get(c, "/jobs")
 	wantStatus(t, p, http.StatusOK, "jobs")
 	wantContains(t, p, "jobs", "example.fail", "mail server said no", fmt.Sprintf(`action="/jobs/%d/retry"`, id),
-		`<span class="stat-value">1</span> <span class="stat-label">dead`, "Enqueue test job")
+		`<span class="stat-value">1</span> <span class="stat-label">dead`, "Enqueue test job",
+		`class="stat stat-dead stat-some"`) // red: there is a dead job
 
 	p = e.post(c, fmt.Sprintf("/jobs/%d/retry", id), nil)
 	wantStatus(t, p, http.StatusSeeOther, "retry")
@@ -37,6 +38,8 @@ func TestJobsPage(t *testing.T) {
 	wantContains(t, p, "jobs after retry", fmt.Sprintf("Job %d is queued to run again.", id),
 		`<span class="stat-value">1</span> <span class="stat-label">queued`)
 	wantNotContains(t, p, "jobs after retry", fmt.Sprintf(`action="/jobs/%d/retry"`, id))
+	// No dead jobs: the zero is not shown in red.
+	wantContains(t, p, "jobs after retry", `class="stat stat-dead">`)
 	// Retrying a job that is not dead any more is refused politely.
 	wantStatus(t, e.post(c, "/jobs/999999/retry", nil), http.StatusNotFound, "retry of a missing job")
 

@@ -107,7 +107,7 @@ func TestCustomerSearchAndPage(t *testing.T) {
 
 	p = e.get(c, "/customers/C-100")
 	wantStatus(t, p, http.StatusOK, "customer page")
-	wantContains(t, p, "customer page", "Alice Archer", "C-100", "alice@example.com", "113 496 0000", "Gold",
+	wantContains(t, p, "customer page", "Alice Archer", "C-100", "alice@<wbr>example<wbr>.com", "113 496 0000", "Gold",
 		"48,000", "Leeds", `href="/units/north-1"`, "tier", "gold", "visits", "12", html.EscapeString(`["vip","early"]`), "Yes")
 	wantStatus(t, e.get(c, "/customers/C-999"), http.StatusNotFound, "unknown customer")
 }

@@ -35,6 +35,7 @@ func parseTemplates(as *assets) (*templates, error) {
 		"plural":     plural,
 		"decimal":    groupDigits,
 		"count":      groupInt,
+		"breakable":  breakable,
 	}
 	t := &templates{pages: map[string]*template.Template{}}
 	for _, name := range pageNames {
@@ -157,6 +158,31 @@ func formatTime(t time.Time) string {
 		return "—"
 	}
 	return t.UTC().Format("2 Jan 2006, 15:04 UTC")
+}
+
+// breakable renders an email address (or another long token such as a
+// domain) with <wbr> break opportunities after each "@" and before each
+// "." inside the token, so that a value too long for its column wraps at
+// a natural point (amelia_smith@ / post.example) instead of mid-word.
+// Every part is HTML-escaped; only the <wbr> elements are markup. A dot
+// next to a space or at either end ("Dr. Who") gets no break.
+func breakable(s string) template.HTML {
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '@' && i+1 < len(s) && s[i+1] != ' ':
+			b.WriteString(template.HTMLEscapeString(s[last : i+1]))
+			b.WriteString("<wbr>")
+			last = i + 1
+		case s[i] == '.' && i > 0 && i+1 < len(s) && s[i-1] != ' ' && s[i+1] != ' ':
+			b.WriteString(template.HTMLEscapeString(s[last:i]))
+			b.WriteString("<wbr>")
+			last = i
+		}
+	}
+	b.WriteString(template.HTMLEscapeString(s[last:]))
+	return template.HTML(b.String()) // safe: every byte of s went through HTMLEscapeString
 }
 
 func roleLabel(r heed.Role) string {
