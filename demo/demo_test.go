@@ -39,6 +39,7 @@ func TestCounts(t *testing.T) {
 	}
 	unique(t, "unit key", len(d.Units), func(i int) string { return d.Units[i].Key })
 	unique(t, "employee email", len(d.Employees), func(i int) string { return d.Employees[i].Email })
+	unique(t, "employee name", len(d.Employees), func(i int) string { return d.Employees[i].Name })
 	unique(t, "external id", len(d.Customers), func(i int) string { return d.Customers[i].ExternalID })
 	unique(t, "customer email", len(d.Customers), func(i int) string { return d.Customers[i].Email })
 }

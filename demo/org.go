@@ -65,10 +65,11 @@ type org struct {
 	logins    []Login
 	stores    []store
 	emails    map[string]bool // taken, to keep addresses unique
+	names     map[string]bool // taken, so no two employees look alike in a list
 }
 
 func buildOrg(r *rand.Rand) *org {
-	o := &org{emails: map[string]bool{}}
+	o := &org{emails: map[string]bool{}, names: map[string]bool{}}
 	o.headOffice(r)
 	for _, rs := range regionSpecs {
 		mgr := o.hire(rs.manager, heed.RoleManager, rs.key)
@@ -96,13 +97,13 @@ func (o *org) headOffice(r *rand.Rand) {
 	lead := o.hire(person{first: "Grace", last: "Okafor"}, heed.RoleManager, "customer-care")
 	o.unit("customer-care", "Customer Care", companyKey, lead)
 	for range 3 {
-		o.hire(pickPerson(r), heed.RoleFrontline, "customer-care")
+		o.hire(o.newPerson(r), heed.RoleFrontline, "customer-care")
 	}
 }
 
 func (o *org) addStore(r *rand.Rand, region string, ss storeSpec) {
 	key := "store-" + slug(ss.name, "-")
-	mgr := o.hire(pickPerson(r), heed.RoleManager, key)
+	mgr := o.hire(o.newPerson(r), heed.RoleManager, key)
 	o.unit(key, ss.name, region, mgr)
 	st := store{key: key, region: region, size: ss.size}
 	n := ss.size
@@ -110,7 +111,7 @@ func (o *org) addStore(r *rand.Rand, region string, ss storeSpec) {
 		n = 1 + r.IntN(2)
 	}
 	for range n {
-		st.frontline = append(st.frontline, o.hire(pickPerson(r), heed.RoleFrontline, key))
+		st.frontline = append(st.frontline, o.hire(o.newPerson(r), heed.RoleFrontline, key))
 	}
 	o.stores = append(o.stores, st)
 	if ss.name == loginStore {
@@ -124,9 +125,19 @@ func (o *org) unit(key, name, parent, responsible string) {
 	o.units = append(o.units, heed.Unit{Key: key, Name: name, Parent: parent, Responsible: responsible})
 }
 
+// newPerson picks someone whose name no employee has yet.
+func (o *org) newPerson(r *rand.Rand) person {
+	for {
+		if p := pickPerson(r); !o.names[p.name()] {
+			return p
+		}
+	}
+}
+
 // hire adds an employee and returns their (unique) email.
 func (o *org) hire(p person, role heed.Role, unit string) string {
 	email := o.uniqueEmail(slug(p.first, "")+"."+slug(p.last, ""), domain)
+	o.names[p.name()] = true
 	o.employees = append(o.employees, heed.Employee{Email: email, Name: p.name(), Role: role, Unit: unit})
 	return email
 }
