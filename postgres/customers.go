@@ -237,9 +237,9 @@ const customerUnnest = `unnest($1::text[], $2::text[], $3::text[], $4::text[], $
 	sort_name, search_text)`
 
 // insertCustomersSQL inserts the customers of a chunk that are new, at
-// $14, and returns their external ids. It inserts in the order of the
-// arrays. On an id a concurrent transaction
-// is inserting it waits for that one to end: an id it skips is committed.
+// $14, in the order of the arrays, and returns their external ids. On an
+// id a concurrent transaction is inserting it waits for that one to end:
+// an id it skips is committed.
 const insertCustomersSQL = `INSERT INTO customers (external_id, name, email, phone, language, segment,
 	value, owner_id, unit_id, attributes, consent, sort_name, search_text, created_at, updated_at)
 SELECT x.external_id, x.name, x.email, x.phone, x.language, x.segment, x.value, x.owner_id, x.unit_id,

@@ -166,7 +166,7 @@ func (q queries) RetryJob(ctx context.Context, id int64, now time.Time) error {
 }
 
 // ReleaseJob queues a job its worker gives back unfinished to run at now,
-// and returns the attempt its lease took. leased_by stays, as in FailJob.
+// and gives back the attempt its lease took. leased_by stays, as in FailJob.
 func (q queries) ReleaseJob(ctx context.Context, id int64, worker string, now time.Time) error {
 	tag, err := q.db.Exec(ctx, `UPDATE jobs
 		SET state = 'queued', attempts = GREATEST(attempts - 1, 0), run_at = $1, leased_until = NULL, updated_at = $1

@@ -80,22 +80,16 @@ func (q queries) CountCustomers(ctx context.Context, scope heed.Scope) (int, err
 // statements prepared once for the whole batch, and adds what it changed
 // to the customers per unit of its transaction (see withTx).
 func (q queries) UpsertCustomers(ctx context.Context, custs []heed.Customer, now time.Time) (heed.UpsertResult, error) {
-	var res heed.UpsertResult
-	err := q.withTx(ctx, func(q queries) error {
+	return q.upsertTx(ctx, func(q queries) (heed.UpsertResult, error) {
 		w, err := newCustomerWriter(ctx, q, micros(now))
 		if err != nil {
-			return err
+			return heed.UpsertResult{}, err
 		}
 		defer w.close()
 		key := func(c heed.Customer) string { return c.ExternalID }
 		upsert := func(c heed.Customer) (heed.UpsertResult, error) { return w.upsert(ctx, c) }
-		res, err = sqlstore.UpsertEach(custs, "customer", key, upsert)
-		return err
+		return sqlstore.UpsertEach(custs, "customer", key, upsert)
 	})
-	if err != nil {
-		return heed.UpsertResult{}, err
-	}
-	return res, nil
 }
 
 // applyUnitStats applies the changes to the customers per unit that q's

@@ -150,7 +150,8 @@ func testOrgBadInput(t *testing.T, s heed.Store) {
 		field string
 	}{
 		{"unit with unknown parent", func() error {
-			_, err := s.UpsertUnits(ctx, []heed.Unit{{Key: "x", Name: "X", Parent: "y"}, {Key: "y", Name: "Y"}}, T0)
+			// "fine" is valid and written first: the batch must take it back.
+			_, err := s.UpsertUnits(ctx, []heed.Unit{{Key: "fine", Name: "Fine"}, {Key: "x", Name: "X", Parent: "y"}, {Key: "y", Name: "Y"}}, T0)
 			return err
 		}, heed.ENotFound, "parent"},
 		{"unit without key", func() error {
@@ -203,8 +204,8 @@ func testOrgBadInput(t *testing.T, s heed.Store) {
 	if _, err := s.GetCustomer(ctx, all, "new-1"); heed.ErrorCode(err) != heed.ENotFound {
 		t.Errorf("a rejected customer batch left its valid row behind: %v", err)
 	}
-	if _, err := s.GetUnit(ctx, "x"); heed.ErrorCode(err) != heed.ENotFound {
-		t.Errorf("a rejected unit batch left a row behind: %v", err)
+	if _, err := s.GetUnit(ctx, "fine"); heed.ErrorCode(err) != heed.ENotFound {
+		t.Errorf("a rejected unit batch left its valid row behind: %v", err)
 	}
 }
 

@@ -4,9 +4,10 @@
 package migration
 
 import (
+	"cmp"
 	"fmt"
 	"io/fs"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -25,7 +26,6 @@ func Read(fsys fs.FS) ([]Migration, error) {
 	if err != nil {
 		return nil, err
 	}
-	sort.Strings(names)
 	var out []Migration
 	seen := map[int]string{}
 	for _, n := range names {
@@ -45,5 +45,8 @@ func Read(fsys fs.FS) ([]Migration, error) {
 		}
 		out = append(out, Migration{Version: v, Name: base, SQL: string(b)})
 	}
+	// By number, not name: "10_x" sorts before "9_y" as text, and a store
+	// that applied 10 would then skip 9 for good.
+	slices.SortFunc(out, func(a, b Migration) int { return cmp.Compare(a.Version, b.Version) })
 	return out, nil
 }

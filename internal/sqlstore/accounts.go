@@ -2,18 +2,17 @@ package sqlstore
 
 import (
 	"context"
-	"strings"
 
 	"github.com/heedhq/heed"
 )
 
 // ResolveTokenRefs fills t's EmployeeID and UnitID from its Employee
-// (email, any case) and Unit (key) when only the latter are given, through
-// each engine's lookups. Both stores create tokens through it, so a token
+// (email, read as NormEmail reads it) and Unit (key) when only the latter
+// are given, through each engine's lookups. Both stores create tokens through it, so a token
 // names the same employee and unit, or fails alike, on either engine.
 func ResolveTokenRefs(ctx context.Context, t *heed.APIToken, employees, units Lookup) error {
 	if t.EmployeeID == 0 && t.Employee != "" {
-		id, err := resolve(ctx, employees, strings.ToLower(t.Employee), "employee", t.Employee)
+		id, err := resolve(ctx, employees, NormEmail(t.Employee), "employee", t.Employee)
 		if err != nil {
 			return err
 		}

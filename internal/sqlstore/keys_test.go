@@ -53,12 +53,12 @@ func TestResolveTokenRefs(t *testing.T) {
 	}
 	units := func(_ context.Context, key string) (int64, bool, error) { return 3, key == "shop", nil }
 	ctx := context.Background()
-	tok := heed.APIToken{Employee: "Ann@Example.com", Unit: "shop"}
+	tok := heed.APIToken{Employee: " Ann@Example.com ", Unit: "shop"}
 	if err := ResolveTokenRefs(ctx, &tok, employees, units); err != nil || tok.EmployeeID != 7 || tok.UnitID != 3 {
 		t.Errorf("resolved %d, %d, %v; want 7, 3", tok.EmployeeID, tok.UnitID, err)
 	}
 	if askedEmail != "ann@example.com" {
-		t.Errorf("looked up %q; want the email in lower case", askedEmail)
+		t.Errorf("looked up %q; want the email as stored (NormEmail)", askedEmail)
 	}
 	byID := heed.APIToken{EmployeeID: 9, Employee: "nobody@example.com"}
 	if err := ResolveTokenRefs(ctx, &byID, employees, units); err != nil || byID.EmployeeID != 9 {

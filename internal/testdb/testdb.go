@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/heedhq/heed"
@@ -107,7 +108,7 @@ func openAndMigrate(t testing.TB, dsn string) heed.Store {
 	ctx := context.Background()
 	var s heed.Store
 	var err error
-	if path, ok := cutPrefix(dsn, "sqlite:"); ok {
+	if path, ok := strings.CutPrefix(dsn, "sqlite:"); ok {
 		s, err = sqlite.Open(ctx, path)
 	} else {
 		s, err = postgres.Open(ctx, dsn)
@@ -120,11 +121,4 @@ func openAndMigrate(t testing.TB, dsn string) heed.Store {
 		t.Fatalf("testdb: migrate: %v", err)
 	}
 	return s
-}
-
-func cutPrefix(s, p string) (string, bool) {
-	if len(s) >= len(p) && s[:len(p)] == p {
-		return s[len(p):], true
-	}
-	return s, false
 }
