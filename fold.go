@@ -65,6 +65,12 @@ func writeFolded(b *strings.Builder, r rune) {
 	}
 }
 
+// NormEmail is the one form an email takes as an identity — stored,
+// looked up and compared: trimmed and lower case, so Ann@X and ann@x are
+// the same employee. Services, the importer and both stores share it, so an
+// address found by one is found by all.
+func NormEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {

@@ -58,21 +58,10 @@ func clearedOnSuccess(keys []string) []string { return keys[:2] }
 func (s *Service) Login(ctx context.Context, email, password, ip, userAgent string) (string, error) {
 	// No address is longer than 320 bytes; the cut only bounds what a
 	// bogus one stores in login_failures.
-	email, ip = clean(normaliseEmail(email), 320), clean(ip, 64)
+	email, ip = clean(heed.NormEmail(email), 320), clean(ip, 64)
 	now := s.now()
 	keys := throttleKeys(email, ip)
-	// A refused attempt is not recorded, so a lock lifts when the window
-	// has passed. An accepted one is recorded before the password is looked
-	// at and checked again counting itself: of many guesses sent at once,
-	// each sees those committed before it, so no more than the limit reach
-	// the password check.
-	if err := s.checkThrottle(ctx, keys, now, 0); err != nil {
-		return "", err
-	}
-	if err := s.recordFailure(ctx, keys, now); err != nil {
-		return "", err
-	}
-	if err := s.checkThrottle(ctx, keys, now, 1); err != nil {
+	if err := s.admitAttempt(ctx, keys, now); err != nil {
 		return "", err
 	}
 	emp, ok, err := s.checkPassword(ctx, email, password)
@@ -100,6 +89,22 @@ func (s *Service) Login(ctx context.Context, email, password, ip, userAgent stri
 		return "", heed.Internal(err, "accounts: create session")
 	}
 	return token, nil
+}
+
+// admitAttempt lets a password check go ahead unless the throttle
+// refuses it. A refused attempt is not recorded, so a lock lifts when the
+// window has passed. An accepted one is recorded (as a failure, until a
+// right password clears it) before the password is looked at, and checked
+// again counting itself: of many guesses sent at once, each sees those
+// committed before it, so no more than the limit reach the password check.
+func (s *Service) admitAttempt(ctx context.Context, keys []string, now time.Time) error {
+	if err := s.checkThrottle(ctx, keys, now, 0); err != nil {
+		return err
+	}
+	if err := s.recordFailure(ctx, keys, now); err != nil {
+		return err
+	}
+	return s.checkThrottle(ctx, keys, now, 1)
 }
 
 // checkThrottle refuses the attempt when any key has more recent attempts

@@ -53,7 +53,7 @@ func (s *Service) validateToken(ctx context.Context, nt NewToken) (heed.APIToken
 	if name == "" {
 		return heed.APIToken{}, heed.FieldErrorf(heed.EInvalid, "name", "a token needs a name")
 	}
-	email, unit := normaliseEmail(nt.Employee), strings.TrimSpace(nt.Unit)
+	email, unit := heed.NormEmail(nt.Employee), strings.TrimSpace(nt.Unit)
 	switch {
 	case (nt.Role == "") == (email == ""):
 		return heed.APIToken{}, heed.FieldErrorf(heed.EInvalid, "role", "give a token either a role or an employee, not both or neither")

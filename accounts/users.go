@@ -17,9 +17,6 @@ type NewUser struct {
 	Password string
 }
 
-// normaliseEmail is how emails are compared everywhere: trimmed, lower case.
-func normaliseEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
-
 // AddUser creates the employee, or updates the one with this email, and
 // sets their password, both in one transaction. Admins only.
 func (s *Service) AddUser(ctx context.Context, p heed.Principal, u NewUser) (heed.Employee, error) {
@@ -100,7 +97,7 @@ func (s *Service) writeUser(ctx context.Context, q heed.Queries, emp heed.Employ
 
 // validateUser checks u and returns the employee it describes.
 func validateUser(u NewUser) (heed.Employee, error) {
-	email := normaliseEmail(u.Email)
+	email := heed.NormEmail(u.Email)
 	local, domain, ok := strings.Cut(email, "@")
 	if !ok || local == "" || domain == "" || strings.ContainsAny(email, " \t\r\n") {
 		return heed.Employee{}, heed.FieldErrorf(heed.EInvalid, "email", "%q is not an email address", u.Email)
@@ -123,7 +120,7 @@ func validateUser(u NewUser) (heed.Employee, error) {
 // SetPassword changes an employee's password. Admins may change anyone's;
 // a signed-in employee only their own.
 func (s *Service) SetPassword(ctx context.Context, p heed.Principal, email, password string) error {
-	email = normaliseEmail(email)
+	email = heed.NormEmail(email)
 	if !p.IsAdmin() {
 		emp, err := s.store.GetEmployee(ctx, email)
 		// Not found answers forbidden too, so non-admins cannot probe
@@ -178,15 +175,7 @@ func (s *Service) ChangePassword(ctx context.Context, p heed.Principal, current,
 	}
 	email, now := c.Employee.Email, s.now()
 	keys := throttleKeys(email, "")
-	// As in Login: record the attempt first, then check counting it, so
-	// concurrent guesses cannot slip past the limit together.
-	if err := s.checkThrottle(ctx, keys, now, 0); err != nil {
-		return err
-	}
-	if err := s.recordFailure(ctx, keys, now); err != nil {
-		return err
-	}
-	if err := s.checkThrottle(ctx, keys, now, 1); err != nil {
+	if err := s.admitAttempt(ctx, keys, now); err != nil {
 		return err
 	}
 	_, ok, err := s.checkPassword(ctx, email, current)
@@ -205,7 +194,7 @@ func (s *Service) ChangePassword(ctx context.Context, p heed.Principal, current,
 // PrincipalFor returns the principal of the employee with this email, as
 // if they had signed in (for the CLI acting on someone's behalf, and tests).
 func (s *Service) PrincipalFor(ctx context.Context, email string) (heed.Principal, error) {
-	c, err := s.store.GetCredentials(ctx, normaliseEmail(email))
+	c, err := s.store.GetCredentials(ctx, heed.NormEmail(email))
 	if err != nil {
 		return heed.Principal{}, heed.Internal(err, "accounts: principal for "+email)
 	}

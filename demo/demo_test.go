@@ -181,7 +181,7 @@ func TestShares(t *testing.T) {
 }
 
 func TestSlug(t *testing.T) {
-	for in, want := range map[string]string{"Łukasz": "lukasz", "van den Berg": "van-den-berg", "O'Brien": "obrien", "Cardiff St David's": "cardiff-st-davids", "Zoë": "zoe", "Müller": "muller"} {
+	for in, want := range map[string]string{"Łukasz": "lukasz", "van den Berg": "van-den-berg", "O'Brien": "obrien", "Cardiff St David's": "cardiff-st-davids", "Zoë": "zoe", "Müller": "muller", "Benoît": "benoit"} {
 		if got := slug(in, "-"); got != want {
 			t.Errorf("slug(%q) = %q, want %q", in, got, want)
 		}

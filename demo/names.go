@@ -3,6 +3,8 @@ package demo
 import (
 	"math/rand/v2"
 	"strings"
+
+	"github.com/heedhq/heed"
 )
 
 // culture is one group of names customers and staff are drawn from. Most
@@ -117,18 +119,12 @@ func pickPerson(r *rand.Rand) person {
 
 func pick[T any](r *rand.Rand, xs []T) T { return xs[r.IntN(len(xs))] }
 
-// folds spells letters that email addresses here do without.
-var folds = strings.NewReplacer(
-	"á", "a", "à", "a", "ä", "a", "â", "a", "é", "e", "è", "e", "ê", "e", "ë", "e",
-	"í", "i", "ï", "i", "ó", "o", "ö", "o", "ô", "o", "ú", "u", "ü", "u", "û", "u",
-	"ñ", "n", "ç", "c", "ł", "l", "ś", "s", "ń", "n", "ż", "z", "ź", "z", "ć", "c",
-	"ß", "ss", "Á", "a", "Ł", "l", "É", "e", "Ö", "o", "Ü", "u",
-)
-
 // slug turns a name into the part of an email address or key made of it:
 // "Łukasz" → "lukasz", "van den Berg" → "vandenberg", "O'Brien" → "obrien".
+// heed.Fold drops the accents, as search does, so every letter has its
+// plain spelling ("Benoît" → "benoit").
 func slug(s string, sep string) string {
-	s = folds.Replace(strings.ToLower(s))
+	s = heed.Fold(s)
 	var b strings.Builder
 	space := false
 	for _, c := range s {

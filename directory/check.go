@@ -21,6 +21,22 @@ func rowErr(file string, line int, p problem) heed.RowError {
 	return heed.RowError{File: file, Line: line, Field: p.field, Problem: p.text}
 }
 
+// appendRowErrs ties each of ps to a line of file.
+func appendRowErrs(errs heed.RowErrors, file string, line int, ps []problem) heed.RowErrors {
+	for _, p := range ps {
+		errs = append(errs, rowErr(file, line, p))
+	}
+	return errs
+}
+
+// twice reports a non-empty key an earlier row of the batch already had.
+func twice(firstLine map[string]int, field, key string) []problem {
+	if prev, dup := firstLine[key]; dup && key != "" {
+		return []problem{{field, quote(key) + " appears twice (first on line " + strconv.Itoa(prev) + ")"}}
+	}
+	return nil
+}
+
 // sortErrors orders problems by line, so a user reads them top to bottom.
 func sortErrors(errs heed.RowErrors) heed.RowErrors {
 	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Line < errs[j].Line })
@@ -46,15 +62,11 @@ func (s *Service) checkUnits(ctx context.Context, file string, rows []row[heed.U
 	var order []string
 	for _, r := range rows {
 		ps := validateUnit(&r.item)
-		if prev, dup := firstLine[r.item.Key]; dup && r.item.Key != "" {
-			ps = append(ps, problem{"key", quote(r.item.Key) + " appears twice (first on line " + strconv.Itoa(prev) + ")"})
-		}
+		ps = append(ps, twice(firstLine, "key", r.item.Key)...)
 		ps = append(ps, belowItself(r.item, stored)...)
 		firstLine[r.item.Key] = r.line
 		if len(ps) > 0 || r.bad {
-			for _, p := range ps {
-				errs = append(errs, rowErr(file, r.line, p))
-			}
+			errs = appendRowErrs(errs, file, r.line, ps)
 			invalid[r.item.Key] = true
 			continue
 		}
@@ -156,13 +168,9 @@ func (s *Service) checkEmployees(ctx context.Context, file string, rows []row[he
 		if r.item.Unit != "" && !units[r.item.Unit] {
 			ps = append(ps, problem{"unit", "no unit " + quote(r.item.Unit)})
 		}
-		if prev, dup := firstLine[r.item.Email]; dup && r.item.Email != "" {
-			ps = append(ps, problem{"email", quote(r.item.Email) + " appears twice (first on line " + strconv.Itoa(prev) + ")"})
-		}
+		ps = append(ps, twice(firstLine, "email", r.item.Email)...)
 		if len(ps) > 0 || r.bad {
-			for _, p := range ps {
-				errs = append(errs, rowErr(file, r.line, p))
-			}
+			errs = appendRowErrs(errs, file, r.line, ps)
 			continue
 		}
 		firstLine[r.item.Email] = r.line
@@ -177,7 +185,7 @@ func (s *Service) checkCustomers(ctx context.Context, file string, rows []row[he
 	ownerEmails := make([]string, 0, len(rows))
 	for _, r := range rows {
 		unitKeys = append(unitKeys, strings.TrimSpace(r.item.Unit))
-		ownerEmails = append(ownerEmails, normEmail(r.item.Owner))
+		ownerEmails = append(ownerEmails, heed.NormEmail(r.item.Owner))
 	}
 	units, err := s.existingUnits(ctx, unitKeys)
 	if err != nil {
@@ -198,13 +206,9 @@ func (s *Service) checkCustomers(ctx context.Context, file string, rows []row[he
 		if r.item.Owner != "" && !owners[r.item.Owner] {
 			ps = append(ps, problem{"owner", "no employee " + quote(r.item.Owner)})
 		}
-		if prev, dup := firstLine[r.item.ExternalID]; dup && r.item.ExternalID != "" {
-			ps = append(ps, problem{"external_id", quote(r.item.ExternalID) + " appears twice (first on line " + strconv.Itoa(prev) + ")"})
-		}
+		ps = append(ps, twice(firstLine, "external_id", r.item.ExternalID)...)
 		if len(ps) > 0 || r.bad {
-			for _, p := range ps {
-				errs = append(errs, rowErr(file, r.line, p))
-			}
+			errs = appendRowErrs(errs, file, r.line, ps)
 			continue
 		}
 		firstLine[r.item.ExternalID] = r.line

@@ -78,7 +78,9 @@ func (s *Service) PutUnit(ctx context.Context, p heed.Principal, u heed.Unit) (h
 	if err != nil {
 		return heed.Unit{}, false, singleError(err)
 	}
-	stored, err := s.store.GetUnit(ctx, u.Key)
+	// Read back by the key as validated (trimmed), or a padded key would
+	// be written and then reported missing.
+	stored, err := s.store.GetUnit(ctx, strings.TrimSpace(u.Key))
 	return stored, res.Created == 1, err
 }
 
@@ -86,21 +88,31 @@ func (s *Service) PutUnit(ctx context.Context, p heed.Principal, u heed.Unit) (h
 // batch is validated whole and written in one transaction, or rejected
 // with every problem listed.
 func (s *Service) UpsertUnits(ctx context.Context, p heed.Principal, units []heed.Unit) (heed.UpsertResult, error) {
-	if err := requireAdmin(p, "change units"); err != nil {
+	return upsertBatch(ctx, p, "change units", units, s.checkUnits, s.writeUnits)
+}
+
+// upsertBatch is what every Upsert does: admins only, the batch checked
+// whole (rows numbered from 1) and written in one transaction, or
+// rejected with every problem listed.
+func upsertBatch[T any](ctx context.Context, p heed.Principal, what string, items []T,
+	check func(context.Context, string, []row[T]) ([]row[T], heed.RowErrors, error),
+	write func(context.Context, []row[T], progressFunc) (heed.UpsertResult, error),
+) (heed.UpsertResult, error) {
+	if err := requireAdmin(p, what); err != nil {
 		return heed.UpsertResult{}, err
 	}
-	rows := make([]row[heed.Unit], len(units))
-	for i, u := range units {
-		rows[i] = row[heed.Unit]{line: i + 1, item: u}
+	rows := make([]row[T], len(items))
+	for i, it := range items {
+		rows[i] = row[T]{line: i + 1, item: it}
 	}
-	ok, errs, err := s.checkUnits(ctx, batchFile, rows)
+	ok, errs, err := check(ctx, batchFile, rows)
 	if err != nil {
 		return heed.UpsertResult{}, err
 	}
 	if len(errs) > 0 {
 		return heed.UpsertResult{}, errs
 	}
-	return s.writeUnits(ctx, ok, nil)
+	return write(ctx, ok, nil)
 }
 
 // ListEmployees returns the employees p may see.
@@ -116,7 +128,7 @@ func (s *Service) ListEmployees(ctx context.Context, p heed.Principal, f heed.Em
 // GetEmployee returns the employee if p may see them. Everyone may see
 // themself.
 func (s *Service) GetEmployee(ctx context.Context, p heed.Principal, email string) (heed.Employee, error) {
-	email = normEmail(email)
+	email = heed.NormEmail(email)
 	e, err := s.store.GetEmployee(ctx, email)
 	if err != nil {
 		return heed.Employee{}, err
@@ -148,28 +160,14 @@ func (s *Service) PutEmployee(ctx context.Context, p heed.Principal, e heed.Empl
 	if err != nil {
 		return heed.Employee{}, false, singleError(err)
 	}
-	stored, err := s.store.GetEmployee(ctx, normEmail(e.Email))
+	stored, err := s.store.GetEmployee(ctx, heed.NormEmail(e.Email))
 	return stored, res.Created == 1, err
 }
 
 // UpsertEmployees creates or updates many employees (admins only), all or
 // nothing.
 func (s *Service) UpsertEmployees(ctx context.Context, p heed.Principal, emps []heed.Employee) (heed.UpsertResult, error) {
-	if err := requireAdmin(p, "change employees"); err != nil {
-		return heed.UpsertResult{}, err
-	}
-	rows := make([]row[heed.Employee], len(emps))
-	for i, e := range emps {
-		rows[i] = row[heed.Employee]{line: i + 1, item: e}
-	}
-	ok, errs, err := s.checkEmployees(ctx, batchFile, rows)
-	if err != nil {
-		return heed.UpsertResult{}, err
-	}
-	if len(errs) > 0 {
-		return heed.UpsertResult{}, errs
-	}
-	return s.writeEmployees(ctx, ok, nil)
+	return upsertBatch(ctx, p, "change employees", emps, s.checkEmployees, s.writeEmployees)
 }
 
 // GetCustomer returns the customer if p may see them, ENotFound otherwise.
@@ -208,19 +206,5 @@ func (s *Service) PutCustomer(ctx context.Context, p heed.Principal, c heed.Cust
 // UpsertCustomers creates or updates many customers (admins only), all or
 // nothing.
 func (s *Service) UpsertCustomers(ctx context.Context, p heed.Principal, custs []heed.Customer) (heed.UpsertResult, error) {
-	if err := requireAdmin(p, "change customers"); err != nil {
-		return heed.UpsertResult{}, err
-	}
-	rows := make([]row[heed.Customer], len(custs))
-	for i, c := range custs {
-		rows[i] = row[heed.Customer]{line: i + 1, item: c}
-	}
-	ok, errs, err := s.checkCustomers(ctx, batchFile, rows)
-	if err != nil {
-		return heed.UpsertResult{}, err
-	}
-	if len(errs) > 0 {
-		return heed.UpsertResult{}, errs
-	}
-	return s.writeCustomers(ctx, ok, nil)
+	return upsertBatch(ctx, p, "change customers", custs, s.checkCustomers, s.writeCustomers)
 }

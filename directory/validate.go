@@ -28,8 +28,6 @@ const (
 	maxAttrLen  = 16 << 10
 )
 
-func normEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
-
 // validEmail accepts a bare address (no display name).
 func validEmail(s string) bool {
 	a, err := mail.ParseAddress(s)
@@ -68,7 +66,7 @@ func validateUnit(u *heed.Unit) []problem {
 	u.Key = strings.TrimSpace(u.Key)
 	u.Name = strings.TrimSpace(u.Name)
 	u.Parent = strings.TrimSpace(u.Parent)
-	u.Responsible = normEmail(u.Responsible)
+	u.Responsible = heed.NormEmail(u.Responsible)
 	var ps []problem
 	if u.Key == "" {
 		ps = append(ps, problem{"key", "is required"})
@@ -83,7 +81,7 @@ func validateUnit(u *heed.Unit) []problem {
 }
 
 func validateEmployee(e *heed.Employee) []problem {
-	e.Email = normEmail(e.Email)
+	e.Email = heed.NormEmail(e.Email)
 	e.Name = strings.TrimSpace(e.Name)
 	e.Role = heed.Role(strings.ToLower(strings.TrimSpace(string(e.Role))))
 	e.Unit = strings.TrimSpace(e.Unit)
@@ -106,11 +104,11 @@ func validateEmployee(e *heed.Employee) []problem {
 func validateCustomer(c *heed.Customer) []problem {
 	c.ExternalID = strings.TrimSpace(c.ExternalID)
 	c.Name = strings.TrimSpace(c.Name)
-	c.Email = normEmail(c.Email)
+	c.Email = heed.NormEmail(c.Email)
 	c.Phone = strings.TrimSpace(c.Phone)
 	c.Language = strings.TrimSpace(c.Language)
 	c.Segment = strings.TrimSpace(c.Segment)
-	c.Owner = normEmail(c.Owner)
+	c.Owner = heed.NormEmail(c.Owner)
 	c.Unit = strings.TrimSpace(c.Unit)
 	ps := checkText("external_id", c.ExternalID, maxNameLen, true)
 	ps = append(ps, checkText("name", c.Name, maxNameLen, false)...)
@@ -168,9 +166,15 @@ func withField(err error, field string) error {
 	return err
 }
 
+// quote quotes a value for a message, cut to 60 bytes at a letter's
+// start so a long name never splits a multi-byte letter.
 func quote(s string) string {
 	if len(s) > 60 {
-		s = s[:60] + "…"
+		n := 60
+		for n > 0 && !utf8.RuneStart(s[n]) {
+			n--
+		}
+		s = s[:n] + "…"
 	}
 	return `"` + s + `"`
 }

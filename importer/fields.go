@@ -66,10 +66,10 @@ var (
 		field[heed.Unit]{"key", jsonString, func(u *heed.Unit, s string) error { u.Key = s; return nil }},
 		field[heed.Unit]{"name", jsonString, func(u *heed.Unit, s string) error { u.Name = s; return nil }},
 		field[heed.Unit]{"parent", jsonString, func(u *heed.Unit, s string) error { u.Parent = s; return nil }},
-		field[heed.Unit]{"responsible", jsonString, func(u *heed.Unit, s string) error { u.Responsible = email(s); return nil }},
+		field[heed.Unit]{"responsible", jsonString, func(u *heed.Unit, s string) error { u.Responsible = heed.NormEmail(s); return nil }},
 	)
 	employeeSchema = newSchema(nil,
-		field[heed.Employee]{"email", jsonString, func(e *heed.Employee, s string) error { e.Email = email(s); return nil }},
+		field[heed.Employee]{"email", jsonString, func(e *heed.Employee, s string) error { e.Email = heed.NormEmail(s); return nil }},
 		field[heed.Employee]{"name", jsonString, func(e *heed.Employee, s string) error { e.Name = s; return nil }},
 		field[heed.Employee]{"role", jsonString, func(e *heed.Employee, s string) error { e.Role = heed.Role(strings.ToLower(s)); return nil }},
 		field[heed.Employee]{"unit", jsonString, func(e *heed.Employee, s string) error { e.Unit = s; return nil }},
@@ -82,16 +82,12 @@ var (
 		field[heed.Customer]{"language", jsonString, func(c *heed.Customer, s string) error { c.Language = s; return nil }},
 		field[heed.Customer]{"segment", jsonString, func(c *heed.Customer, s string) error { c.Segment = s; return nil }},
 		field[heed.Customer]{"value", jsonNumber, func(c *heed.Customer, s string) (err error) { c.Value, err = heed.ParseDecimal(s); return err }},
-		field[heed.Customer]{"owner", jsonString, func(c *heed.Customer, s string) error { c.Owner = email(s); return nil }},
+		field[heed.Customer]{"owner", jsonString, func(c *heed.Customer, s string) error { c.Owner = heed.NormEmail(s); return nil }},
 		field[heed.Customer]{"unit", jsonString, func(c *heed.Customer, s string) error { c.Unit = s; return nil }},
 		field[heed.Customer]{"attributes", jsonObject, func(c *heed.Customer, s string) (err error) { c.Attributes, err = parseObject(s); return err }},
 		field[heed.Customer]{"consent", jsonBool, func(c *heed.Customer, s string) (err error) { c.Consent, err = parseBool(s); return err }},
 	)
 )
-
-// email normalises an address used as an identity, so that Ann@X and
-// ann@x are the same employee.
-func email(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
 // textProblem rejects text that a database would refuse or garble:
 // PostgreSQL takes neither invalid UTF-8 nor NUL characters.

@@ -14,8 +14,12 @@ type Service struct {
 	now   func() time.Time
 }
 
-// NewService returns the jobs service; now is its clock.
+// NewService returns the jobs service; now is its clock (time.Now if nil,
+// as for the other services).
 func NewService(store heed.Store, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
 	return &Service{store: store, now: now}
 }
 

@@ -34,14 +34,8 @@ func RunTestJob(ctx context.Context, job heed.Job) error {
 	if err := json.Unmarshal(job.Payload, &pl); err != nil {
 		return fmt.Errorf("%s: bad payload: %w", TestKind, err)
 	}
-	if pl.SleepMS > 0 {
-		t := time.NewTimer(time.Duration(pl.SleepMS) * time.Millisecond)
-		defer t.Stop()
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			return fmt.Errorf("%s: interrupted: %w", TestKind, ctx.Err())
-		}
+	if pl.SleepMS > 0 && !sleep(ctx, time.Duration(pl.SleepMS)*time.Millisecond) {
+		return fmt.Errorf("%s: interrupted: %w", TestKind, ctx.Err())
 	}
 	if job.Attempts <= pl.FailTimes {
 		msg := fmt.Sprintf("%s: planned failure %d of %d", TestKind, job.Attempts, pl.FailTimes)

@@ -145,7 +145,7 @@ func (q queries) customerRefs(ctx context.Context, custs []heed.Customer) (sqlst
 	unitSet, ownerSet := map[string]bool{}, map[string]bool{}
 	for _, c := range custs {
 		unitSet[c.Unit] = true
-		if e := sqlstore.NormEmail(c.Owner); e != "" {
+		if e := heed.NormEmail(c.Owner); e != "" {
 			ownerSet[e] = true
 		}
 	}

@@ -53,7 +53,7 @@ func (q queries) GetEmployeeByID(ctx context.Context, id int64) (heed.Employee, 
 
 // GetCredentials returns the employee with email, password hash and unit.
 func (q queries) GetCredentials(ctx context.Context, email string) (heed.Credentials, error) {
-	email = sqlstore.NormEmail(email)
+	email = heed.NormEmail(email)
 	return q.getCredentials(ctx, `e.email = $1`, email, `"`+email+`"`)
 }
 
@@ -125,7 +125,7 @@ func (w employeeWriter) UpdateEmployee(ctx context.Context, id int64, row sqlsto
 
 // SetPassword stores a password hash for the employee with email.
 func (q queries) SetPassword(ctx context.Context, email, hash string, now time.Time) error {
-	email = sqlstore.NormEmail(email)
+	email = heed.NormEmail(email)
 	tag, err := q.db.Exec(ctx, `UPDATE employees SET password_hash = $1, updated_at = $2 WHERE email = $3`,
 		hash, utc(now), email)
 	if err != nil {

@@ -52,7 +52,7 @@ func (q queries) GetEmployeeByID(ctx context.Context, id int64) (heed.Employee, 
 
 // GetCredentials returns the employee with email, password hash and unit.
 func (q queries) GetCredentials(ctx context.Context, email string) (heed.Credentials, error) {
-	email = sqlstore.NormEmail(email)
+	email = heed.NormEmail(email)
 	return q.getCredentials(ctx, `e.email = ?`, email, `"`+email+`"`)
 }
 
@@ -119,7 +119,7 @@ func (w employeeWriter) UpdateEmployee(ctx context.Context, id int64, row sqlsto
 
 // SetPassword stores a password hash for the employee with email.
 func (q queries) SetPassword(ctx context.Context, email, hash string, now time.Time) error {
-	email = sqlstore.NormEmail(email)
+	email = heed.NormEmail(email)
 	res, err := q.w.ExecContext(ctx, `UPDATE employees SET password_hash = ?, updated_at = ? WHERE email = ?`,
 		hash, micros(now), email)
 	if err != nil {

@@ -12,7 +12,7 @@ import (
 // names the same employee and unit, or fails alike, on either engine.
 func ResolveTokenRefs(ctx context.Context, t *heed.APIToken, employees, units Lookup) error {
 	if t.EmployeeID == 0 && t.Employee != "" {
-		id, err := resolve(ctx, employees, NormEmail(t.Employee), "employee", t.Employee)
+		id, err := resolve(ctx, employees, heed.NormEmail(t.Employee), "employee", t.Employee)
 		if err != nil {
 			return err
 		}

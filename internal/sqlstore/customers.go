@@ -159,7 +159,7 @@ func NewCustomerRow(ctx context.Context, c heed.Customer, refs CustomerRefs) (Cu
 		return CustomerRow{}, err
 	}
 	var ownerID int64
-	if email := NormEmail(c.Owner); email != "" {
+	if email := heed.NormEmail(c.Owner); email != "" {
 		if ownerID, err = refs.owners.ID(ctx, email); err != nil {
 			return CustomerRow{}, err
 		}

@@ -40,7 +40,7 @@ type EmployeeWriter interface {
 // counts are the same on either engine.
 func UpsertEmployees(ctx context.Context, w EmployeeWriter, emps []heed.Employee) (heed.UpsertResult, error) {
 	units := NewKeyCache("unit", "unit", w.LookupUnit)
-	key := func(e heed.Employee) string { return NormEmail(e.Email) }
+	key := func(e heed.Employee) string { return heed.NormEmail(e.Email) }
 	return UpsertEach(emps, "employee", key, func(e heed.Employee) (heed.UpsertResult, error) {
 		return upsertEmployee(ctx, w, units, e)
 	})
@@ -73,7 +73,7 @@ func upsertEmployee(ctx context.Context, w EmployeeWriter, units *KeyCache, e he
 // CheckEmployee refuses an employee without an email or with an unknown
 // role, and returns the email in its stored form.
 func CheckEmployee(e heed.Employee) (email string, err error) {
-	email = NormEmail(e.Email)
+	email = heed.NormEmail(e.Email)
 	if email == "" {
 		return "", heed.FieldErrorf(heed.EInvalid, "email", "an employee needs an email")
 	}

@@ -2,12 +2,7 @@ package sqlstore
 
 import (
 	"context"
-	"strings"
 )
-
-// NormEmail is the form emails are stored and looked up in. Both stores
-// use it, so an email found on one engine is found on the other.
-func NormEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
 // Lookup finds the id of a natural key (a unit key, an employee email) in
 // one engine's tables; found is false when there is none. It is the only

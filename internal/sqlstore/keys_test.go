@@ -40,7 +40,7 @@ func TestKeyCacheLookupError(t *testing.T) {
 }
 
 func TestNormEmail(t *testing.T) {
-	if got := NormEmail("  Ann@Example.COM\t"); got != "ann@example.com" {
+	if got := heed.NormEmail("  Ann@Example.COM\t"); got != "ann@example.com" {
 		t.Errorf("NormEmail = %q", got)
 	}
 }

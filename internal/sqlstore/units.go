@@ -73,7 +73,7 @@ func upsertUnit(ctx context.Context, w UnitWriter, u heed.Unit) (heed.UpsertResu
 	if err != nil {
 		return heed.UpsertResult{}, err
 	}
-	row := UnitRow{Name: u.Name, ParentID: place.ParentID, Responsible: NormEmail(u.Responsible)}
+	row := UnitRow{Name: u.Name, ParentID: place.ParentID, Responsible: heed.NormEmail(u.Responsible)}
 	old, found, err := w.StoredUnit(ctx, u.Key)
 	if err != nil {
 		return heed.UpsertResult{}, err
