@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/heedhq/heed"
@@ -76,8 +75,7 @@ func (s *server) putEmployee(ctx context.Context, in *putEmployeeInput) (*employ
 	if err != nil {
 		return nil, err
 	}
-	fold := func(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
-	email, err := pathMatches("email", fold(in.Email), fold(in.Body.Email))
+	email, err := pathMatches("email", heed.NormEmail(in.Email), heed.NormEmail(in.Body.Email))
 	if err != nil {
 		return nil, err
 	}

@@ -40,27 +40,29 @@ func (e *errorResponse) Error() string           { return e.Body.Code + ": " + e
 func (e *errorResponse) GetStatus() int          { return e.status }
 func (e *errorResponse) GetHeaders() http.Header { return e.headers }
 
-// statusFor is the one table from Heed's error codes to HTTP statuses.
+// codeStatuses is the one table from Heed's error codes to HTTP statuses;
+// a code not in it (EInternal) is a 500.
+var codeStatuses = []struct {
+	code   heed.Code
+	status int
+}{
+	{heed.EBadRequest, http.StatusBadRequest},
+	{heed.EUnauthorized, http.StatusUnauthorized},
+	{heed.EForbidden, http.StatusForbidden},
+	{heed.ENotFound, http.StatusNotFound},
+	{heed.EConflict, http.StatusConflict},
+	{heed.ETooLarge, http.StatusRequestEntityTooLarge},
+	{heed.EInvalid, http.StatusUnprocessableEntity},
+	{heed.ERateLimited, http.StatusTooManyRequests},
+	{heed.EUnavailable, http.StatusServiceUnavailable},
+}
+
+// statusFor is the HTTP status of an error code.
 func statusFor(code heed.Code) int {
-	switch code {
-	case heed.EBadRequest:
-		return http.StatusBadRequest
-	case heed.EUnauthorized:
-		return http.StatusUnauthorized
-	case heed.EForbidden:
-		return http.StatusForbidden
-	case heed.ENotFound:
-		return http.StatusNotFound
-	case heed.EConflict:
-		return http.StatusConflict
-	case heed.ETooLarge:
-		return http.StatusRequestEntityTooLarge
-	case heed.EInvalid:
-		return http.StatusUnprocessableEntity
-	case heed.ERateLimited:
-		return http.StatusTooManyRequests
-	case heed.EUnavailable:
-		return http.StatusServiceUnavailable
+	for _, cs := range codeStatuses {
+		if cs.code == code {
+			return cs.status
+		}
 	}
 	return http.StatusInternalServerError
 }
@@ -68,10 +70,9 @@ func statusFor(code heed.Code) int {
 // codeFor names the statuses that huma and the router produce on their
 // own: the table above read backwards, plus the few HTTP-only cases.
 func codeFor(status int) string {
-	for _, c := range []heed.Code{heed.EBadRequest, heed.EUnauthorized, heed.EForbidden, heed.ENotFound,
-		heed.EConflict, heed.ETooLarge, heed.EInvalid, heed.ERateLimited, heed.EUnavailable} {
-		if statusFor(c) == status {
-			return string(c)
+	for _, cs := range codeStatuses {
+		if cs.status == status {
+			return string(cs.code)
 		}
 	}
 	switch {

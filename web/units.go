@@ -134,20 +134,18 @@ func (s *server) unitDetail(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	body := unitBody{Unit: u}
-	if u.Parent != "" {
-		if p, err := s.dir.GetUnit(ctx, v.P, u.Parent); err == nil {
-			body.Parent = &p
-		} else if !heed.IsNotFound(err) {
-			return err
-		}
-	}
+	// The parent and children come from the units the viewer may see, so
+	// a parent outside their part of the tree stays nil.
 	units, err := s.dir.ListUnits(ctx, v.P)
 	if err != nil {
 		return err
 	}
 	for _, c := range units {
-		if c.Parent == u.Key {
+		switch {
+		case c.Parent == u.Key:
 			body.Children = append(body.Children, c)
+		case c.Key == u.Parent && u.Parent != "":
+			body.Parent = &c
 		}
 	}
 	slices.SortFunc(body.Children, compareUnits)

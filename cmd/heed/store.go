@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/heedhq/heed"
+	"github.com/heedhq/heed/accounts"
 	"github.com/heedhq/heed/postgres"
 	"github.com/heedhq/heed/sqlite"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -58,6 +60,17 @@ func openStore(ctx context.Context, dsn string) (heed.Store, error) {
 		return nil, fmt.Errorf("migrate %s: %w", redact(dsn), err)
 	}
 	return s, nil
+}
+
+// withAccounts opens the store for one command of the user and token
+// groups, runs do with the accounts service over it, and closes it.
+func withAccounts(ctx context.Context, dsn string, do func(*accounts.Service) error) error {
+	store, err := openStore(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	return do(accounts.New(store, time.Now, accounts.Config{}))
 }
 
 // redact hides the password of a database URL, for messages and logs.

@@ -32,32 +32,28 @@ func (c *tokenCreateCmd) Run(ctx context.Context, a *app, t *tokenCmd) error {
 	case c.Employee != "" && c.Unit != "":
 		return heed.Errorf(heed.EInvalid, "--unit goes with --role; a token for an employee has the employee's unit")
 	}
-	store, err := openStore(ctx, t.DB)
-	if err != nil {
+	return withAccounts(ctx, t.DB, func(acc *accounts.Service) error {
+		secret, tok, err := acc.CreateToken(ctx, heed.System(), accounts.NewToken{
+			Name: c.Name, Role: heed.Role(c.Role), Employee: c.Employee, Unit: c.Unit,
+		})
+		if err != nil {
+			return err
+		}
+		// Only the token goes to stdout, so TOKEN=$(heed token create ...) works.
+		fmt.Fprintf(a.stderr, "token %d %q (%s) created; it is shown only this once\n", tok.ID, tok.Name, actsAs(tok))
+		_, err = fmt.Fprintln(a.stdout, secret)
 		return err
-	}
-	defer store.Close()
-	secret, tok, err := accounts.New(store, time.Now, accounts.Config{}).CreateToken(ctx, heed.System(), accounts.NewToken{
-		Name: c.Name, Role: heed.Role(c.Role), Employee: c.Employee, Unit: c.Unit,
 	})
-	if err != nil {
-		return err
-	}
-	// Only the token goes to stdout, so TOKEN=$(heed token create ...) works.
-	fmt.Fprintf(a.stderr, "token %d %q (%s) created; it is shown only this once\n", tok.ID, tok.Name, actsAs(tok))
-	_, err = fmt.Fprintln(a.stdout, secret)
-	return err
 }
 
 type tokenListCmd struct{}
 
 func (c *tokenListCmd) Run(ctx context.Context, a *app, t *tokenCmd) error {
-	store, err := openStore(ctx, t.DB)
-	if err != nil {
+	var toks []heed.APIToken
+	err := withAccounts(ctx, t.DB, func(acc *accounts.Service) (err error) {
+		toks, err = acc.ListTokens(ctx, heed.System())
 		return err
-	}
-	defer store.Close()
-	toks, err := accounts.New(store, time.Now, accounts.Config{}).ListTokens(ctx, heed.System())
+	})
 	if err != nil {
 		return err
 	}
@@ -79,12 +75,10 @@ type tokenRevokeCmd struct {
 }
 
 func (c *tokenRevokeCmd) Run(ctx context.Context, a *app, t *tokenCmd) error {
-	store, err := openStore(ctx, t.DB)
+	err := withAccounts(ctx, t.DB, func(acc *accounts.Service) error {
+		return acc.RevokeToken(ctx, heed.System(), c.ID)
+	})
 	if err != nil {
-		return err
-	}
-	defer store.Close()
-	if err := accounts.New(store, time.Now, accounts.Config{}).RevokeToken(ctx, heed.System(), c.ID); err != nil {
 		return err
 	}
 	_, err = fmt.Fprintf(a.stdout, "token %d revoked\n", c.ID)

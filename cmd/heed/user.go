@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/heedhq/heed"
 	"github.com/heedhq/heed/accounts"
@@ -25,30 +24,20 @@ type userAddCmd struct {
 }
 
 func (c *userAddCmd) Run(ctx context.Context, a *app, u *userCmd) error {
-	pw, generated, err := a.password(c.PasswordStdin, c.Email)
-	if err != nil {
-		return err
-	}
-	store, err := openStore(ctx, u.DB)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	emp, err := accounts.New(store, time.Now, accounts.Config{}).AddUser(ctx, heed.System(), accounts.NewUser{
-		Email: c.Email, Name: c.Name, Role: heed.Role(c.Role), Unit: c.Unit, Password: pw,
+	return a.withNewPassword(ctx, u.DB, c.PasswordStdin, c.Email, func(acc *accounts.Service, pw string) error {
+		emp, err := acc.AddUser(ctx, heed.System(), accounts.NewUser{
+			Email: c.Email, Name: c.Name, Role: heed.Role(c.Role), Unit: c.Unit, Password: pw,
+		})
+		if err != nil {
+			return err
+		}
+		unit := emp.Unit
+		if unit == "" {
+			unit = "none"
+		}
+		fmt.Fprintf(a.stdout, "user %s (%s): role %s, unit %s\n", emp.Email, emp.Name, emp.Role, unit)
+		return nil
 	})
-	if err != nil {
-		return err
-	}
-	unit := emp.Unit
-	if unit == "" {
-		unit = "none"
-	}
-	fmt.Fprintf(a.stdout, "user %s (%s): role %s, unit %s\n", emp.Email, emp.Name, emp.Role, unit)
-	if generated {
-		fmt.Fprintf(a.stdout, "password: %s\n", pw)
-	}
-	return nil
 }
 
 type userPasswdCmd struct {
@@ -57,27 +46,33 @@ type userPasswdCmd struct {
 }
 
 func (c *userPasswdCmd) Run(ctx context.Context, a *app, u *userCmd) error {
-	pw, generated, err := a.password(c.PasswordStdin, c.Email)
-	if err != nil {
-		return err
-	}
-	store, err := openStore(ctx, u.DB)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	acc := accounts.New(store, time.Now, accounts.Config{})
-	// SetPassword on an unknown email would change nothing; say so instead.
-	if _, err := acc.PrincipalFor(ctx, c.Email); err != nil {
-		if heed.IsNotFound(err) {
-			return heed.Errorf(heed.ENotFound, "no employee %q (add them with heed user add)", c.Email)
+	return a.withNewPassword(ctx, u.DB, c.PasswordStdin, c.Email, func(acc *accounts.Service, pw string) error {
+		// SetPassword on an unknown email would change nothing; say so instead.
+		if _, err := acc.PrincipalFor(ctx, c.Email); err != nil {
+			if heed.IsNotFound(err) {
+				return heed.Errorf(heed.ENotFound, "no employee %q (add them with heed user add)", c.Email)
+			}
+			return err
 		}
+		if err := acc.SetPassword(ctx, heed.System(), c.Email, pw); err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stdout, "password of %s changed\n", c.Email)
+		return nil
+	})
+}
+
+// withNewPassword gets a new password for email (see password), runs set
+// with it against the accounts in dsn and then, if the password was
+// generated, prints it: the one time anyone sees it.
+func (a *app) withNewPassword(ctx context.Context, dsn string, fromStdin bool, email string, set func(*accounts.Service, string) error) error {
+	pw, generated, err := a.password(fromStdin, email)
+	if err != nil {
 		return err
 	}
-	if err := acc.SetPassword(ctx, heed.System(), c.Email, pw); err != nil {
+	if err := withAccounts(ctx, dsn, func(acc *accounts.Service) error { return set(acc, pw) }); err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "password of %s changed\n", c.Email)
 	if generated {
 		fmt.Fprintf(a.stdout, "password: %s\n", pw)
 	}
