@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/heedhq/heed"
@@ -39,6 +40,11 @@ var _ heed.Store = (*Store)(nil)
 // Open opens (creating if needed) the SQLite file at path, creating its
 // folder too. It does not migrate; call Migrate.
 func Open(ctx context.Context, path string) (*Store, error) {
+	// The driver reads the path as a URI: a '?' or '#' in it would open a
+	// different file than the one named, silently.
+	if path == "" || strings.ContainsAny(path, "?#") {
+		return nil, heed.FieldErrorf(heed.EInvalid, "db", "sqlite: %q cannot be a database path (empty, or with '?' or '#')", path)
+	}
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
 			return nil, fmt.Errorf("sqlite: create folder for %s: %w", path, err)

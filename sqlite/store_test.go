@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"database/sql"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -45,4 +46,12 @@ func TestStaleKeys(t *testing.T) {
 			sortName, searchText, ext)
 		return err
 	})
+}
+
+func TestOpenRefusesPathsTheDriverWouldMisread(t *testing.T) {
+	for _, p := range []string{"", filepath.Join(t.TempDir(), "a?b.db"), filepath.Join(t.TempDir(), "a#b.db")} {
+		if _, err := sqlite.Open(context.Background(), p); heed.ErrorCode(err) != heed.EInvalid {
+			t.Errorf("Open(%q) = %v, want invalid", p, err)
+		}
+	}
 }
