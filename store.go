@@ -39,6 +39,9 @@ type Queries interface {
 	CustomerQueries
 	AccountQueries
 	JobQueries
+	SurveyQueries
+	InvitationQueries
+	ResponseQueries
 }
 
 // UnitQueries reads and writes the organisation tree.
@@ -169,4 +172,79 @@ type JobQueries interface {
 	// before before, and returns how many it deleted; callers repeat it
 	// until it deletes fewer than limit. Dead jobs are kept for operators.
 	DeleteFinishedJobs(ctx context.Context, before time.Time, limit int) (int, error)
+}
+
+// SurveyQueries reads and writes surveys, programs and reward codes.
+type SurveyQueries interface {
+	// CreateSurvey stores a new survey; EConflict (field "key") when the
+	// key is taken.
+	CreateSurvey(ctx context.Context, s Survey, now time.Time) (Survey, error)
+	// UpdateSurvey rewrites the survey with s.Key (its kind never changes).
+	UpdateSurvey(ctx context.Context, s Survey, now time.Time) (Survey, error)
+	GetSurvey(ctx context.Context, key string) (Survey, error)
+	GetSurveyByID(ctx context.Context, id int64) (Survey, error)
+	ListSurveys(ctx context.Context) ([]Survey, error)
+
+	// AddRewardCodes adds codes to a survey's pool, skipping codes already
+	// in it, and returns how many it added.
+	AddRewardCodes(ctx context.Context, surveyID int64, codes []string, now time.Time) (int, error)
+	// TakeRewardCode gives the response a code: the one it already has, or
+	// an unused one (each code is given once). ENotFound when none is left.
+	TakeRewardCode(ctx context.Context, surveyID, responseID int64, now time.Time) (string, error)
+	// CountRewardCodes returns the size of the pool and how many are left.
+	CountRewardCodes(ctx context.Context, surveyID int64) (total, left int, err error)
+
+	CreateProgram(ctx context.Context, p Program, now time.Time) (Program, error)
+	UpdateProgram(ctx context.Context, p Program, now time.Time) (Program, error)
+	GetProgram(ctx context.Context, key string) (Program, error)
+	GetProgramByID(ctx context.Context, id int64) (Program, error)
+	ListPrograms(ctx context.Context) ([]Program, error)
+	// MarkProgramRun records that the program ran at now. Inside a
+	// transaction it also holds the program's row until commit, so two
+	// processes running the same program take turns.
+	MarkProgramRun(ctx context.Context, id int64, now time.Time) error
+	// SampleCandidates returns the customers of p's population (units and
+	// segments; attributes are the caller's to check) with the time each
+	// was last asked by p and by any program.
+	SampleCandidates(ctx context.Context, p Program) ([]SampleCandidate, error)
+}
+
+// InvitationQueries reads and writes invitations.
+type InvitationQueries interface {
+	// CreateInvitation stores inv (with its TokenHash) and returns its ID.
+	CreateInvitation(ctx context.Context, inv Invitation) (int64, error)
+	GetInvitation(ctx context.Context, id int64) (Invitation, error)
+	// GetInvitationByToken finds the invitation whose token hashes to
+	// tokenHash; ENotFound otherwise.
+	GetInvitationByToken(ctx context.Context, tokenHash string) (Invitation, error)
+	// ListInvitations returns the invitations inside scope, newest first.
+	ListInvitations(ctx context.Context, scope Scope, f InvitationFilter) ([]Invitation, error)
+	// SetDelivery records where the invitation's email is, with the error
+	// of the last attempt ("" when none); sentAt is set with DeliverySent.
+	SetDelivery(ctx context.Context, id int64, d Delivery, errMsg string, now time.Time) error
+	// MarkReminded records that the reminder went out.
+	MarkReminded(ctx context.Context, id int64, now time.Time) error
+	// MarkOpened records the first time the link was opened.
+	MarkOpened(ctx context.Context, id int64, now time.Time) error
+	// CountInvitations counts a program's invitations created in [from,
+	// to), and how many were answered, per unit.
+	CountInvitations(ctx context.Context, programID int64, from, to time.Time) ([]InvitationCounts, error)
+}
+
+// ResponseQueries reads and writes responses and their pre-aggregated
+// counts, which every write keeps in the same transaction.
+type ResponseQueries interface {
+	// CreateResponse stores r and marks its invitation answered. EConflict
+	// when the invitation, or the survey's ExternalID, already has one.
+	CreateResponse(ctx context.Context, r Response, now time.Time) (Response, error)
+	// UpdateResponse rewrites the score, comment, answers and language of
+	// the response with r.ID (a respondent changing their answer).
+	UpdateResponse(ctx context.Context, r Response, now time.Time) (Response, error)
+	GetResponse(ctx context.Context, scope Scope, id int64) (Response, error)
+	GetResponseByInvitation(ctx context.Context, invitationID int64) (Response, error)
+	GetResponseByExternalID(ctx context.Context, surveyID int64, externalID string) (Response, error)
+	// ListResponses returns the responses inside scope, newest first.
+	ListResponses(ctx context.Context, scope Scope, f ResponseFilter) ([]Response, error)
+	// ScoreCounts reads the pre-aggregated counts (see CountFilter).
+	ScoreCounts(ctx context.Context, f CountFilter) ([]ScoreCount, error)
 }

@@ -20,6 +20,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("counts", func(t *testing.T) { testCounts(t, open) })
 	t.Run("accounts", func(t *testing.T) { testAccounts(t, open) })
 	t.Run("jobs", func(t *testing.T) { testJobs(t, open) })
+	t.Run("surveys", func(t *testing.T) { testSurveys(t, open) })
 }
 
 // T0 is the fixed "now" of contract tests; stores keep microseconds.

@@ -1,0 +1,100 @@
+-- Surveys, programs, invitations, responses and their pre-aggregated
+-- counts. Times are INTEGER microseconds since the Unix epoch (UTC).
+
+-- A survey's texts, questions, hidden fields, origins and switches are one
+-- JSON document (definition): always read and written whole, never queried.
+CREATE TABLE surveys (
+    id         INTEGER PRIMARY KEY,
+    key        TEXT    NOT NULL UNIQUE,
+    kind       TEXT    NOT NULL CHECK (kind IN ('nps', 'csat', 'ces')),
+    name       TEXT    NOT NULL,
+    definition TEXT    NOT NULL DEFAULT '{}',
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+
+-- Reward codes: each is given to one response at most.
+CREATE TABLE reward_codes (
+    id          INTEGER PRIMARY KEY,
+    survey_id   INTEGER NOT NULL REFERENCES surveys (id),
+    code        TEXT    NOT NULL,
+    response_id INTEGER UNIQUE, -- NULL: not given yet
+    created_at  INTEGER NOT NULL,
+    given_at    INTEGER,
+    UNIQUE (survey_id, code)
+);
+CREATE INDEX reward_codes_free ON reward_codes (survey_id, id) WHERE response_id IS NULL;
+
+-- A program's population filter, target and rules are one JSON document.
+CREATE TABLE programs (
+    id         INTEGER PRIMARY KEY,
+    key        TEXT    NOT NULL UNIQUE,
+    name       TEXT    NOT NULL,
+    survey_id  INTEGER NOT NULL REFERENCES surveys (id),
+    active     INTEGER NOT NULL DEFAULT 0,
+    last_run_at INTEGER,
+    definition TEXT    NOT NULL DEFAULT '{}',
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+
+CREATE TABLE invitations (
+    id          INTEGER PRIMARY KEY,
+    survey_id   INTEGER NOT NULL REFERENCES surveys (id),
+    program_id  INTEGER REFERENCES programs (id),
+    customer_id INTEGER NOT NULL REFERENCES customers (id),
+    unit_id     INTEGER NOT NULL REFERENCES units (id), -- the customer's unit when invited
+    channel     TEXT    NOT NULL,
+    language    TEXT    NOT NULL DEFAULT '',
+    hidden      TEXT    NOT NULL DEFAULT '{}',
+    token_hash  TEXT    NOT NULL UNIQUE, -- SHA-256 of the link's token, hex
+    delivery    TEXT    NOT NULL DEFAULT '',
+    error       TEXT    NOT NULL DEFAULT '',
+    created_at  INTEGER NOT NULL,
+    sent_at     INTEGER,
+    reminded_at INTEGER,
+    opened_at   INTEGER,
+    answered_at INTEGER,
+    expires_at  INTEGER NOT NULL
+);
+-- When was a customer last asked (by anyone; by a program): the sampler's
+-- fatigue rules read these per customer.
+CREATE INDEX invitations_customer ON invitations (customer_id, created_at);
+CREATE INDEX invitations_customer_program ON invitations (customer_id, program_id, created_at);
+-- A program's invitations in a period, for quotas and response rates.
+CREATE INDEX invitations_program ON invitations (program_id, created_at);
+CREATE INDEX invitations_survey ON invitations (survey_id, id);
+CREATE INDEX invitations_unit ON invitations (unit_id, id);
+
+CREATE TABLE responses (
+    id            INTEGER PRIMARY KEY,
+    survey_id     INTEGER NOT NULL REFERENCES surveys (id),
+    invitation_id INTEGER UNIQUE REFERENCES invitations (id),
+    customer_id   INTEGER REFERENCES customers (id),
+    unit_id       INTEGER REFERENCES units (id),
+    channel       TEXT    NOT NULL,
+    score         INTEGER NOT NULL,
+    comment       TEXT    NOT NULL DEFAULT '',
+    answers       TEXT    NOT NULL DEFAULT '{}',
+    hidden        TEXT    NOT NULL DEFAULT '{}',
+    language      TEXT    NOT NULL DEFAULT '',
+    external_id   TEXT, -- set by imports and the API, for idempotent re-sends
+    created_at    INTEGER NOT NULL,
+    updated_at    INTEGER NOT NULL,
+    UNIQUE (survey_id, external_id)
+);
+CREATE INDEX responses_survey ON responses (survey_id, id);
+CREATE INDEX responses_unit ON responses (unit_id, id);
+CREATE INDEX responses_customer ON responses (customer_id, created_at);
+
+-- Answers per survey, unit (0: none), day and score, kept by every
+-- response write in its transaction, so a dashboard adds up a few hundred
+-- rows instead of reading every response.
+CREATE TABLE score_counts (
+    survey_id INTEGER NOT NULL,
+    unit_id   INTEGER NOT NULL,
+    day       INTEGER NOT NULL, -- days since 1970-01-01 UTC
+    score     INTEGER NOT NULL,
+    n         INTEGER NOT NULL,
+    PRIMARY KEY (survey_id, unit_id, day, score)
+) WITHOUT ROWID;
