@@ -1,0 +1,40 @@
+// Heed: record a score chosen in an email, but only for a person.
+//
+// A page opened from a score in an invitation email (?score=N) shows N
+// preselected and records nothing by itself, because mail security
+// scanners open every link. On the first real interaction — a pointer
+// press, a key press or a touch, which scanners do not produce; never on
+// load, scroll or focus — this posts the preselected score to
+// /s/{token}/confirm in the background. Sending the form records it too;
+// a form sent while that post is under way waits for it.
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-confirm]");
+  if (!form || !window.fetch) return;
+  var url = form.getAttribute("data-confirm");
+  var events = ["pointerdown", "keydown", "touchstart"];
+  var pending = null;
+  var submitted = false;
+
+  function confirmScore(ev) {
+    if (pending || !ev.isTrusted) return;
+    var chosen = form.querySelector('input[name="score"]:checked');
+    if (!chosen) return;
+    var body = new URLSearchParams();
+    body.set("score", chosen.value);
+    pending = fetch(url, { method: "POST", body: body, credentials: "same-origin", keepalive: true })
+      .catch(function () {});
+    events.forEach(function (name) { document.removeEventListener(name, confirmScore, true); });
+  }
+
+  events.forEach(function (name) {
+    document.addEventListener(name, confirmScore, { capture: true, passive: true });
+  });
+
+  form.addEventListener("submit", function (ev) {
+    if (!pending || submitted) return;
+    ev.preventDefault();
+    submitted = true;
+    pending.then(function () { form.submit(); });
+  });
+})();
