@@ -6,6 +6,7 @@ import (
 
 	"github.com/heedhq/heed"
 	"github.com/heedhq/heed/accounts"
+	"github.com/heedhq/heed/survey"
 )
 
 // The organisation every access test runs against:
@@ -131,3 +132,43 @@ func newOrgEnv(t *testing.T, engine string) *env {
 	}
 	return e
 }
+
+// Survey fixtures: the survey fixtureSurvey with the program
+// fixtureProgram, and one response filed under each unit.
+const (
+	fixtureSurvey  = "visits"
+	fixtureProgram = "monthly"
+)
+
+// surveyFixtures adds the survey fixtures to e and returns the survey's
+// and program's keys and the id of each unit's response.
+func surveyFixtures(t *testing.T, e *env) (surveyKey, programKey string, responses map[string]int64) {
+	t.Helper()
+	ctx := context.Background()
+	sv, err := e.surveys.CreateSurvey(ctx, heed.System(), heed.Survey{
+		Key: fixtureSurvey, Kind: heed.SurveyNPS, Name: "Store visits", Hidden: []string{"order"},
+		Questions: []heed.Question{{ID: "visit_reason", Type: heed.QuestionSingle, Options: []string{"buy", "browse", "return"}}},
+	})
+	if err != nil {
+		t.Fatalf("survey: %v", err)
+	}
+	pr, err := e.surveys.CreateProgram(ctx, heed.System(), heed.Program{Key: fixtureProgram, Name: "Monthly", Survey: sv.Key, Target: 100})
+	if err != nil {
+		t.Fatalf("program: %v", err)
+	}
+	var in []survey.ResponseInput
+	for _, u := range unitKeys() {
+		in = append(in, survey.ResponseInput{Survey: sv.Key, Unit: u, Score: ptr(9), ExternalID: "fixture-" + u})
+	}
+	recs, err := e.surveys.RecordResponses(ctx, heed.System(), "", "", in)
+	if err != nil {
+		t.Fatalf("responses: %v", err)
+	}
+	responses = map[string]int64{}
+	for i, u := range unitKeys() {
+		responses[u] = recs[i].ID
+	}
+	return sv.Key, pr.Key, responses
+}
+
+func ptr[T any](v T) *T { return &v }

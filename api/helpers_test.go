@@ -18,6 +18,7 @@ import (
 	"github.com/heedhq/heed/directory"
 	"github.com/heedhq/heed/internal/testdb"
 	"github.com/heedhq/heed/jobs"
+	"github.com/heedhq/heed/survey"
 )
 
 // env is a running API over a real store, with the services behind it.
@@ -28,9 +29,13 @@ type env struct {
 	dir     *directory.Service
 	acc     *accounts.Service
 	jobs    *jobs.Service
+	surveys *survey.Service
 	tokens  map[string]string // token name → secret
 	logs    *bytes.Buffer
 }
+
+// publicURL is where the tests' respondents would find their links.
+const publicURL = "https://feedback.heed.test"
 
 // newEnv starts the API over a fresh store of engine, on loopback.
 func newEnv(t *testing.T, engine string) *env {
@@ -44,9 +49,12 @@ func newEnv(t *testing.T, engine string) *env {
 		tokens: map[string]string{},
 		logs:   &bytes.Buffer{},
 	}
+	// One logger for both: two handlers on one buffer would race.
+	log := slog.New(slog.NewTextHandler(e.logs, nil))
+	e.surveys = survey.New(store, survey.Config{PublicURL: publicURL, Logger: log})
 	h, err := api.New(api.Config{
-		Directory: e.dir, Accounts: e.acc, Jobs: e.jobs,
-		Logger:  slog.New(slog.NewTextHandler(e.logs, nil)),
+		Directory: e.dir, Accounts: e.acc, Jobs: e.jobs, Surveys: e.surveys,
+		Logger:  log,
 		Ping:    store.Ping,
 		Version: "test",
 	})

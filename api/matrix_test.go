@@ -15,6 +15,7 @@ import (
 	"github.com/heedhq/heed"
 	"github.com/heedhq/heed/accounts"
 	"github.com/heedhq/heed/jobs"
+	"github.com/heedhq/heed/survey"
 )
 
 // A group is the tokens that must see and be refused exactly the same
@@ -85,7 +86,96 @@ func actions() map[string]action {
 		"get job":          getJob,
 		"retry job":        retryJob,
 		"enqueue test job": enqueueTestJob,
+		// Survey actions run against the survey fixtures.
+		"get response of unit":     getResponseOf,
+		"get metrics of unit":      get(func(u string) string { return "/api/v1/metrics?survey=" + fixtureSurvey + "&unit=" + u }),
+		"invite customer of unit":  inviteCustomerOf,
+		"record response for unit": recordResponseFor,
+		"create survey":            createSurvey,
+		"dry-run program":          dryRunProgram,
 	}
+}
+
+// getResponseOf asks for the fixture response filed under the unit.
+func getResponseOf(t *testing.T, e *env, token, unit string) int {
+	ctx := context.Background()
+	sv, err := e.store.GetSurvey(ctx, fixtureSurvey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := e.store.GetResponseByExternalID(ctx, sv.ID, "fixture-"+unit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e.call(t, token, "GET", "/api/v1/responses/"+strconv.FormatInt(r.ID, 10), nil).status
+}
+
+// inviteCustomerOf asks to invite the unit's customer. The API answers
+// 200 even for a customer out of sight, skipped as not_found; the matrix
+// reads that as the 404 the customer itself would get.
+func inviteCustomerOf(t *testing.T, e *env, token, unit string) int {
+	count := func() any { return len(allInvitations(t, e)) }
+	return checkedWrite(t, token+" invites "+customerOf(unit), count, func() int {
+		a := e.call(t, token, "POST", "/api/v1/surveys/"+fixtureSurvey+"/invitations", map[string]any{"customers": []string{customerOf(unit)}})
+		if a.status != http.StatusOK {
+			return a.status
+		}
+		var res struct{ Results []survey.InviteResult }
+		a.decode(t, &res)
+		if len(res.Results) == 1 && res.Results[0].Skipped == survey.SkipNotFound {
+			return http.StatusNotFound
+		}
+		return a.status
+	})
+}
+
+// recordResponseFor asks to record a new response under the unit.
+func recordResponseFor(t *testing.T, e *env, token, unit string) int {
+	count := func() any { return len(allResponses(t, e)) }
+	return checkedWrite(t, token+" records a response for "+unit, count, func() int {
+		return e.call(t, token, "POST", "/api/v1/responses", []map[string]any{
+			{"survey": fixtureSurvey, "unit": unit, "score": 8, "external_id": "matrix-" + token + "-" + unit},
+		}).status
+	})
+}
+
+// createSurvey asks to create a survey (of no unit: each place makes its
+// own).
+func createSurvey(t *testing.T, e *env, token, unit string) int {
+	count := func() any {
+		list, err := e.surveys.ListSurveys(context.Background(), heed.System())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(list)
+	}
+	return checkedWrite(t, token+" creates a survey", count, func() int {
+		return e.call(t, token, "POST", "/api/v1/surveys", map[string]any{"name": "Made by " + token + " at " + unit}).status
+	})
+}
+
+// dryRunProgram asks what the fixture program would do today; a dry run
+// changes nothing, but only admins may ask.
+func dryRunProgram(t *testing.T, e *env, token, _ string) int {
+	return e.call(t, token, "POST", "/api/v1/programs/"+fixtureProgram+"/run?dry_run=true", nil).status
+}
+
+func allInvitations(t *testing.T, e *env) []heed.Invitation {
+	t.Helper()
+	list, err := e.store.ListInvitations(context.Background(), heed.Scope{All: true}, heed.InvitationFilter{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return list
+}
+
+func allResponses(t *testing.T, e *env) []heed.Response {
+	t.Helper()
+	list, err := e.store.ListResponses(context.Background(), heed.Scope{All: true}, heed.ResponseFilter{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return list
 }
 
 // checkedWrite runs write and fails unless its answer matches what state
@@ -216,8 +306,9 @@ func tokenCount(t *testing.T, e *env) int {
 // TestAccessMatrix proves the access rules through the API: role × action
 // × own unit / unit below / other unit. Admins' writes repeat the
 // fixtures or touch only what no other row depends on (staff members'
-// names and roles, new users, tokens and jobs); every refused write of
-// the admin-only actions is checked to have changed nothing.
+// names and roles, new users, tokens and jobs, new surveys, invitations
+// and responses); every refused write of the admin-only actions, and of
+// invitations, is checked to have changed nothing.
 func TestAccessMatrix(t *testing.T) {
 	const no = 0 // no such unit for this group
 	matrix := []struct {
@@ -241,6 +332,12 @@ func TestAccessMatrix(t *testing.T) {
 		{"admin", "get job", 200, 200, 200},
 		{"admin", "retry job", 200, 200, 200},
 		{"admin", "enqueue test job", 201, 201, 201},
+		{"admin", "get response of unit", 200, 200, 200},
+		{"admin", "get metrics of unit", 200, 200, 200},
+		{"admin", "invite customer of unit", 200, 200, 200},
+		{"admin", "record response for unit", 200, 200, 200},
+		{"admin", "create survey", 201, 201, 201},
+		{"admin", "dry-run program", 200, 200, 200},
 
 		{"analyst", "get unit", 200, 200, 200},
 		{"analyst", "get employee", 200, 200, 200},
@@ -259,6 +356,12 @@ func TestAccessMatrix(t *testing.T) {
 		{"analyst", "get job", 403, 403, 403},
 		{"analyst", "retry job", 403, 403, 403},
 		{"analyst", "enqueue test job", 403, 403, 403},
+		{"analyst", "get response of unit", 200, 200, 200},
+		{"analyst", "get metrics of unit", 200, 200, 200},
+		{"analyst", "invite customer of unit", 403, 403, 403},
+		{"analyst", "record response for unit", 403, 403, 403},
+		{"analyst", "create survey", 403, 403, 403},
+		{"analyst", "dry-run program", 403, 403, 403},
 
 		{"manager region A", "get unit", 200, 200, 404},
 		{"manager region A", "get employee", 200, 200, 404},
@@ -277,6 +380,12 @@ func TestAccessMatrix(t *testing.T) {
 		{"manager region A", "get job", 403, 403, 403},
 		{"manager region A", "retry job", 403, 403, 403},
 		{"manager region A", "enqueue test job", 403, 403, 403},
+		{"manager region A", "get response of unit", 200, 200, 404},
+		{"manager region A", "get metrics of unit", 200, 200, 404},
+		{"manager region A", "invite customer of unit", 200, 200, 404},
+		{"manager region A", "record response for unit", 403, 403, 403},
+		{"manager region A", "create survey", 403, 403, 403},
+		{"manager region A", "dry-run program", 403, 403, 403},
 
 		{"manager store A1", "get unit", 200, 200, 404},
 		{"manager store A1", "get employee", 200, 200, 404},
@@ -295,6 +404,12 @@ func TestAccessMatrix(t *testing.T) {
 		{"manager store A1", "get job", 403, 403, 403},
 		{"manager store A1", "retry job", 403, 403, 403},
 		{"manager store A1", "enqueue test job", 403, 403, 403},
+		{"manager store A1", "get response of unit", 200, 200, 404},
+		{"manager store A1", "get metrics of unit", 200, 200, 404},
+		{"manager store A1", "invite customer of unit", 200, 200, 404},
+		{"manager store A1", "record response for unit", 403, 403, 403},
+		{"manager store A1", "create survey", 403, 403, 403},
+		{"manager store A1", "dry-run program", 403, 403, 403},
 
 		// Frontline staff see their own unit only, not the units below it.
 		{"frontline A1", "get unit", 200, 404, 404},
@@ -314,6 +429,12 @@ func TestAccessMatrix(t *testing.T) {
 		{"frontline A1", "get job", 403, 403, 403},
 		{"frontline A1", "retry job", 403, 403, 403},
 		{"frontline A1", "enqueue test job", 403, 403, 403},
+		{"frontline A1", "get response of unit", 200, 404, 404},
+		{"frontline A1", "get metrics of unit", 200, 404, 404},
+		{"frontline A1", "invite customer of unit", 200, 404, 404},
+		{"frontline A1", "record response for unit", 403, 403, 403},
+		{"frontline A1", "create survey", 403, 403, 403},
+		{"frontline A1", "dry-run program", 403, 403, 403},
 
 		{"frontline role A1", "get unit", 200, 404, 404},
 		{"frontline role A1", "get employee", 200, 404, 404},
@@ -332,6 +453,12 @@ func TestAccessMatrix(t *testing.T) {
 		{"frontline role A1", "get job", 403, 403, 403},
 		{"frontline role A1", "retry job", 403, 403, 403},
 		{"frontline role A1", "enqueue test job", 403, 403, 403},
+		{"frontline role A1", "get response of unit", 200, 404, 404},
+		{"frontline role A1", "get metrics of unit", 200, 404, 404},
+		{"frontline role A1", "invite customer of unit", 200, 404, 404},
+		{"frontline role A1", "record response for unit", 403, 403, 403},
+		{"frontline role A1", "create survey", 403, 403, 403},
+		{"frontline role A1", "dry-run program", 403, 403, 403},
 
 		{"frontline B1", "get unit", 200, no, 404},
 		{"frontline B1", "get employee", 200, no, 404},
@@ -350,9 +477,16 @@ func TestAccessMatrix(t *testing.T) {
 		{"frontline B1", "get job", 403, no, 403},
 		{"frontline B1", "retry job", 403, no, 403},
 		{"frontline B1", "enqueue test job", 403, no, 403},
+		{"frontline B1", "get response of unit", 200, no, 404},
+		{"frontline B1", "get metrics of unit", 200, no, 404},
+		{"frontline B1", "invite customer of unit", 200, no, 404},
+		{"frontline B1", "record response for unit", 403, no, 403},
+		{"frontline B1", "create survey", 403, no, 403},
+		{"frontline B1", "dry-run program", 403, no, 403},
 	}
 	forEngine(t, func(t *testing.T, engine string) {
 		e := newOrgEnv(t, engine)
+		surveyFixtures(t, e)
 		gs, acts := groups(), actions()
 		for _, row := range matrix {
 			g, act := gs[row.group], acts[row.action]

@@ -130,17 +130,22 @@ func validParams(t *testing.T, e *env) map[string]string {
 	}
 	var job heed.Job
 	e.call(t, "admin", "POST", "/api/v1/jobs/test", map[string]any{"marker": "openapi"}).must(t, http.StatusCreated).decode(t, &job)
+	sv, pr, resp := surveyFixtures(t, e)
 	return map[string]string{
-		"key":          "ra",
-		"email":        mgrRAEmail,
-		"external_id":  customerOf("a1"),
-		"kind":         "customers",
-		"/tokens/{id}": strconv.FormatInt(tok.ID, 10),
-		"/jobs/{id}":   strconv.FormatInt(job.ID, 10),
+		"key":             "ra",
+		"email":           mgrRAEmail,
+		"external_id":     customerOf("a1"),
+		"kind":            "customers",
+		"/tokens/{id}":    strconv.FormatInt(tok.ID, 10),
+		"/jobs/{id}":      strconv.FormatInt(job.ID, 10),
+		"/surveys/{key}":  sv,
+		"/programs/{key}": pr,
+		"/responses/{id}": strconv.FormatInt(resp["a1"], 10),
 	}
 }
 
-// fillParams replaces {name} in path; {id} depends on the collection.
+// fillParams replaces {name} in path; a value for the collection
+// ("/jobs/{id}") comes before one for the name alone ("key").
 func fillParams(t *testing.T, path string, params map[string]string) string {
 	t.Helper()
 	for {
@@ -150,10 +155,9 @@ func fillParams(t *testing.T, path string, params map[string]string) string {
 		}
 		j := strings.Index(path, "}")
 		name := path[i+1 : j]
-		v, ok := params[name]
+		v, ok := params[path[strings.LastIndex(path[:i-1], "/"):j+1]]
 		if !ok {
-			coll := path[strings.LastIndex(path[:i-1], "/") : j+1]
-			v, ok = params[coll]
+			v, ok = params[name]
 		}
 		if !ok {
 			t.Fatalf("no test value for parameter %s of %s", name, path)

@@ -46,6 +46,30 @@ func (s *server) registerRoutes() {
 	register(s, route(http.MethodGet, "/jobs/{id}", "get-job", "Get a background job"), s.getJob)
 	register(s, route(http.MethodPost, "/jobs/{id}/retry", "retry-job", "Run a dead or queued job now, with its attempts reset (admins)"), s.retryJob)
 	register(s, created(route(http.MethodPost, "/jobs/test", "enqueue-test-job", "Enqueue the built-in test job (admins)")), s.enqueueTestJob)
+
+	register(s, route(http.MethodGet, "/surveys", "list-surveys", "List surveys"), s.listSurveys)
+	register(s, created(route(http.MethodPost, "/surveys", "create-survey",
+		"Create a survey; a kind and a name are enough for the kind's default questions and texts (admins)")), s.createSurvey)
+	register(s, route(http.MethodGet, "/surveys/{key}", "get-survey", "Get a survey"), s.getSurvey)
+	register(s, route(http.MethodPut, "/surveys/{key}", "update-survey", "Rewrite a survey; its kind never changes (admins)"), s.updateSurvey)
+	register(s, route(http.MethodGet, "/surveys/{key}/reward-codes", "count-reward-codes", "How many reward codes a survey's pool holds and has left"), s.countRewardCodes)
+	register(s, limit(route(http.MethodPost, "/surveys/{key}/reward-codes", "add-reward-codes", "Add reward codes to a survey's pool (admins)"), maxBatchBody), s.addRewardCodes)
+	register(s, route(http.MethodPost, "/surveys/{key}/invitations", "invite", "Invite customers to a survey: one personal link each"), s.invite)
+	register(s, route(http.MethodGet, "/invitations", "list-invitations", "List the invitations you may see, newest first"), s.listInvitations)
+
+	register(s, route(http.MethodGet, "/programs", "list-programs", "List sampling programs"), s.listPrograms)
+	register(s, created(route(http.MethodPost, "/programs", "create-program", "Create a sampling program (admins)")), s.createProgram)
+	register(s, route(http.MethodGet, "/programs/{key}", "get-program", "Get a sampling program"), s.getProgram)
+	register(s, route(http.MethodPut, "/programs/{key}", "update-program", "Rewrite a sampling program (admins)"), s.updateProgram)
+	register(s, route(http.MethodPost, "/programs/{key}/run", "run-program", "Run a program for today, or see what a run would do (admins)"), s.runProgram)
+
+	register(s, route(http.MethodGet, "/responses", "list-responses", "List the responses you may see, newest first"), s.listResponses)
+	register(s, route(http.MethodGet, "/responses/{id}", "get-response", "Get a response"), s.getResponse)
+	register(s, rawJSON(limit(route(http.MethodPost, "/responses", "record-responses",
+		"Record answers collected elsewhere, all or nothing; re-sending an external_id updates its response (admins)"), maxBatchBody)), s.recordResponses)
+	documentBody(s.api, Prefix+"/responses", http.MethodPost, responseBatchSchema(s.api.OpenAPI().Components.Schemas))
+
+	register(s, route(http.MethodGet, "/metrics", "get-metrics", "A survey's score, sample and margin of error, overall and by week, month or unit"), s.getMetrics)
 }
 
 // register adds one operation whose handler returns Heed's errors: they
@@ -58,7 +82,7 @@ func register[I, O any](s *server, op huma.Operation, h func(context.Context, *I
 		}
 		return out, nil
 	})
-	if op.Method == http.MethodPut {
+	if op.Metadata[upsertKey] == true {
 		documentCreated(s.api, op.Path)
 	}
 }
@@ -109,10 +133,14 @@ func documentBody(api huma.API, path, method string, schema *huma.Schema) {
 	op.RequestBody.Content["application/json"] = &huma.MediaType{Schema: schema}
 }
 
+// upsertKey marks, in an operation's Metadata, a PUT that may create.
+const upsertKey = "upsert"
+
 // put is a PUT that answers 200 when it replaced and 201 when it created.
 func put(op huma.Operation) huma.Operation {
 	op.Description = "The body's key field may be left out (it is taken from the path); if given it must match the path. " +
 		"Answers 201 when the item was created, 200 when it existed."
+	op.Metadata = map[string]any{upsertKey: true}
 	return op
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/heedhq/heed/accounts"
 	"github.com/heedhq/heed/directory"
 	"github.com/heedhq/heed/jobs"
+	"github.com/heedhq/heed/survey"
 )
 
 // Prefix is where the API lives; every path it serves starts with it.
@@ -34,6 +35,7 @@ type Config struct {
 	Directory *directory.Service
 	Accounts  *accounts.Service
 	Jobs      *jobs.Service
+	Surveys   *survey.Service
 	Logger    *slog.Logger
 	Version   string
 	// Ping checks that the database answers (heed.Store's Ping). When set,
@@ -56,8 +58,8 @@ type server struct {
 // New returns the handler for everything under /api/v1/ (mount it at
 // "/api/v1/" on the root mux; it sees full paths).
 func New(cfg Config) (http.Handler, error) {
-	if cfg.Directory == nil || cfg.Accounts == nil || cfg.Jobs == nil {
-		return nil, fmt.Errorf("api: Directory, Accounts and Jobs services are required")
+	if cfg.Directory == nil || cfg.Accounts == nil || cfg.Jobs == nil || cfg.Surveys == nil {
+		return nil, fmt.Errorf("api: Directory, Accounts, Jobs and Surveys services are required")
 	}
 	useHeedErrorsInHuma()
 	s := &server{
