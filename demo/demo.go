@@ -1,7 +1,8 @@
 // Package demo builds the realistic organisation and customers `heed demo`
 // shows a new user: a British outdoor retailer with four regions, forty
-// stores, their managers and account managers, and 12,000 customers. The
-// same seed always gives the same data.
+// stores, their managers and account managers, 12,000 customers, and two
+// surveys with six months of answers that differ by store. The same seed
+// always gives the same data.
 package demo
 
 import (
@@ -17,6 +18,12 @@ type Dataset struct {
 	Employees []heed.Employee // without passwords; see Logins
 	Customers []heed.Customer
 	Logins    []Login
+	// Surveys and Programs are created by LoadSurveys, which then writes
+	// six months of answers drawn from Seed and the stores' Characters.
+	Surveys    []heed.Survey
+	Programs   []heed.Program
+	Characters []Character // one per store
+	Seed       int64
 }
 
 // Login is a demo account to print for the user; whoever loads the dataset
@@ -38,10 +45,18 @@ const (
 func Generate(seed int64) Dataset {
 	r := rand.New(rand.NewPCG(uint64(seed), 0x6865656420646d6f)) // "heed dmo"
 	o := buildOrg(r)
-	return Dataset{
+	ds := Dataset{
 		Units:     o.units,
 		Employees: o.employees,
 		Customers: buildCustomers(r, o, customers),
 		Logins:    o.logins,
+		Surveys:   buildSurveys(),
+		Seed:      seed,
 	}
+	// A stream of its own, so that adding surveys changed none of the
+	// people an existing demo database holds.
+	rs := rand.New(rand.NewPCG(uint64(seed), surveyStream))
+	ds.Programs = buildPrograms(rs)
+	ds.Characters = buildCharacters(rs)
+	return ds
 }
