@@ -19,7 +19,8 @@ var templateFS embed.FS
 
 // pageNames are the templates in templates/, each rendered inside
 // layout.html.
-var pageNames = []string{"login", "overview", "units", "unit", "employees", "customers", "customer", "jobs", "account", "error"}
+var pageNames = []string{"login", "overview", "units", "unit", "employees", "customers", "customer", "jobs", "account", "error",
+	"scores", "responses", "invitations", "surveys", "survey", "programs", "program"}
 
 // templates holds one parsed set per page: the layout plus that page.
 type templates struct {

@@ -24,6 +24,27 @@ func (s *server) handler() http.Handler {
 	mux.Handle("POST /jobs/test", s.page(s.jobEnqueueTest))
 	mux.Handle("POST /jobs/{id}/retry", s.page(s.jobRetry))
 
+	mux.Handle("GET /scores", s.page(s.scores))
+	mux.Handle("GET /responses", s.page(s.responseList))
+	mux.Handle("GET /invitations", s.page(s.invitationList))
+	mux.Handle("GET /surveys", s.page(s.surveyList))
+	mux.Handle("GET /surveys/new", s.page(s.surveyNew))
+	mux.Handle("POST /surveys/new", s.page(s.surveyCreate))
+	mux.Handle("GET /surveys/{key}", s.page(s.surveyEdit))
+	mux.Handle("POST /surveys/{key}", s.page(s.surveySave))
+	mux.Handle("POST /surveys/{key}/codes", s.page(s.surveyAddCodes))
+	mux.Handle("GET /surveys/{key}/preview", s.page(s.surveyPreview))
+	// "-" can never start a survey key: the preview of the form as typed.
+	mux.Handle("GET /surveys/-/preview", s.page(s.surveyDraftPreview))
+	mux.Handle("POST /surveys/-/preview", s.page(s.surveyDraftPreview))
+	mux.Handle("GET /programs", s.page(s.programList))
+	mux.Handle("GET /programs/new", s.page(s.programNew))
+	mux.Handle("POST /programs/new", s.page(s.programCreate))
+	mux.Handle("GET /programs/{key}", s.page(s.programEdit))
+	mux.Handle("POST /programs/{key}", s.page(s.programSave))
+	mux.Handle("GET /programs/{key}/dry-run", s.page(s.programDryRun))
+	mux.Handle("POST /programs/{key}/run", s.page(s.programRun))
+
 	// Everything else, any method: a friendly 404 (with the navigation
 	// when the visitor is signed in).
 	mux.Handle("/", s.optional(s.notFound))

@@ -1,5 +1,5 @@
 // Package web is Heed's browser face: server-rendered HTML pages over the
-// directory, accounts and jobs services, with cookie sessions, CSRF
+// directory, accounts, jobs and survey services, with cookie sessions, CSRF
 // protection and strict security headers. Templates and assets are
 // embedded, so the binary needs no front-end build.
 package web
@@ -13,6 +13,7 @@ import (
 	"github.com/heedhq/heed/accounts"
 	"github.com/heedhq/heed/directory"
 	"github.com/heedhq/heed/jobs"
+	"github.com/heedhq/heed/survey"
 )
 
 // Config is everything the web UI needs; the serve command fills it.
@@ -20,6 +21,7 @@ type Config struct {
 	Directory     *directory.Service
 	Accounts      *accounts.Service
 	Jobs          *jobs.Service
+	Surveys       *survey.Service
 	Logger        *slog.Logger
 	SecureCookies bool // set Secure on cookies (when served over https)
 	Version       string
@@ -34,6 +36,7 @@ type server struct {
 	dir     *directory.Service
 	acc     *accounts.Service
 	jobs    *jobs.Service
+	sv      *survey.Service
 	log     *slog.Logger
 	secure  bool
 	version string
@@ -44,8 +47,8 @@ type server struct {
 
 // New returns the web UI as one handler, to be mounted at "/".
 func New(cfg Config) (http.Handler, error) {
-	if cfg.Directory == nil || cfg.Accounts == nil || cfg.Jobs == nil {
-		return nil, errors.New("web: Directory, Accounts and Jobs services are required")
+	if cfg.Directory == nil || cfg.Accounts == nil || cfg.Jobs == nil || cfg.Surveys == nil {
+		return nil, errors.New("web: Directory, Accounts, Jobs and Surveys services are required")
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -62,6 +65,7 @@ func New(cfg Config) (http.Handler, error) {
 		dir:     cfg.Directory,
 		acc:     cfg.Accounts,
 		jobs:    cfg.Jobs,
+		sv:      cfg.Surveys,
 		log:     cfg.Logger,
 		secure:  cfg.SecureCookies,
 		ping:    cfg.Ping,

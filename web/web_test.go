@@ -18,6 +18,8 @@ import (
 	"github.com/heedhq/heed/directory"
 	"github.com/heedhq/heed/internal/testdb"
 	"github.com/heedhq/heed/jobs"
+	"github.com/heedhq/heed/respond"
+	"github.com/heedhq/heed/survey"
 	"github.com/heedhq/heed/web"
 )
 
@@ -33,6 +35,7 @@ type env struct {
 	dir   *directory.Service
 	acc   *accounts.Service
 	jobs  *jobs.Service
+	sv    *survey.Service
 }
 
 type envOptions struct {
@@ -69,12 +72,14 @@ func newEnv(t *testing.T, o envOptions) *env {
 			Argon2: accounts.Argon2{Memory: 64, Time: 1, Threads: 1},
 		}),
 		jobs: jobs.NewService(store, time.Now),
+		sv:   survey.New(store, survey.Config{Logger: slog.New(slog.DiscardHandler)}),
 	}
 	e.seed()
 	cfg := web.Config{
 		Directory:     e.dir,
 		Accounts:      e.acc,
 		Jobs:          e.jobs,
+		Surveys:       e.sv,
 		Logger:        slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})),
 		SecureCookies: o.secureCookies,
 		Version:       "test",
@@ -86,7 +91,12 @@ func newEnv(t *testing.T, o envOptions) *env {
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}
-	e.srv = httptest.NewServer(h)
+	// As heed serve mounts them: the respondent's pages (whose stylesheet
+	// the editor's preview links) beside the web UI.
+	mux := http.NewServeMux()
+	mux.Handle("/s/", respond.New(e.sv, respond.Config{}))
+	mux.Handle("/", h)
+	e.srv = httptest.NewServer(mux)
 	t.Cleanup(e.srv.Close)
 	return e
 }

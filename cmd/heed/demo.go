@@ -11,6 +11,7 @@ import (
 	"github.com/heedhq/heed/accounts"
 	"github.com/heedhq/heed/demo"
 	"github.com/heedhq/heed/directory"
+	"github.com/heedhq/heed/survey"
 )
 
 // demoCmd fills a database of its own with a generated organisation and
@@ -60,6 +61,9 @@ func loadDemo(ctx context.Context, a *app, store heed.Store, ds demo.Dataset) er
 		return fmt.Errorf("customers: %w", err)
 	}
 	printResult(a.stdout, "customers", res)
+	if err := loadDemoSurveys(ctx, a, store, ds); err != nil {
+		return err
+	}
 	acc := accounts.New(store, time.Now, accounts.Config{})
 	for _, l := range ds.Logins {
 		// Set on every run, so the table printed below is always right,
@@ -68,6 +72,21 @@ func loadDemo(ctx context.Context, a *app, store heed.Store, ds demo.Dataset) er
 			return fmt.Errorf("password of %s: %w", l.Email, err)
 		}
 	}
+	return nil
+}
+
+// loadDemoSurveys adds the demo's surveys, programs and six months of
+// invitations and answers; a second run adds nothing.
+func loadDemoSurveys(ctx context.Context, a *app, store heed.Store, ds demo.Dataset) error {
+	p := newProgress(a.stderr, "demo responses")
+	rep, err := demo.LoadSurveys(ctx, survey.New(store, survey.Config{Logger: a.log}), store, ds, time.Now(),
+		func(done, total int) { p.report("write", done, total) })
+	p.done()
+	if err != nil {
+		return fmt.Errorf("surveys: %w", err)
+	}
+	fmt.Fprintf(a.stdout, "  %-10s %d surveys, %d programs, %d invitations, %d responses added\n", "surveys:",
+		rep.Surveys, rep.Programs, rep.Invitations, rep.Responses)
 	return nil
 }
 

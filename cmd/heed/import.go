@@ -10,13 +10,14 @@ import (
 	"github.com/heedhq/heed"
 	"github.com/heedhq/heed/directory"
 	"github.com/heedhq/heed/importer"
+	"github.com/heedhq/heed/survey"
 )
 
 // importCmd loads a file of units, employees or customers. The file is
 // checked whole before anything is written, so a bad file changes nothing.
 type importCmd struct {
 	DBFlag
-	Kind        string `arg:"" enum:"units,employees,customers" help:"What the file holds: units, employees or customers."`
+	Kind        string `arg:"" enum:"units,employees,customers,responses" help:"What the file holds: units, employees, customers or responses (answers collected elsewhere)."`
 	File        string `arg:"" help:"CSV file with a header row, or JSONL (one JSON object per line); - reads standard input."`
 	Format      string `name:"format" enum:"auto,csv,jsonl" default:"auto" help:"File format: csv, jsonl, or auto (from the file name, else from the first character)."`
 	SkipInvalid bool   `name:"skip-invalid" help:"Write the valid rows and list the invalid ones, instead of rejecting the whole file."`
@@ -38,6 +39,9 @@ func (c *importCmd) Run(ctx context.Context, a *app) error {
 		return err
 	}
 	defer store.Close()
+	if c.Kind == "responses" {
+		return c.importResponses(ctx, a, store, body, format)
+	}
 	progress := newProgress(a.stderr, c.File)
 	rep, err := directory.New(store, time.Now).Import(ctx, heed.System(), directory.ImportRequest{
 		Kind:        directory.ImportKind(c.Kind),
@@ -97,4 +101,29 @@ func distinctLines(errs heed.RowErrors) int {
 		seen[e.Line] = true
 	}
 	return len(seen)
+}
+
+// importResponses records a file of answers collected elsewhere: checked
+// whole, written in one transaction, re-imports update by external_id.
+func (c *importCmd) importResponses(ctx context.Context, a *app, store heed.Store, body *bufio.Reader, format importer.Format) error {
+	if c.SkipInvalid {
+		return heed.Errorf(heed.EInvalid, "--skip-invalid is not available for responses: fix the file and import it again")
+	}
+	in, err := survey.ParseResponses(c.File, body, format == importer.JSONL)
+	if err != nil {
+		return err
+	}
+	svc := survey.New(store, survey.Config{Logger: a.log})
+	recs, err := svc.RecordResponses(ctx, heed.System(), c.File, heed.ChannelImport, in)
+	if err != nil {
+		return err
+	}
+	created := 0
+	for _, r := range recs {
+		if r.Created {
+			created++
+		}
+	}
+	_, err = fmt.Fprintf(a.stdout, "%s: %d responses created, %d updated\n", c.File, created, len(recs)-created)
+	return err
 }

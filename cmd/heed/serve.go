@@ -16,8 +16,30 @@ import (
 	"github.com/heedhq/heed/api"
 	"github.com/heedhq/heed/directory"
 	"github.com/heedhq/heed/jobs"
+	"github.com/heedhq/heed/mail"
+	"github.com/heedhq/heed/respond"
+	"github.com/heedhq/heed/survey"
 	"github.com/heedhq/heed/web"
 )
+
+// newMailer is the SMTP sender of --smtp, or one that only logs when no
+// server is configured (a laptop trying Heed out).
+func newMailer(f ServeFlags, log *slog.Logger) (mail.Sender, error) {
+	if f.SMTP == "" {
+		log.Warn("no --smtp server: survey emails are logged, not sent")
+		return mail.Log{Logger: log}, nil
+	}
+	cfg, err := mail.ParseURL(f.SMTP)
+	if err != nil {
+		return nil, fmt.Errorf("--smtp: %w", err)
+	}
+	m, err := mail.NewSMTP(cfg, f.SMTPFrom)
+	if err != nil {
+		return nil, fmt.Errorf("--smtp-from: %w", err)
+	}
+	log.Info("survey emails go through SMTP", "smtp", cfg.String(), "from", f.SMTPFrom)
+	return m, nil
+}
 
 // ServeFlags configure a serving heed; `heed serve` and `heed demo` share
 // them.
@@ -28,7 +50,11 @@ type ServeFlags struct {
 	Workers         int           `name:"workers" env:"HEED_WORKERS" default:"4" help:"Job workers in this process; 0 runs none (a web-only process)."`
 	ShutdownTimeout time.Duration `name:"shutdown-timeout" env:"HEED_SHUTDOWN_TIMEOUT" default:"15s" help:"On SIGINT or SIGTERM, how long open requests and then running jobs may take to finish."`
 	JobBackoff      time.Duration `name:"job-backoff" env:"HEED_JOB_BACKOFF" default:"10s" help:"Longest wait before retrying a job after its first failure; it doubles with each failure (with jitter), up to an hour."`
+	JobLease        time.Duration `name:"job-lease" env:"HEED_JOB_LEASE" default:"5m" help:"How long a worker owns a job it took; a job whose process died runs again after this."`
 	JobPoll         time.Duration `name:"job-poll" env:"HEED_JOB_POLL" default:"1s" help:"How often idle job workers look for new jobs."`
+	SMTP            string        `name:"smtp" env:"HEED_SMTP" placeholder:"URL" help:"SMTP server for survey emails: smtp://user:pass@host:port (STARTTLS when offered) or smtps://user:pass@host:port (implicit TLS); add ?tls=skip-verify for a self-signed test server. Default: none, emails are only logged."`
+	SMTPFrom        string        `name:"smtp-from" env:"HEED_SMTP_FROM" default:"Heed <heed@localhost>" help:"From address of survey emails, e.g. 'Northwind <feedback@northwind.example>'."`
+	SampleEvery     time.Duration `name:"sample-every" env:"HEED_SAMPLE_EVERY" default:"1h" help:"How often the scheduler runs the active programs (each run tops today's invitations up to the day's quota); 0 turns the scheduler off in this process."`
 	TrustedProxies  []string      `name:"trusted-proxies" env:"HEED_TRUSTED_PROXIES" placeholder:"CIDR" help:"Addresses or CIDR prefixes of the reverse proxies in front of Heed, whose X-Forwarded-For is believed (for sign-in throttling and logs). Default: none, X-Forwarded-For is ignored."`
 }
 
@@ -37,8 +63,16 @@ func (f ServeFlags) check() error {
 	if f.Workers < 0 {
 		return heed.Errorf(heed.EInvalid, "--workers must be 0 or more, not %d", f.Workers)
 	}
-	if f.ShutdownTimeout <= 0 || f.JobBackoff <= 0 || f.JobPoll <= 0 {
-		return heed.Errorf(heed.EInvalid, "--shutdown-timeout, --job-backoff and --job-poll must be more than zero")
+	if f.ShutdownTimeout <= 0 || f.JobBackoff <= 0 || f.JobPoll <= 0 || f.JobLease < time.Second {
+		return heed.Errorf(heed.EInvalid, "--shutdown-timeout, --job-backoff and --job-poll must be more than zero, --job-lease at least 1s")
+	}
+	if f.SampleEvery < 0 {
+		return heed.Errorf(heed.EInvalid, "--sample-every must be 0 (off) or more")
+	}
+	if f.SMTP != "" {
+		if _, err := mail.ParseURL(f.SMTP); err != nil {
+			return heed.Errorf(heed.EInvalid, "--smtp: %v", err)
+		}
 	}
 	if _, err := parseTrustedProxies(f.TrustedProxies); err != nil {
 		return heed.Errorf(heed.EInvalid, "%v", err)
@@ -80,26 +114,33 @@ func (c *serveCmd) Run(ctx context.Context, a *app) error {
 
 // server is the wired program: every face over one set of services.
 type server struct {
-	handler  http.Handler
-	pool     *jobs.Pool // nil with --workers 0
-	accounts *accounts.Service
+	handler     http.Handler
+	pool        *jobs.Pool // nil with --workers 0
+	accounts    *accounts.Service
+	surveys     *survey.Service
+	sampleEvery time.Duration
 }
 
 // newServer builds the services, the faces and the job pool over store.
 // The root mux keeps the API (tokens, JSON) and the browser UI (sessions,
 // CSRF) apart, next to the operational endpoints.
-func newServer(a *app, store heed.Store, f ServeFlags) (*server, error) {
+func newServer(a *app, store heed.Store, f ServeFlags, publicURL string) (*server, error) {
 	dir := directory.New(store, time.Now)
 	acc := accounts.New(store, time.Now, accounts.Config{})
 	js := jobs.NewService(store, time.Now)
 	reg, m := newRegistry(js, a.log)
+	mailer, err := newMailer(f, a.log)
+	if err != nil {
+		return nil, err
+	}
+	sv := survey.New(store, survey.Config{PublicURL: publicURL, Mailer: mailer, Logger: a.log})
 
-	apiHandler, err := api.New(api.Config{Directory: dir, Accounts: acc, Jobs: js, Logger: a.log, Version: a.version,
+	apiHandler, err := api.New(api.Config{Directory: dir, Accounts: acc, Jobs: js, Surveys: sv, Logger: a.log, Version: a.version,
 		Ping: store.Ping})
 	if err != nil {
 		return nil, fmt.Errorf("api: %w", err)
 	}
-	webHandler, err := web.New(web.Config{Directory: dir, Accounts: acc, Jobs: js, Logger: a.log,
+	webHandler, err := web.New(web.Config{Directory: dir, Accounts: acc, Jobs: js, Surveys: sv, Logger: a.log,
 		SecureCookies: f.secureCookies(), Version: a.version,
 		Ping: store.Ping})
 	if err != nil {
@@ -109,22 +150,26 @@ func newServer(a *app, store heed.Store, f ServeFlags) (*server, error) {
 	mux.Handle("/api/v1/", apiHandler)
 	mux.Handle("GET /healthz", healthz(store, a.log))
 	mux.Handle("GET /metrics", metricsHandler(reg))
+	mux.Handle("/s/", respond.New(sv, respond.Config{Logger: a.log}))
 	mux.Handle("/", webHandler)
 
 	trusted, err := parseTrustedProxies(f.TrustedProxies)
 	if err != nil {
 		return nil, err
 	}
-	s := &server{handler: trustProxies(instrument(mux, a.log, m), trusted), accounts: acc}
+	s := &server{handler: trustProxies(instrument(mux, a.log, m), trusted), accounts: acc,
+		surveys: sv, sampleEvery: f.SampleEvery}
 	if f.Workers > 0 {
 		s.pool = jobs.NewPool(store, jobs.PoolConfig{
-			Workers:      f.Workers,
-			PollInterval: f.JobPoll,
-			DrainTimeout: f.ShutdownTimeout,
-			BackoffBase:  f.JobBackoff,
-			Registerer:   reg,
+			Workers:       f.Workers,
+			PollInterval:  f.JobPoll,
+			LeaseDuration: f.JobLease,
+			DrainTimeout:  f.ShutdownTimeout,
+			BackoffBase:   f.JobBackoff,
+			Registerer:    reg,
 		}, a.log)
 		jobs.RegisterTestJob(s.pool)
+		sv.RegisterJobs(s.pool)
 	}
 	return s, nil
 }
@@ -137,13 +182,18 @@ func serve(ctx context.Context, a *app, store heed.Store, f ServeFlags, ready fu
 	if err := f.check(); err != nil {
 		return err
 	}
-	s, err := newServer(a, store, f)
-	if err != nil {
-		return err
-	}
 	ln, err := net.Listen("tcp", f.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", f.Addr, err)
+	}
+	publicURL := f.PublicURL
+	if publicURL == "" {
+		publicURL = "http://" + ln.Addr().String()
+	}
+	s, err := newServer(a, store, f, publicURL)
+	if err != nil {
+		ln.Close()
+		return err
 	}
 	hs := &http.Server{
 		Handler:           s.handler,
@@ -195,19 +245,27 @@ func shutdownHTTP(hs *http.Server, timeout time.Duration) error {
 	return nil
 }
 
-// startBackground runs the job pool and the hourly clean-up of expired
-// sessions until ctx ends; the channel yields the pool's error once both
-// have stopped.
+// startBackground runs the job pool, the program scheduler and the hourly
+// clean-up of expired sessions until ctx ends; the channel yields the
+// pool's error once all three have stopped.
 func (s *server) startBackground(ctx context.Context, log *slog.Logger) <-chan error {
 	done := make(chan error, 1)
 	go func() {
 		cleaned := make(chan struct{})
 		go func() { defer close(cleaned); s.cleanSessions(ctx, log) }()
+		scheduled := make(chan struct{})
+		go func() {
+			defer close(scheduled)
+			if s.sampleEvery > 0 {
+				s.surveys.Schedule(ctx, s.sampleEvery)
+			}
+		}()
 		var err error
 		if s.pool != nil {
 			err = s.pool.Run(ctx)
 		}
 		<-cleaned
+		<-scheduled
 		done <- err
 	}()
 	return done

@@ -83,7 +83,7 @@ func TestServe(t *testing.T) {
 func TestHealthzUnavailable(t *testing.T) {
 	store := testdb.SQLite(t)
 	a := &app{getenv: env{}.get, stdout: &syncBuffer{}, stderr: &syncBuffer{}, log: newLogger(&syncBuffer{}, "text", "error"), version: "test"}
-	srv, err := newServer(a, store, ServeFlags{Workers: 0})
+	srv, err := newServer(a, store, ServeFlags{Workers: 0}, "http://127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
