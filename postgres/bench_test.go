@@ -40,3 +40,9 @@ func oldCountCustomers(ctx context.Context, pool *pgxpool.Pool, scope heed.Scope
 	err := pool.QueryRow(ctx, stmt, args.Values()...).Scan(&n)
 	return n, err
 }
+
+// BenchmarkCreateResponse is one answer in its own transaction: the
+// response, its invitation and its pre-aggregated count.
+func BenchmarkCreateResponse(b *testing.B) {
+	storetest.BenchCreateResponse(b, testdb.Postgres(b))
+}

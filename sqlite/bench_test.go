@@ -43,3 +43,9 @@ func oldCountCustomers(ctx context.Context, db *sql.DB, scope heed.Scope) (int, 
 	err := db.QueryRowContext(ctx, stmt, args.Values()...).Scan(&n)
 	return n, err
 }
+
+// BenchmarkCreateResponse is one answer in its own transaction: the
+// response, its invitation and its pre-aggregated count.
+func BenchmarkCreateResponse(b *testing.B) {
+	storetest.BenchCreateResponse(b, testdb.SQLite(b))
+}

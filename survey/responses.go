@@ -51,12 +51,15 @@ func (s *Service) RecordResponses(ctx context.Context, p heed.Principal, file, c
 		file = "request"
 	}
 	now := s.now()
+	// The checks only read (surveys, customers, units), so they run before
+	// the transaction: on SQLite the single writer is held for the writes
+	// alone, which is what lets parallel answers through.
+	rs, err := s.checkInputs(ctx, s.store, file, channel, in, now)
+	if err != nil {
+		return nil, err
+	}
 	var out []Recorded
-	err := s.store.InTx(ctx, func(q heed.Queries) error {
-		rs, err := s.checkInputs(ctx, q, file, channel, in, now)
-		if err != nil {
-			return err
-		}
+	err = s.store.InTx(ctx, func(q heed.Queries) error {
 		out = make([]Recorded, 0, len(rs))
 		for _, r := range rs {
 			rec, err := s.recordOne(ctx, q, r, now)
