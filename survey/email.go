@@ -183,7 +183,7 @@ func (s *Service) renderEmail(e email) (mail.Message, error) {
 			"List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
 		}
 	case EmailThanks:
-		m.Subject = d.Text.Title
+		m.Subject = d.UI.ThanksSubject
 	default:
 		return m, fmt.Errorf("%s: unknown email kind %q", EmailJob, e.kind)
 	}

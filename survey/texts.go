@@ -142,6 +142,7 @@ type UI struct {
 	TooMany       string
 	FixErrors     string
 	ClickToAnswer string
+	ThanksSubject string
 }
 
 var uiTexts = map[string]UI{
@@ -158,6 +159,7 @@ var uiTexts = map[string]UI{
 		TooMany:       "Too many answers from your connection. Please try again in a minute.",
 		FixErrors:     "Please check your answer:",
 		ClickToAnswer: "Click a number to answer:",
+		ThanksSubject: "Thank you for your answer",
 	},
 	"nl": {
 		YourScore: "Uw antwoord", Optional: "optioneel", Required: "verplicht",
@@ -172,6 +174,7 @@ var uiTexts = map[string]UI{
 		TooMany:       "Te veel antwoorden vanaf uw verbinding. Probeer het over een minuut opnieuw.",
 		FixErrors:     "Controleer uw antwoord:",
 		ClickToAnswer: "Klik op een cijfer om te antwoorden:",
+		ThanksSubject: "Bedankt voor uw antwoord",
 	},
 	"de": {
 		YourScore: "Ihre Antwort", Optional: "optional", Required: "erforderlich",
@@ -186,6 +189,7 @@ var uiTexts = map[string]UI{
 		TooMany:       "Zu viele Antworten von Ihrer Verbindung. Bitte versuchen Sie es in einer Minute erneut.",
 		FixErrors:     "Bitte prüfen Sie Ihre Antwort:",
 		ClickToAnswer: "Klicken Sie auf eine Zahl, um zu antworten:",
+		ThanksSubject: "Vielen Dank für Ihre Antwort",
 	},
 }
 
