@@ -16,7 +16,7 @@ import (
 // to the card's width.
 const (
 	chartW, chartH                = 720, 260
-	chartLeft, chartRight         = 48, 12
+	chartLeft, chartRight         = 56, 12
 	chartTop, chartBottom         = 14, 34
 	plotW                         = chartW - chartLeft - chartRight
 	plotH                         = chartH - chartTop - chartBottom
@@ -49,6 +49,7 @@ type chartView struct {
 type tick struct {
 	Pos   float64
 	Label string
+	Minor bool
 }
 
 // weekMark is one week: a point with its whisker when it has a score, a
@@ -104,7 +105,9 @@ func newChart(kind heed.SurveyKind, weeks []survey.Figures, minSample int) chart
 		x := round1(chartLeft + colW*(float64(i)+0.5))
 		day, _ := time.Parse(time.DateOnly, g.Key)
 		if i%every == 0 {
-			c.XTicks = append(c.XTicks, tick{Pos: x, Label: day.Format("2 Jan")})
+			// Every other label is minor: a phone, where the chart is
+			// small, shows only the others.
+			c.XTicks = append(c.XTicks, tick{Pos: x, Label: day.Format("2 Jan"), Minor: len(c.XTicks)%2 == 1})
 		}
 		m := weekMark{X: x, GapX: round1(chartLeft + colW*float64(i)), GapW: round1(colW), Title: weekTitle(kind, day, g, minSample)}
 		if g.Insufficient || g.Score == nil {

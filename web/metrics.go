@@ -197,6 +197,9 @@ func (b *scoresBody) fill(weekly, byUnit survey.Metrics, units []heed.Unit, v *v
 		}
 		b.Children = append(b.Children, f)
 	}
+	if len(b.Children) == 1 && b.Children[0].Link == "" {
+		b.Children = nil // a unit without units below: its own answers are the total
+	}
 }
 
 // rates names the programs of the response rates.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/heedhq/heed"
+	"github.com/heedhq/heed/internal/testdb"
 	"github.com/heedhq/heed/metrics"
 )
 
@@ -137,7 +138,7 @@ func TestScoresPanelChartAndUnits(t *testing.T) {
 	p = e.get(c, "/scores?survey=visits&unit=north-2")
 	wantStatus(t, p, http.StatusOK, "york's scores")
 	wantContains(t, p, "york's scores", "Not enough answers", "n = 6; a score needs at least 30 answers (n &lt; 30).")
-	wantNotContains(t, p, "york's scores", `<span class="score-value">`)
+	wantNotContains(t, p, "york's scores", `<span class="score-value">`, `id="units-title"`) // no units below York
 
 	// The whole organisation by default: its one top unit, split into regions.
 	p = e.get(c, "/scores")
@@ -146,8 +147,15 @@ func TestScoresPanelChartAndUnits(t *testing.T) {
 	wantContains(t, p, "default scores", "<strong>"+south+"</strong>")
 }
 
+// TestScoresManagersSeeTheirSubtreeOnly checks, on both engines, that the
+// scores, responses and invitations of another region stay hidden.
 func TestScoresManagersSeeTheirSubtreeOnly(t *testing.T) {
-	e := newEnv(t, envOptions{})
+	for _, engine := range testdb.Engines {
+		t.Run(engine, func(t *testing.T) { managerScores(t, newEnv(t, envOptions{engine: engine})) })
+	}
+}
+
+func managerScores(t *testing.T, e *env) {
 	as := scoresFixture(e)
 	nora := e.signedIn("nora@acme.test")
 	p := e.get(nora, "/scores?survey=visits")
@@ -166,6 +174,10 @@ func TestScoresManagersSeeTheirSubtreeOnly(t *testing.T) {
 	wantContains(t, p, "nora's everything", "Everything you can see", `<span class="score-value">`+score+`</span>`)
 	wantNotContains(t, p, "nora's everything", "Bristol")
 
+	wantStatus(t, e.get(nora, "/responses?unit=south-1"), http.StatusNotFound, "nora's responses of Bristol")
+	p = e.get(nora, "/responses?survey=visits&max=0")
+	wantContains(t, p, "nora's detractors", "No responses match these filters.")
+
 	p = e.get(e.signedIn("fred@acme.test"), "/scores?survey=visits")
 	_, leeds, _ := npsOf(as, "north-1")
 	wantContains(t, p, "fred's scores", "<h1>Leeds</h1>", `<span class="score-value">`+leeds+`</span>`)
@@ -181,7 +193,7 @@ func TestScoresOtherKinds(t *testing.T) {
 	p := e.get(e.signedIn("admin@acme.test"), "/scores?survey=support&unit=south")
 	wantStatus(t, p, http.StatusOK, "CSAT scores")
 	share := fmt.Sprintf("%.0f%%", 100*30.0/40)
-	wantContains(t, p, "CSAT scores", "<h2 id=\"score-title\">CSAT</h2>", `<span class="score-value">`+share+`</span>`, "Satisfied (4–5)", "95% interval")
+	wantContains(t, p, "CSAT scores", "<h2 id=\"score-title\">CSAT</h2>", `<span class="score-value">`+share+`</span>`, "Satisfied (4–5)", "± is the 95% margin of error (")
 
 	e.seedSurvey("none-yet", heed.SurveyCES)
 	p = e.get(e.signedIn("admin@acme.test"), "/scores?survey=none-yet")

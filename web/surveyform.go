@@ -159,12 +159,12 @@ func formFromSurvey(sv heed.Survey, extra string) surveyForm {
 			}
 			qt := questionTexts{ID: q.ID, Label: textInput{
 				Name: fmt.Sprintf("t.%s.q.%d.label", lang, i), ID: fmt.Sprintf("t-%s-q-%d-label", lang, i),
-				Label: "Question", Value: t.Questions[q.ID]["label"], Default: q.ID,
+				Label: "Wording", Value: t.Questions[q.ID]["label"], Default: q.ID,
 			}}
 			for _, o := range q.Options {
 				qt.Options = append(qt.Options, textInput{
 					Name: fmt.Sprintf("t.%s.q.%d.o.%s", lang, i, o), ID: fmt.Sprintf("t-%s-q-%d-o-%s", lang, i, o),
-					Label: o, Value: t.Questions[q.ID][o], Default: o,
+					Label: "Option " + o, Value: t.Questions[q.ID][o], Default: o,
 				})
 			}
 			sec.Questions = append(sec.Questions, qt)
@@ -260,31 +260,33 @@ func splitList(s, sep string) []string {
 }
 
 // applyOp does what a button other than Save asked for. It reports
-// whether the button was one of these (the form is then shown again).
-func applyOp(sv *heed.Survey, op string, r *http.Request) (extraLang string, handled bool) {
+// whether the button was one of these (the form is then shown again),
+// and what was wrong with a language to add.
+func applyOp(sv *heed.Survey, op string, r *http.Request) (extraLang string, handled bool, err error) {
 	switch {
 	case op == "add-question":
 		sv.Questions = append(sv.Questions, heed.Question{Type: heed.QuestionSingle})
-		return "", true
+		return "", true, nil
 	case strings.HasPrefix(op, "remove-question-"):
 		i, err := strconv.Atoi(strings.TrimPrefix(op, "remove-question-"))
 		if err == nil && i >= 0 && i < len(sv.Questions) {
 			sv.Questions = slices.Delete(sv.Questions, i, i+1)
 		}
-		return "", true
+		return "", true, nil
 	case op == "add-language":
 		tag := strings.ToLower(strings.TrimSpace(r.Form.Get("add_lang")))
 		if !langTag.MatchString(tag) {
-			return "", true
+			return "", true, heed.FieldErrorf(heed.EInvalid, "add_lang",
+				"%q is not a language code; use two or three letters, like fr or pt-br", tag)
 		}
 		if _, ok := sv.Texts[tag]; !ok {
 			sv.Texts[tag] = heed.SurveyText{}
 		}
-		return tag, true
+		return tag, true, nil
 	case op != "":
-		return "", true // "refresh" and unknown buttons: show the form again
+		return "", true, nil // "refresh" and unknown buttons: show the form again
 	}
-	return "", false
+	return "", false, nil
 }
 
 // cleanSurvey drops the question rows left blank and the wording of

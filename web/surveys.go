@@ -82,6 +82,7 @@ type surveyBody struct {
 	PreviewURL  string // the iframe's first page
 	PreviewLang string
 	PreviewKey  string // "" for a new survey
+	Dirty       bool   // the form shows unsaved changes: the preview must follow them
 }
 
 // kindOption is one kind of the new-survey form.
@@ -116,7 +117,9 @@ func (s *server) surveyCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 	sv, op := parseSurveyForm(r)
 	body := &surveyBody{New: true}
-	if extra, handled := applyOp(&sv, op, r); handled {
+	if extra, handled, err := applyOp(&sv, op, r); err != nil {
+		return s.surveyFormError(w, r, body, sv, err)
+	} else if handled {
 		return s.renderSurvey(w, r, http.StatusOK, body, sv, extra)
 	}
 	clean := cleanSurvey(sv)
@@ -179,7 +182,9 @@ func (s *server) surveySave(w http.ResponseWriter, r *http.Request) error {
 	sv, op := parseSurveyForm(r)
 	sv.Key, sv.Kind, sv.ID = old.Key, old.Kind, old.ID // neither changes here
 	body := &surveyBody{}
-	if extra, handled := applyOp(&sv, op, r); handled {
+	if extra, handled, err := applyOp(&sv, op, r); err != nil {
+		return s.surveyFormError(w, r, body, sv, err)
+	} else if handled {
 		return s.renderSurvey(w, r, http.StatusOK, body, sv, extra)
 	}
 	if _, err := s.sv.UpdateSurvey(ctx, v.P, cleanSurvey(sv)); err != nil {
@@ -207,7 +212,7 @@ func (s *server) surveyFormError(w http.ResponseWriter, r *http.Request, body *s
 // renderSurvey fills in the rest of the editor's content and renders it.
 func (s *server) renderSurvey(w http.ResponseWriter, r *http.Request, status int, body *surveyBody, sv heed.Survey, extraLang string) error {
 	ctx, v := r.Context(), viewerFrom(r.Context())
-	body.CanEdit = v.P.IsAdmin()
+	body.CanEdit, body.Dirty = v.P.IsAdmin(), r.Method == http.MethodPost
 	body.Form = formFromSurvey(sv, extraLang)
 	body.Form.markInvalid(body.ErrorID)
 	body.KindLabel = kindLabel(sv.Kind)
@@ -237,15 +242,8 @@ func (s *server) renderSurvey(w http.ResponseWriter, r *http.Request, status int
 }
 
 func kindHint(k heed.SurveyKind) string {
-	switch k {
-	case heed.SurveyNPS:
-		return ": would you recommend us? (0–10)"
-	case heed.SurveyCSAT:
-		return ": how satisfied were you? (1–5)"
-	case heed.SurveyCES:
-		return ": was it easy? (1–7)"
-	}
-	return ""
+	lo, hi := k.Scale()
+	return fmt.Sprintf(", %d–%d", lo, hi)
 }
 
 // surveyAddCodes adds the reward codes pasted into the textarea, one a

@@ -188,3 +188,36 @@ func TestSurveysReadOnlyForOthers(t *testing.T) {
 	wantStatus(t, e.post(c, "/surveys/visits/codes", url.Values{"codes": {"X"}}), http.StatusForbidden, "codes by a manager")
 	wantStatus(t, e.get(c, "/surveys/nope"), http.StatusNotFound, "unknown survey")
 }
+
+func TestSurveyAddAndDropLanguages(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	c := e.signedIn("admin@acme.test")
+	wantStatus(t, e.post(c, "/surveys/new", newSurveyForm("Visits")), http.StatusSeeOther, "create")
+
+	form := newSurveyForm("Visits")
+	form.Set("op", "add-language")
+	form.Set("add_lang", "Français")
+	p := e.post(c, "/surveys/visits", form)
+	wantStatus(t, p, http.StatusBadRequest, "a bad language code")
+	wantContains(t, p, "a bad language code", "is not a language code", `href="#add_lang"`)
+
+	form.Set("add_lang", "FR")
+	p = e.post(c, "/surveys/visits", form)
+	wantStatus(t, p, http.StatusOK, "add French")
+	wantContains(t, p, "add French", `data-lang="fr"`, `name="lang.fr" value="on" checked`, `name="t.fr.title"`)
+
+	// Save with French worded and German no longer offered.
+	form.Del("op")
+	form["langs"] = []string{"en", "nl", "de", "fr"}
+	form.Set("lang.fr", "on")
+	form.Del("lang.de")
+	form.Set("t.fr.title", "Votre visite")
+	wantStatus(t, e.post(c, "/surveys/visits", form), http.StatusSeeOther, "save languages")
+	sv := e.survey("visits")
+	if _, de := sv.Texts["de"]; de || sv.Texts["fr"].Title != "Votre visite" || len(sv.Texts) != 3 {
+		t.Errorf("saved languages %v", sv.Texts)
+	}
+	p = e.get(c, "/surveys/visits")
+	wantContains(t, p, "editor", `data-lang="fr"`, `<span class="badge">not offered</span>`, `<option value="fr">fr</option>`)
+	wantContains(t, e.get(c, "/surveys"), "list", "en, nl, fr")
+}

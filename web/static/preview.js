@@ -31,6 +31,9 @@
   };
 
   frame.addEventListener("load", () => frame.removeAttribute("aria-busy"));
+  // Shown again with unsaved changes (a question added, an error): the
+  // iframe still holds the saved survey until it is told otherwise.
+  if (form.hasAttribute("data-dirty")) refresh();
   form.addEventListener("input", soon);
   form.addEventListener("change", soon);
   lang.addEventListener("change", refresh);
