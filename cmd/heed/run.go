@@ -17,21 +17,22 @@ type cli struct {
 	LogFormat string `name:"log-format" env:"HEED_LOG_FORMAT" enum:"text,json" default:"text" help:"Log format: text (for a terminal) or json (for a log collector)."`
 	LogLevel  string `name:"log-level" env:"HEED_LOG_LEVEL" enum:"debug,info,warn,error" default:"info" help:"Least important log level written: debug, info, warn or error."`
 
-	Serve     serveCmd     `cmd:"" help:"Serve the web UI, the REST API, /healthz and /metrics, and run the job workers."`
-	Demo      demoCmd      `cmd:"" help:"Fill a demo database with a realistic organisation and serve it."`
-	Migrate   migrateCmd   `cmd:"" help:"Apply the database migrations and print the schema version reached."`
-	Import    importCmd    `cmd:"" help:"Import units, employees or customers from a CSV or JSONL file."`
-	User      userCmd      `cmd:"" help:"Add users and set their passwords."`
-	Token     tokenCmd     `cmd:"" help:"Create, list and revoke API tokens."`
-	Jobs      jobsCmd      `cmd:"" help:"List, retry and enqueue durable jobs."`
-	Survey    surveyCmd    `cmd:"" help:"Create, show and change surveys; invite customers; add reward codes."`
-	Program   programCmd   `cmd:"" help:"Create, list and run programs (continuous sampling)."`
-	Sample    sampleCmd    `cmd:"" help:"Run a program for today; with --dry-run only show whom it would ask and why others are skipped."`
-	Responses responsesCmd `cmd:"" help:"List survey responses, newest first."`
-	Metrics   metricsCmd   `cmd:"" help:"Print a survey's NPS, CSAT or CES with sample sizes and margins of error."`
-	Mailsink  mailsinkCmd  `cmd:"" help:"Run a local SMTP server that keeps and prints every message (to try survey emails)."`
-	Version   versionCmd   `cmd:"" help:"Print the version of heed."`
-	Help      helpCmd      `cmd:"" help:"Explain a command and every one of its flags (heed help import)."`
+	Serve       serveCmd       `cmd:"" help:"Serve the web UI, the REST API, /healthz and /metrics, and run the job workers."`
+	Demo        demoCmd        `cmd:"" help:"Fill a demo database with a realistic organisation and serve it."`
+	Migrate     migrateCmd     `cmd:"" help:"Apply the database migrations and print the schema version reached."`
+	Import      importCmd      `cmd:"" help:"Import units, employees or customers from a CSV or JSONL file."`
+	User        userCmd        `cmd:"" help:"Add users and set their passwords."`
+	Token       tokenCmd       `cmd:"" help:"Create, list and revoke API tokens."`
+	Jobs        jobsCmd        `cmd:"" help:"List, retry and enqueue durable jobs."`
+	Survey      surveyCmd      `cmd:"" help:"Create, show and change surveys; invite customers; add reward codes."`
+	Program     programCmd     `cmd:"" help:"Create, list and run programs (continuous sampling)."`
+	Sample      sampleCmd      `cmd:"" help:"Run a program for today; with --dry-run only show whom it would ask and why others are skipped."`
+	Responses   responsesCmd   `cmd:"" help:"List survey responses, newest first."`
+	Invitations invitationsCmd `cmd:"" help:"List invitations with their delivery state, newest first."`
+	Metrics     metricsCmd     `cmd:"" help:"Print a survey's NPS, CSAT or CES with sample sizes and margins of error."`
+	Mailsink    mailsinkCmd    `cmd:"" help:"Run a local SMTP server that keeps and prints every message (to try survey emails)."`
+	Version     versionCmd     `cmd:"" help:"Print the version of heed."`
+	Help        helpCmd        `cmd:"" help:"Explain a command and every one of its flags (heed help import)."`
 }
 
 // app is what every command gets from the process: the streams, the

@@ -229,6 +229,7 @@ type programCmd struct {
 	Create programCreateCmd `cmd:"" help:"Create a program: a survey asked continuously of a population."`
 	List   programListCmd   `cmd:"" help:"List the programs."`
 	Show   programShowCmd   `cmd:"" help:"Print a program as JSON."`
+	Update programUpdateCmd `cmd:"" help:"Replace a program with the JSON in a file (see heed program show); e.g. switch it off with \"active\": false."`
 	Run    sampleCmd        `cmd:"" help:"Run a program now (what the scheduler of heed serve does); --dry-run only shows whom."`
 }
 
@@ -321,6 +322,72 @@ func (c *programShowCmd) Run(ctx context.Context, a *app) error {
 		return err
 	}
 	return printJSON(a.stdout, pr)
+}
+
+type programUpdateCmd struct {
+	SurveyFlags
+	File string `arg:"" help:"JSON file of the program, as heed program show prints it; - reads standard input."`
+}
+
+func (c *programUpdateCmd) Run(ctx context.Context, a *app) error {
+	data, err := readInput(a, c.File)
+	if err != nil {
+		return err
+	}
+	var pr heed.Program
+	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&pr); err != nil {
+		return heed.Errorf(heed.EInvalid, "%s: not a program: %v", c.File, err)
+	}
+	store, svc, err := c.open(ctx, a)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if pr, err = svc.UpdateProgram(ctx, heed.System(), pr); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "program %s updated (active %v)\n", pr.Key, pr.Active)
+	return nil
+}
+
+// invitationsCmd lists invitations with their delivery state.
+type invitationsCmd struct {
+	SurveyFlags
+	Survey   string `name:"survey" help:"Only this survey."`
+	Program  string `name:"program" help:"Only this program."`
+	Delivery string `name:"delivery" help:"Only this delivery state: queued, sent, failed, bounced, skipped."`
+	Limit    int    `name:"limit" default:"50" help:"At most this many (1 to 1000)."`
+}
+
+func (c *invitationsCmd) Run(ctx context.Context, a *app) error {
+	store, svc, err := c.open(ctx, a)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	list, err := svc.ListInvitations(ctx, heed.System(), c.Survey, c.Program,
+		heed.InvitationFilter{Delivery: heed.Delivery(c.Delivery), Limit: c.Limit})
+	if err != nil || c.JSON {
+		if err == nil {
+			err = printJSON(a.stdout, list)
+		}
+		return flagError(err, map[string]string{"limit": "--limit", "delivery": "--delivery"})
+	}
+	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tCREATED\tSURVEY\tPROGRAM\tCUSTOMER\tCHANNEL\tDELIVERY\tOPENED\tANSWERED\tERROR")
+	when := func(t *time.Time) string {
+		if t == nil {
+			return "-"
+		}
+		return t.Local().Format(time.DateTime)
+	}
+	for _, i := range list {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", i.ID, i.CreatedAt.Local().Format(time.DateTime), i.Survey,
+			i.Program, i.Customer, i.Channel, i.Delivery, when(i.OpenedAt), when(i.AnsweredAt), firstLine(i.Error, 40))
+	}
+	return tw.Flush()
 }
 
 // sampleCmd runs a program once: `heed sample --program P [--dry-run]`
