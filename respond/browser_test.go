@@ -14,41 +14,12 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/heedhq/heed"
+	"github.com/heedhq/heed/internal/browsertest"
 )
 
-// chromiumPath is Debian's Chromium. The tests never download a browser.
-const chromiumPath = "/usr/bin/chromium"
-
-// browser starts a headless Chromium with a fresh profile and returns a
-// tab's context. Without Chromium the test is skipped, unless
-// HEED_REQUIRE_CHROMIUM=1 makes that a failure.
-func browser(t *testing.T) context.Context {
-	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("HEED_REQUIRE_CHROMIUM") == "1" {
-			t.Fatalf("HEED_REQUIRE_CHROMIUM=1 but %s is missing: %v", chromiumPath, err)
-		}
-		t.Skipf("browser tests skipped: %s not found (apt-get install chromium)", chromiumPath)
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	// A guard against a hung browser, not a speed assertion.
-	ctx, cancelTimeout := context.WithTimeout(context.Background(), 3*time.Minute)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	tabCtx, cancelTab := chromedp.NewContext(allocCtx)
-	t.Cleanup(func() { cancelTab(); cancelAlloc(); cancelTimeout() })
-	return tabCtx
-}
+// browser starts Debian's headless Chromium (see package browsertest)
+// and returns a tab's context.
+func browser(t *testing.T) context.Context { return browsertest.Tab(t) }
 
 // shoot saves a screenshot of the viewport to the test's temp dir and,
 // when HEED_SCREENSHOTS names a directory, there too, for a person to

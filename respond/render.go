@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/heedhq/heed"
+	"github.com/heedhq/heed/internal/assets"
 	"github.com/heedhq/heed/survey"
 )
 
@@ -17,7 +18,7 @@ var templateFS embed.FS
 
 // pages is the parsed template set; "page" is the document every page is.
 var pages = mustLoad(template.New("").Funcs(template.FuncMap{
-	"asset": loadedAssets.url,
+	"asset": loadedAssets.URL,
 }).ParseFS(templateFS, "templates/*.html"))
 
 // page is what the "page" template receives: a form, a thank-you, the
@@ -143,4 +144,5 @@ func logPath(r *http.Request) string {
 //go:embed static
 var staticFS embed.FS
 
-var loadedAssets = mustLoad(loadAssets(staticFS))
+// loadedAssets are the pages' CSS and scripts, served under /s/static/.
+var loadedAssets = mustLoad(assets.Load(staticFS, "static", "/s/static/"))

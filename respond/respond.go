@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/heedhq/heed/internal/assets"
 	"github.com/heedhq/heed/survey"
 )
 
@@ -30,7 +31,7 @@ type server struct {
 	svc    *survey.Service
 	log    *slog.Logger
 	limit  *limiter
-	assets *assets
+	assets *assets.Set
 	cop    *http.CrossOriginProtection
 }
 

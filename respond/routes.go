@@ -13,7 +13,7 @@ import (
 func (s *server) routes() http.Handler {
 	fixed := http.NewServeMux()
 	fixed.Handle("GET /s/static/{file...}", s.assets)
-	fixed.HandleFunc("GET /s/widget.js", s.assets.widget)
+	fixed.HandleFunc("GET /s/widget.js", widget(s.assets))
 	fixed.Handle("GET /s/open/{survey}", s.page(s.openForm))
 	fixed.Handle("POST /s/open/{survey}", s.sameOrigin(s.page(s.openSubmit)))
 	fixed.HandleFunc("GET /s/widget/{survey}", s.widgetConfig)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/heedhq/heed"
+	"github.com/heedhq/heed/internal/assets"
 )
 
 //go:embed templates/*.html
@@ -27,9 +28,9 @@ type templates struct {
 	pages map[string]*template.Template
 }
 
-func parseTemplates(as *assets) (*templates, error) {
+func parseTemplates(as *assets.Set) (*templates, error) {
 	funcs := template.FuncMap{
-		"asset":      as.url,
+		"asset":      as.URL,
 		"pathEscape": url.PathEscape,
 		"time":       formatTime,
 		"roleLabel":  roleLabel,

@@ -12,6 +12,7 @@ import (
 
 	"github.com/heedhq/heed/accounts"
 	"github.com/heedhq/heed/directory"
+	"github.com/heedhq/heed/internal/assets"
 	"github.com/heedhq/heed/jobs"
 	"github.com/heedhq/heed/survey"
 )
@@ -42,7 +43,7 @@ type server struct {
 	version string
 	ping    func(context.Context) error
 	tmpl    *templates
-	assets  *assets
+	assets  *assets.Set
 }
 
 // New returns the web UI as one handler, to be mounted at "/".
