@@ -200,8 +200,9 @@ type SurveyQueries interface {
 	GetProgramByID(ctx context.Context, id int64) (Program, error)
 	ListPrograms(ctx context.Context) ([]Program, error)
 	// MarkProgramRun records that the program ran at now. Inside a
-	// transaction it also holds the program's row until commit, so two
-	// processes running the same program take turns.
+	// transaction it also makes every other program run (of any program,
+	// in any process) wait until commit: the runs read each other's
+	// invitations for the fatigue rules.
 	MarkProgramRun(ctx context.Context, id int64, now time.Time) error
 	// SampleCandidates returns the customers of p's population (units and
 	// segments; attributes are the caller's to check) with the time each

@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/heedhq/heed"
@@ -53,7 +54,36 @@ func (s *Service) List(ctx context.Context, p heed.Principal, f heed.JobFilter) 
 	if jobs == nil {
 		jobs = []heed.Job{} // a JSON list, never null
 	}
+	for i := range jobs {
+		jobs[i] = hideSecrets(jobs[i])
+	}
 	return jobs, nil
+}
+
+// secretKeys are payload fields the faces never show: a survey email's
+// link token answers in a customer's name, so it leaves the database
+// only in the email.
+var secretKeys = []string{"token", "secret"}
+
+// hideSecrets replaces the secret fields of a job's payload with a mark.
+func hideSecrets(j heed.Job) heed.Job {
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(j.Payload, &fields) != nil {
+		return j
+	}
+	changed := false
+	for _, k := range secretKeys {
+		if _, ok := fields[k]; ok {
+			fields[k] = json.RawMessage(`"(hidden)"`)
+			changed = true
+		}
+	}
+	if changed {
+		if b, err := json.Marshal(fields); err == nil {
+			j.Payload = b
+		}
+	}
+	return j
 }
 
 // Get returns one job.
@@ -61,7 +91,8 @@ func (s *Service) Get(ctx context.Context, p heed.Principal, id int64) (heed.Job
 	if err := checkAdmin(p); err != nil {
 		return heed.Job{}, err
 	}
-	return s.store.GetJob(ctx, id)
+	j, err := s.store.GetJob(ctx, id)
+	return hideSecrets(j), err
 }
 
 // Counts returns the number of jobs in each state.

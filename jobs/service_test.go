@@ -2,6 +2,7 @@ package jobs_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -111,5 +112,35 @@ func wantField(t *testing.T, what string, err error, field string) {
 	t.Helper()
 	if heed.ErrorCode(err) != heed.EInvalid || heed.ErrorField(err) != field {
 		t.Errorf("%s = %v; want invalid %s", what, err, field)
+	}
+}
+
+// TestJobsHideSecrets: a payload's token (a survey link that answers in a
+// customer's name) never leaves through the job list or a job's page.
+func TestJobsHideSecrets(t *testing.T) {
+	store := testdb.SQLite(t)
+	ctx := t.Context()
+	var id int64
+	err := store.InTx(ctx, func(q heed.Queries) error {
+		var err error
+		id, err = jobs.Enqueue(ctx, q, "survey.email", map[string]any{"invitation": 7, "token": "s3cr3t-link"}, time.Now())
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := jobs.NewService(store, time.Now)
+	list, err := svc.List(ctx, heed.System(), heed.JobFilter{})
+	if err != nil || len(list) != 1 {
+		t.Fatalf("List = %v, %v", list, err)
+	}
+	one, err := svc.Get(ctx, heed.System(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, j := range []heed.Job{list[0], one} {
+		if strings.Contains(string(j.Payload), "s3cr3t") || !strings.Contains(string(j.Payload), `"invitation":7`) {
+			t.Errorf("payload shown = %s; want the token hidden and the rest kept", j.Payload)
+		}
 	}
 }

@@ -45,3 +45,12 @@ func (e *invalidError) Error() string { return e.msg }
 func invalid(format string, args ...any) error {
 	return &invalidError{msg: fmt.Sprintf(format, args...)}
 }
+
+// Invalid reports whether err is about the message as built (a line break
+// in its subject, a malformed recipient), not about the recipient's
+// server: retrying the same message cannot help, but neither did the
+// address bounce.
+func Invalid(err error) bool {
+	var inv *invalidError
+	return errors.As(err, &inv)
+}

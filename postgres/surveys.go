@@ -246,10 +246,19 @@ func (q queries) ListPrograms(ctx context.Context) ([]heed.Program, error) {
 		"postgres: list programs")
 }
 
-// MarkProgramRun records that the program ran at now. The UPDATE locks
-// the program's row until the transaction ends, so inside InTx a second
-// run of the same program waits here for the first to commit.
+// sampleLock is the advisory lock every program run takes: runs of
+// different programs read each other's invitations (the 30-day rule), so
+// they take turns across processes, as SQLite's single writer makes them.
+const sampleLock = 0x6865656473616d70 // "heedsamp"
+
+// MarkProgramRun records that the program ran at now. Inside InTx it
+// first takes the transaction-scoped sampling lock, so any second run, of
+// this program or another, in any process, waits here until the first
+// commits and then sees its invitations.
 func (q queries) MarkProgramRun(ctx context.Context, id int64, now time.Time) error {
+	if _, err := q.db.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(sampleLock)); err != nil {
+		return heed.Internal(err, "postgres: lock program runs")
+	}
 	tag, err := q.db.Exec(ctx, `UPDATE programs SET last_run_at = $1 WHERE id = $2`, utc(now), id)
 	return requireOneRow(tag, err, "program", "postgres: mark program run")
 }

@@ -32,9 +32,13 @@ func (s *server) linkForm(w http.ResponseWriter, r *http.Request) error {
 		v := valuesOf(l.Response)
 		v.Score = n
 		f = newForm(l.Survey, l.Lang, linkPath(token), stepDetails, v)
-		f.Confirm = linkPath(token) + "/confirm"
-		p.Script = true
-		if l.Response != nil {
+		if l.Response == nil {
+			// Only a first answer is confirmed in the background: on a link
+			// answered already, a touch must not overwrite the answer
+			// with the email's score; Send does that.
+			f.Confirm = linkPath(token) + "/confirm"
+			p.Script = true
+		} else {
 			f.Notices = []string{ui.ChangeAnswer}
 		}
 	case l.Response != nil:

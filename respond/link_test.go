@@ -131,6 +131,11 @@ func TestEmailScoreLinkRecordsOnlyWhenConfirmed(t *testing.T) {
 	wantStatus(t, p, 422, "confirm 11")
 	p = e.post(link+"/confirm", form("score", "3"), header("Sec-Fetch-Site", "cross-site", "Origin", "https://evil.example"))
 	wantStatus(t, p, 403, "cross-site confirm")
+	// Answered already: the email's score is shown, but only Send changes
+	// the answer; nothing is confirmed in the background.
+	p = e.get(link+"?score=2", nil)
+	wantContains(t, p, "answered link ?score=2", `value="2" checked`)
+	wantNotContains(t, p, "answered link ?score=2", "data-confirm", "confirm.js")
 	if r := e.onlyResponse("visit", inv); r.Score != 10 {
 		t.Errorf("after refused posts the score = %d; want 10", r.Score)
 	}

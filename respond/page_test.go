@@ -25,7 +25,7 @@ func TestSecurityHeaders(t *testing.T) {
 		if strings.Contains(csp, "unsafe-inline") {
 			t.Errorf("%s: CSP allows inline code: %q", path, csp)
 		}
-		if h.Get("Referrer-Policy") != "no-referrer" || h.Get("X-Content-Type-Options") != "nosniff" || h.Get("X-Frame-Options") != "DENY" {
+		if h.Get("Referrer-Policy") != "same-origin" || h.Get("X-Content-Type-Options") != "nosniff" || h.Get("X-Frame-Options") != "DENY" {
 			t.Errorf("%s: headers %v", path, h)
 		}
 		if strings.Contains(p.body, "<style") || strings.Contains(p.body, " style=") || strings.Contains(p.body, "<script>") {

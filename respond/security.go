@@ -12,15 +12,17 @@ const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 's
 	"connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 // securityHeaders sets what every response carries. Referrer-Policy is
-// no-referrer, not same-origin: the link's token is in the URL, and a
-// link a customer follows from the thank-you page must not carry it away.
+// same-origin: the link's token is in the URL and must not leave with a
+// link the customer follows to another site, while posts to Heed itself
+// keep their Origin header (with no-referrer browsers send "Origin: null"
+// on same-origin posts, which the cross-origin check refuses).
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Security-Policy", csp)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Robots-Tag", "noindex, nofollow")
 		next.ServeHTTP(w, r)
 	})
@@ -31,7 +33,7 @@ func securityHeaders(next http.Handler) http.Handler {
 func (s *server) sameOrigin(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := s.cop.Check(r); err != nil {
-			s.log.Warn("respond: cross-origin post refused", "path", r.URL.Path,
+			s.log.Warn("respond: cross-origin post refused", "path", logPath(r),
 				"origin", r.Header.Get("Origin"), "sec_fetch_site", r.Header.Get("Sec-Fetch-Site"))
 			lang := browserLang(r)
 			s.message(w, http.StatusForbidden, lang, "", wordsFor(lang).CrossSite)

@@ -54,9 +54,17 @@ func (s *Service) SendEmail(ctx context.Context, job heed.Job) error {
 	sendErr := s.mailer.Send(ctx, msg)
 	// From here on the outcome must be recorded whatever happens to ctx.
 	rec := context.WithoutCancel(ctx)
+	last := job.Attempts >= job.MaxAttempts
 	switch {
 	case sendErr == nil:
 		return s.recordSent(rec, e)
+	case mail.Invalid(sendErr):
+		// Our message is at fault (a survey text), not the address: the
+		// invitation says so, and the job is parked for an operator.
+		if pl.Kind == EmailInvite {
+			s.recordFailure(rec, e.inv.ID, heed.DeliveryDead, sendErr)
+		}
+		return fmt.Errorf("%s: the message cannot be sent as built: %w", EmailJob, sendErr)
 	case mail.Permanent(sendErr):
 		if pl.Kind == EmailInvite {
 			return s.store.SetDelivery(rec, e.inv.ID, heed.DeliveryBounced, sendErr.Error(), s.now())
@@ -64,11 +72,19 @@ func (s *Service) SendEmail(ctx context.Context, job heed.Job) error {
 		return nil // a bounced reminder or thank-you: nothing more to do
 	default:
 		if pl.Kind == EmailInvite {
-			if err := s.store.SetDelivery(rec, e.inv.ID, heed.DeliveryFailed, sendErr.Error(), s.now()); err != nil {
-				s.log.Warn("survey: could not record a failed delivery", "invitation", e.inv.ID, "error", err)
+			state := heed.DeliveryFailed
+			if last {
+				state = heed.DeliveryDead // the job is parked dead after this attempt
 			}
+			s.recordFailure(rec, e.inv.ID, state, sendErr)
 		}
-		return sendErr // retried with backoff
+		return sendErr // retried with backoff, or parked dead after the last attempt
+	}
+}
+
+func (s *Service) recordFailure(ctx context.Context, id int64, state heed.Delivery, sendErr error) {
+	if err := s.store.SetDelivery(ctx, id, state, sendErr.Error(), s.now()); err != nil {
+		s.log.Warn("survey: could not record a failed delivery", "invitation", id, "error", err)
 	}
 }
 
@@ -111,6 +127,10 @@ func (s *Service) prepareEmail(ctx context.Context, pl EmailPayload) (email, str
 	switch {
 	case pl.Kind == EmailInvite && e.inv.Delivery == heed.DeliverySent:
 		return e, "already sent", nil
+	case pl.Kind == EmailInvite && !now.Before(e.inv.ExpiresAt):
+		// Sent this late (workers were down, a dead job retried) the link
+		// would open "expired".
+		return e, "link expired before it could be sent", s.store.SetDelivery(ctx, e.inv.ID, heed.DeliverySkipped, "the link expired before it could be sent", now)
 	case pl.Kind == EmailReminder && e.inv.RemindedAt != nil:
 		return e, "reminder already sent", nil
 	case pl.Kind == EmailReminder && (e.inv.AnsweredAt != nil || !now.Before(e.inv.ExpiresAt)):

@@ -228,16 +228,19 @@ func mergeAnswer(sv heed.Survey, r heed.Response, a Answer) (heed.Response, erro
 	if err != nil {
 		return r, err
 	}
-	if len(a.Answers) > 0 || r.Answers == nil {
-		merged := map[string]any{}
-		for k, v := range r.Answers {
+	merged := map[string]any{}
+	for k, v := range r.Answers {
+		// An answer to a question or option the admin has since removed
+		// is dropped, so it cannot lock the respondent out of changing
+		// the rest.
+		if checkAnswer(sv, k, v) == nil {
 			merged[k] = v
 		}
-		for k, v := range answers {
-			merged[k] = v
-		}
-		r.Answers = merged
 	}
+	for k, v := range answers {
+		merged[k] = v
+	}
+	r.Answers = merged
 	return r, CheckResponse(sv, r)
 }
 
@@ -276,8 +279,10 @@ func CheckResponse(sv heed.Survey, r heed.Response) error {
 	if n := utf8.RuneCountInString(r.Comment); n > MaxComment {
 		return heed.FieldErrorf(heed.EInvalid, "comment", "comment is %d characters; at most %d", n, MaxComment)
 	}
-	if !utf8.ValidString(r.Comment) {
-		return heed.FieldErrorf(heed.EInvalid, "comment", "comment is not valid UTF-8")
+	for field, v := range map[string]string{"comment": r.Comment, "language": r.Language, "external_id": r.ExternalID} {
+		if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+			return heed.FieldErrorf(heed.EInvalid, field, "%s is not valid text (invalid UTF-8 or a NUL character)", field)
+		}
 	}
 	for id, v := range r.Answers {
 		if err := checkAnswer(sv, id, v); err != nil {

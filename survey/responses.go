@@ -77,6 +77,9 @@ func (s *Service) recordOne(ctx context.Context, q heed.Queries, r heed.Response
 	if r.ExternalID != "" {
 		old, err := q.GetResponseByExternalID(ctx, r.SurveyID, r.ExternalID)
 		if err == nil {
+			if err := sameOrigin(old, r); err != nil {
+				return Recorded{}, err
+			}
 			r.ID = old.ID
 			r, err = q.UpdateResponse(ctx, r, now)
 			return Recorded{ID: r.ID}, err
@@ -87,6 +90,22 @@ func (s *Service) recordOne(ctx context.Context, q heed.Queries, r heed.Response
 	}
 	r, err := q.CreateResponse(ctx, r, now)
 	return Recorded{ID: r.ID, Created: true}, err
+}
+
+// sameOrigin refuses a re-sent response that moves to another customer,
+// unit or day: its counts are filed under those, and a re-send is for
+// correcting what was answered, not who answered or when. Delete-and-add
+// is not offered yet; such a change needs a new external id.
+func sameOrigin(old, r heed.Response) error {
+	switch {
+	case old.CustomerID != r.CustomerID:
+		return heed.FieldErrorf(heed.EInvalid, "customer", "external id %q was recorded for customer %q; a re-send cannot change the customer", r.ExternalID, old.Customer)
+	case old.UnitID != r.UnitID:
+		return heed.FieldErrorf(heed.EInvalid, "unit", "external id %q was recorded for unit %q; a re-send cannot change the unit", r.ExternalID, old.Unit)
+	case !r.CreatedAt.IsZero() && heed.Day(r.CreatedAt) != heed.Day(old.CreatedAt):
+		return heed.FieldErrorf(heed.EInvalid, "answered_at", "external id %q was answered on %s; a re-send cannot change the day", r.ExternalID, old.CreatedAt.Format(time.DateOnly))
+	}
+	return nil
 }
 
 // checkInputs turns inputs into responses, listing every problem.

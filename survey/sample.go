@@ -1,6 +1,7 @@
 package survey
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -90,9 +91,9 @@ func (s *Service) sample(ctx context.Context, q heed.Queries, key string, dryRun
 		return SampleReport{}, err
 	}
 	if !dryRun {
-		// Holds the program's row until commit (on PostgreSQL), so two
-		// processes running it at once take turns and the second counts
-		// the first one's invitations.
+		// Makes runs take turns (on PostgreSQL a lock until commit; on
+		// SQLite the single writer), so a second run counts the first
+		// one's invitations, for its quota and for the fatigue rules.
 		if err := q.MarkProgramRun(ctx, pr.ID, now); err != nil {
 			return SampleReport{}, err
 		}
@@ -280,7 +281,9 @@ func matchAttributes(cands []heed.SampleCandidate, want map[string]string) []hee
 	out := cands[:0]
 	for _, c := range cands {
 		var attrs map[string]any
-		if json.Unmarshal(c.Attributes, &attrs) != nil {
+		dec := json.NewDecoder(bytes.NewReader(c.Attributes))
+		dec.UseNumber() // 1234567 stays "1234567", not "1.234567e+06"
+		if dec.Decode(&attrs) != nil {
 			continue
 		}
 		ok := true

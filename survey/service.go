@@ -8,6 +8,7 @@ package survey
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"strings"
 	"time"
@@ -183,7 +184,7 @@ func (s *Service) CreateProgram(ctx context.Context, p heed.Principal, pr heed.P
 	if err := requireAdmin(p, "create programs"); err != nil {
 		return heed.Program{}, err
 	}
-	if err := normalizeProgram(&pr); err != nil {
+	if err := s.checkProgram(ctx, &pr); err != nil {
 		return heed.Program{}, err
 	}
 	if pr.Seed == 0 {
@@ -204,7 +205,7 @@ func (s *Service) UpdateProgram(ctx context.Context, p heed.Principal, pr heed.P
 	if pr.Seed == 0 {
 		pr.Seed = old.Seed
 	}
-	if err := normalizeProgram(&pr); err != nil {
+	if err := s.checkProgram(ctx, &pr); err != nil {
 		return heed.Program{}, err
 	}
 	return s.store.UpdateProgram(ctx, pr, s.now())
@@ -224,4 +225,20 @@ func (s *Service) ListPrograms(ctx context.Context, p heed.Principal) ([]heed.Pr
 		return nil, err
 	}
 	return s.store.ListPrograms(ctx)
+}
+
+// checkProgram validates a program and that its units exist: a program
+// over a unit that does not would fail every run.
+func (s *Service) checkProgram(ctx context.Context, pr *heed.Program) error {
+	if err := normalizeProgram(pr); err != nil {
+		return err
+	}
+	for i, key := range pr.Units {
+		if _, err := s.store.GetUnit(ctx, key); heed.IsNotFound(err) {
+			return heed.FieldErrorf(heed.EInvalid, fmt.Sprintf("units[%d]", i), "no unit %q", key)
+		} else if err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -217,3 +217,56 @@ func TestRecordResponses(t *testing.T) {
 		t.Fatalf("metrics = %+v, %v; want one passive (10 changed to 7)", m.Total, err)
 	}
 }
+
+// TestReviewFixes holds the rules added after review: subject lines
+// without line breaks, programs over existing units, re-sends that keep
+// who and when, stale answers not blocking a change.
+func TestReviewFixes(t *testing.T) {
+	f := newFixture(t, "sqlite", nil, 3)
+	ctx := t.Context()
+	sv := f.nps(t)
+	sv.Texts["en"] = heed.SurveyText{Subject: "How was it?\nTell us"}
+	if _, err := f.svc.UpdateSurvey(ctx, heed.System(), sv); heed.ErrorField(err) != "texts.en.subject" {
+		t.Errorf("a subject with a line break: %v; want an error on texts.en.subject", err)
+	}
+	_, err := f.svc.CreateProgram(ctx, heed.System(), heed.Program{Name: "P", Survey: sv.Key, Target: 10, Units: []string{"n1", "nope"}})
+	if heed.ErrorField(err) != "units[1]" {
+		t.Errorf("a program over an unknown unit: %v; want an error on units[1]", err)
+	}
+	in := []survey.ResponseInput{{Survey: sv.Key, Customer: "C-00001", Score: ptr(9), ExternalID: "x1"}}
+	if _, err := f.svc.RecordResponses(ctx, heed.System(), "", "", in); err != nil {
+		t.Fatal(err)
+	}
+	in[0].Customer = "C-00002"
+	if _, err := f.svc.RecordResponses(ctx, heed.System(), "", "", in); heed.ErrorField(err) != "customer" {
+		t.Errorf("a re-send for another customer: %v; want an error on customer", err)
+	}
+	nul := "bad\x00text"
+	in[0].Customer, in[0].Comment = "C-00001", nul
+	if _, err := f.svc.RecordResponses(ctx, heed.System(), "", "", in); err == nil || !strings.Contains(err.Error(), "comment") {
+		t.Errorf("a comment with a NUL: %v; want an error naming comment", err)
+	}
+
+	// A question answered, then removed by the admin: the respondent can
+	// still change their score.
+	sv2, err := f.svc.CreateSurvey(ctx, heed.System(), heed.Survey{Name: "Q", Questions: []heed.Question{{ID: "why", Type: heed.QuestionSingle, Options: []string{"a", "b"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := f.svc.Invite(ctx, heed.System(), sv2.Key, survey.InviteRequest{Customers: []string{"C-00003"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := tokenOf(t, res[0].URL)
+	if _, err := f.svc.AnswerLink(ctx, token, survey.Answer{Score: ptr(5), Answers: map[string][]string{"why": {"a"}}}); err != nil {
+		t.Fatal(err)
+	}
+	sv2.Questions = nil
+	if _, err := f.svc.UpdateSurvey(ctx, heed.System(), sv2); err != nil {
+		t.Fatal(err)
+	}
+	rc, err := f.svc.AnswerLink(ctx, token, survey.Answer{Score: ptr(8)})
+	if err != nil || rc.Response.Score != 8 || rc.Response.Answers["why"] != nil {
+		t.Errorf("change after the question was removed = %+v, %v; want score 8 and the stale answer dropped", rc.Response, err)
+	}
+}

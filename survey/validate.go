@@ -143,6 +143,9 @@ func checkQuestions(qs []heed.Question) error {
 	return nil
 }
 
+// oneLine are the texts that become email subjects.
+var oneLine = map[string]bool{"subject": true, "reminder": true, "title": true}
+
 func checkTexts(s *heed.Survey) error {
 	for lang, t := range s.Texts {
 		if err := checkKey("texts", lang); err != nil {
@@ -155,6 +158,12 @@ func checkTexts(s *heed.Survey) error {
 		} {
 			if utf8.RuneCountInString(v) > maxText {
 				return heed.FieldErrorf(heed.EInvalid, "texts."+lang+"."+name, "longer than %d characters", maxText)
+			}
+			if oneLine[name] && strings.ContainsAny(v, "\r\n") {
+				return heed.FieldErrorf(heed.EInvalid, "texts."+lang+"."+name, "%s is an email subject line: no line breaks", name)
+			}
+			if strings.ContainsRune(v, 0) || !utf8.ValidString(v) {
+				return heed.FieldErrorf(heed.EInvalid, "texts."+lang+"."+name, "not valid text")
 			}
 		}
 		for qid := range t.Questions {
