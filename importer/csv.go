@@ -12,10 +12,11 @@ import (
 	"github.com/heedhq/heed"
 )
 
-// column maps a CSV column to a field (by index) or an attribute key.
+// column maps a CSV column to a field (by index) or a key of the
+// schema's keyed columns.
 type column struct {
 	field  int    // index into schema.fields; -1 if none
-	attr   string // key of an attributes.KEY column
+	key    string // KEY of a PREFIX.KEY column
 	header string // as written, for messages
 }
 
@@ -38,18 +39,19 @@ func (p *parser[T]) readCSV(r io.Reader) error {
 	cr.FieldsPerRecord = -1 // counted here, to name the line and both counts
 	cr.ReuseRecord = true
 	cr.TrimLeadingSpace = true // so that `a, "b"` is not a bare quote
-	cols, next, err := p.readHeader(cr)
+	cols, next, err := p.readHeader(cr, br)
 	if err != nil {
 		return err
 	}
 	for {
 		// A row may take 1 MiB, plus what br reads ahead.
 		g.limit = g.n - int64(br.Buffered()) + maxRowBytes + bufferSize
+		skipped := blankAhead(br)
 		rec, err := cr.Read()
 		if err == io.EOF {
 			return nil
 		}
-		if err := p.csvError(err, next); err != nil {
+		if err := p.csvError(err, next+skipped); err != nil {
 			return err
 		}
 		var pe *csv.ParseError
@@ -74,27 +76,29 @@ func (p *parser[T]) readCSV(r io.Reader) error {
 }
 
 // csvError turns what csv.Reader returns into the error that ends the
-// import, or nil to go on (no error, or a problem of one record).
-func (p *parser[T]) csvError(err error, next int) error {
+// import, or nil to go on (no error, or a problem of one record); line is
+// where the record being read starts.
+func (p *parser[T]) csvError(err error, line int) error {
 	var pe *csv.ParseError
 	switch {
 	case err == nil, errors.As(err, &pe):
 		return nil
 	case errors.Is(err, errRowTooLong):
-		return heed.Errorf(heed.ETooLarge, "%s:%d: row is longer than 1 MiB (is a quote left open?)", p.o.File, next)
+		return heed.Errorf(heed.ETooLarge, "%s:%d: row is longer than 1 MiB (is a quote left open?)", p.o.File, line)
 	}
 	return readError(p.o.File, err)
 }
 
 // readHeader reads the header row and returns the columns and the line
 // after it.
-func (p *parser[T]) readHeader(cr *csv.Reader) ([]column, int, error) {
-	for {
+func (p *parser[T]) readHeader(cr *csv.Reader, br *bufio.Reader) ([]column, int, error) {
+	for next := 1; ; {
+		skipped := blankAhead(br)
 		rec, err := cr.Read()
 		if err == io.EOF {
 			return nil, 0, emptyFile(p.o.File)
 		}
-		if err := p.csvError(err, 1); err != nil {
+		if err := p.csvError(err, next+skipped); err != nil {
 			return nil, 0, err
 		}
 		var pe *csv.ParseError
@@ -102,6 +106,7 @@ func (p *parser[T]) readHeader(cr *csv.Reader) ([]column, int, error) {
 			return nil, 0, heed.Errorf(heed.EInvalid, "%s:%d: cannot read the header row: %s", p.o.File, pe.StartLine, parseProblem(pe))
 		}
 		if blank(rec) {
+			next = endLine(cr, rec) + 1
 			continue
 		}
 		line, _ := cr.FieldPos(0)
@@ -120,17 +125,16 @@ func (p *parser[T]) header(rec []string, line int) ([]column, error) {
 		name := strings.TrimSpace(cell)
 		cols[i] = column{field: -1, header: name}
 		id := strings.ToLower(name)
-		key, isAttr := attrKey(name)
-		isAttr = isAttr && p.s.attrs != nil
+		key, isKeyed := p.s.keyed.key(name)
 		switch {
 		case name == "":
 			p.fail(line, "", fmt.Sprintf("column %d has no name", i+1))
 			continue
-		case isAttr && key == "":
-			p.fail(line, name, "want a key after the dot, as in attributes.tier")
+		case isKeyed && key == "":
+			p.fail(line, name, "want a key after the dot, as in "+p.s.keyed.example)
 			continue
-		case isAttr:
-			cols[i].attr, id = key, "attributes."+key
+		case isKeyed:
+			cols[i].key, id = key, p.s.keyed.prefixes[0]+key
 		case p.s.index(id) >= 0:
 			cols[i].field = p.s.index(id)
 		default:
@@ -150,17 +154,25 @@ func (p *parser[T]) header(rec []string, line int) ([]column, error) {
 }
 
 func (p *parser[T]) columnNames() string {
-	if p.s.attrs != nil {
-		return p.s.names + " or attributes.KEY"
+	if p.s.keyed != nil {
+		return p.s.names + " or " + p.s.keyed.form
 	}
 	return p.s.names
 }
 
-// attrKey recognises the attributes.KEY and attr.KEY columns.
-func attrKey(name string) (string, bool) {
-	for _, prefix := range []string{"attributes.", "attr."} {
+// key recognises a PREFIX.KEY column and returns its KEY, which may be
+// empty; a schema without keyed columns recognises none.
+func (k *keyed[T]) key(name string) (string, bool) {
+	if k == nil {
+		return "", false
+	}
+	for _, prefix := range k.prefixes {
 		if len(name) >= len(prefix) && strings.EqualFold(name[:len(prefix)], prefix) {
-			return strings.TrimSpace(name[len(prefix):]), true
+			key := strings.TrimSpace(name[len(prefix):])
+			if k.fold {
+				key = strings.ToLower(key)
+			}
+			return key, true
 		}
 	}
 	return "", false
@@ -174,23 +186,23 @@ func (p *parser[T]) csvRecord(rec []string, line int, cols []column) {
 	}
 	var item T
 	ok := true
-	var pairs []attr
+	var pairs []pair
 	for i, c := range cols {
 		switch {
 		case c.field >= 0:
 			ok = p.set(&item, &p.s.fields[c.field], rec[i], line) && ok
-		case c.attr != "":
+		case c.key != "":
 			v := strings.TrimSpace(rec[i])
 			if problem := textProblem(v); problem != "" {
 				p.fail(line, c.header, problem)
 				ok = false
 			} else if v != "" {
-				pairs = append(pairs, attr{column: c.header, key: c.attr, value: v})
+				pairs = append(pairs, pair{column: c.header, key: c.key, value: v})
 			}
 		}
 	}
 	if len(pairs) > 0 && ok {
-		for _, pr := range p.s.attrs(&item, pairs) {
+		for _, pr := range p.s.keyed.merge(&item, pairs) {
 			p.fail(line, pr.field, pr.text)
 			ok = false
 		}
@@ -263,6 +275,30 @@ func delimiter(br *bufio.Reader) (rune, error) {
 		return '\t', nil
 	}
 	return ',', nil
+}
+
+// blankAhead counts the empty lines csv.Reader will skip, unseen, before
+// its next record, so that a row too long to read is still named by its
+// own line. It looks further ahead only while the lines it sees are empty.
+func blankAhead(br *bufio.Reader) int {
+	n, i := 0, 0
+	for size := 64; ; size *= 2 {
+		head, _ := br.Peek(size) // an error is csv.Reader's to report
+		for {
+			if rest := head[i:]; bytes.HasPrefix(rest, []byte("\n")) {
+				i++
+			} else if bytes.HasPrefix(rest, []byte("\r\n")) {
+				i += 2
+			} else {
+				break
+			}
+			n++
+		}
+		more := i == len(head) || i == len(head)-1 && head[i] == '\r'
+		if !more || len(head) < size || size >= bufferSize {
+			return n
+		}
+	}
 }
 
 var errRowTooLong = errors.New("row is longer than 1 MiB")

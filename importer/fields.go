@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/heedhq/heed"
 )
@@ -32,22 +31,33 @@ type field[T any] struct {
 // schema is everything the readers need to know about one kind of item.
 type schema[T any] struct {
 	fields []field[T]
-	names  string // "key, name, ..." for messages
-	// attrs, when set, takes CSV columns named attributes.KEY or attr.KEY;
-	// it returns the problems it found, by column.
-	attrs func(item *T, pairs []attr) []problem
+	names  string    // "key, name, ..." for messages
+	keyed  *keyed[T] // CSV columns named PREFIX.KEY; nil if none
 }
 
-type attr struct{ column, key, value string }
+// keyed describes the CSV columns that each add one key to a map of the
+// item (attributes.tier, hidden.source): a spreadsheet has no cell that
+// holds an object comfortably, but a column per key is easy to fill.
+type keyed[T any] struct {
+	prefixes []string // lower case with the dot; the first is the one named in messages
+	form     string   // "attributes.KEY", for the list of columns
+	example  string   // "attributes.tier", for a column with nothing after the dot
+	fold     bool     // lower-case the keys: they name lower-case things
+	// merge adds the non-blank cells of a row to item; it returns the
+	// problems it found, by column.
+	merge func(item *T, pairs []pair) []problem
+}
+
+type pair struct{ column, key, value string }
 
 type problem struct{ field, text string }
 
-func newSchema[T any](attrs func(*T, []attr) []problem, fields ...field[T]) *schema[T] {
+func newSchema[T any](k *keyed[T], fields ...field[T]) *schema[T] {
 	names := make([]string, len(fields))
 	for i, f := range fields {
 		names[i] = f.name
 	}
-	return &schema[T]{fields: fields, names: strings.Join(names, ", "), attrs: attrs}
+	return &schema[T]{fields: fields, names: strings.Join(names, ", "), keyed: k}
 }
 
 // index returns the position of the field named name (lower case), or -1.
@@ -74,7 +84,9 @@ var (
 		field[heed.Employee]{"role", jsonString, func(e *heed.Employee, s string) error { e.Role = heed.Role(strings.ToLower(s)); return nil }},
 		field[heed.Employee]{"unit", jsonString, func(e *heed.Employee, s string) error { e.Unit = s; return nil }},
 	)
-	customerSchema = newSchema(mergeAttributes,
+	customerSchema = newSchema(&keyed[heed.Customer]{
+		prefixes: []string{"attributes.", "attr."}, form: "attributes.KEY", example: "attributes.tier", merge: mergeAttributes,
+	},
 		field[heed.Customer]{"external_id", jsonString, func(c *heed.Customer, s string) error { c.ExternalID = s; return nil }},
 		field[heed.Customer]{"name", jsonString, func(c *heed.Customer, s string) error { c.Name = s; return nil }},
 		field[heed.Customer]{"email", jsonString, func(c *heed.Customer, s string) error { c.Email = s; return nil }},
@@ -92,13 +104,11 @@ var (
 // textProblem rejects text that a database would refuse or garble:
 // PostgreSQL takes neither invalid UTF-8 nor NUL characters.
 func textProblem(s string) string {
-	if !utf8.ValidString(s) {
+	p := heed.TextProblem(s)
+	if p == "is not valid UTF-8" {
 		return "not valid UTF-8 (save the file as UTF-8)"
 	}
-	if strings.IndexByte(s, 0) >= 0 {
-		return "contains a NUL character"
-	}
-	return ""
+	return p
 }
 
 var errWantBool = errors.New("want true or false")
@@ -135,7 +145,7 @@ func parseObject(s string) (json.RawMessage, error) {
 // customer's attributes object. Blank cells add nothing, so a sparse
 // column does not fill every customer with empty keys; a key given both
 // ways is a problem because neither value is obviously the right one.
-func mergeAttributes(c *heed.Customer, pairs []attr) []problem {
+func mergeAttributes(c *heed.Customer, pairs []pair) []problem {
 	m := map[string]json.RawMessage{}
 	if len(c.Attributes) > 0 {
 		if err := json.Unmarshal(c.Attributes, &m); err != nil {

@@ -1,7 +1,7 @@
-// Package importer reads CSV and JSONL files of units, employees and
-// customers into domain values, naming the line and field of every problem.
-// It only parses: whether a row makes sense (required fields, references,
-// email format, roles) is the directory service's business.
+// Package importer reads CSV and JSONL files of units, employees, customers
+// and survey responses into values, naming the line and field of every
+// problem. It only parses: whether a row makes sense (required fields,
+// references, email format, roles, scores) is the services' business.
 package importer
 
 import (
@@ -65,6 +65,7 @@ type Options struct {
 	File     string         // name used in errors (FILE:LINE: field: problem)
 	Format   Format         // "" → CSV
 	Progress func(rows int) // called every 10,000 rows and at the end; may be nil
+	MaxRows  int            // a file with more rows is refused; 0 (or over 5,000,000) → 5,000,000
 }
 
 // Units reads units (key, name, parent, responsible). Every problem is
@@ -72,19 +73,19 @@ type Options struct {
 // even their shape could be read, left out); the error is for I/O failures
 // and files that cannot be read at all.
 func Units(r io.Reader, o Options) ([]Row[heed.Unit], heed.RowErrors, error) {
-	return read(r, o, unitSchema, maxRows)
+	return read(r, o, unitSchema)
 }
 
 // Employees reads employees (email, name, role, unit), as Units does.
 func Employees(r io.Reader, o Options) ([]Row[heed.Employee], heed.RowErrors, error) {
-	return read(r, o, employeeSchema, maxRows)
+	return read(r, o, employeeSchema)
 }
 
 // Customers reads customers (external_id, name, email, phone, language,
 // segment, value, owner, unit, attributes, consent), as Units does. In CSV,
 // columns named attributes.KEY or attr.KEY add KEY to the attributes object.
 func Customers(r io.Reader, o Options) ([]Row[heed.Customer], heed.RowErrors, error) {
-	return read(r, o, customerSchema, maxRows)
+	return read(r, o, customerSchema)
 }
 
 // parser collects the rows and problems of one file.
@@ -94,11 +95,14 @@ type parser[T any] struct {
 	rows  []Row[T]
 	errs  heed.RowErrors
 	count int // rows seen, good or bad
-	max   int // rows allowed; maxRows but in tests
+	max   int // rows allowed
 }
 
-func read[T any](r io.Reader, o Options, s *schema[T], max int) ([]Row[T], heed.RowErrors, error) {
-	p := &parser[T]{o: o, s: s, max: max}
+func read[T any](r io.Reader, o Options, s *schema[T]) ([]Row[T], heed.RowErrors, error) {
+	p := &parser[T]{o: o, s: s, max: maxRows}
+	if o.MaxRows > 0 && o.MaxRows < maxRows {
+		p.max = o.MaxRows
+	}
 	var err error
 	switch o.Format {
 	case CSV, "":

@@ -189,7 +189,7 @@ func TestDuplicateAttributeColumn(t *testing.T) {
 
 func TestTooManyRows(t *testing.T) {
 	in := "key\n" + strings.Repeat("k\n", 4)
-	_, _, err := read(strings.NewReader(in), Options{File: "f"}, unitSchema, 3)
+	_, _, err := Units(strings.NewReader(in), Options{File: "f", MaxRows: 3})
 	if heed.ErrorCode(err) != heed.ETooLarge || heed.ErrorMessage(err) != "f: more than 3 rows; split the file" {
 		t.Errorf("got %v", err)
 	}
@@ -220,11 +220,24 @@ func TestMultiLineQuotes(t *testing.T) {
 	}
 }
 
+// TestLongRowNamesItsLine: the line of a row too long to read is counted
+// past quoted newlines and past the empty lines csv.Reader skips unseen.
 func TestLongRowNamesItsLine(t *testing.T) {
-	in := "key,name\n\"a\nb\",x\n\n" + "c," + strings.Repeat("y", 2<<20) + "\n"
-	_, _, err := Units(strings.NewReader(in), Options{File: "f"})
-	if heed.ErrorMessage(err) != "f:4: row is longer than 1 MiB (is a quote left open?)" {
-		t.Errorf("got %v", err)
+	long := "c," + strings.Repeat("y", 2<<20) + "\n"
+	for _, tt := range []struct {
+		in   string
+		line int
+	}{
+		{"key,name\n\"a\nb\",x\n\n" + long, 5},
+		{"key,name\r\na,b\r\n\r\n\r\n" + long, 5},
+		{"key,name\n" + strings.Repeat("\n", 3000) + long, 3002}, // more empty lines than one look ahead holds
+		{"\n \n\r\nkey," + strings.Repeat("k", 2<<20), 4},
+	} {
+		_, _, err := Units(strings.NewReader(tt.in), Options{File: "f"})
+		want := fmt.Sprintf("f:%d: row is longer than 1 MiB (is a quote left open?)", tt.line)
+		if heed.ErrorMessage(err) != want {
+			t.Errorf("%.30q…: got %v, want %s", tt.in, err, want)
+		}
 	}
 }
 
