@@ -79,3 +79,17 @@ func isASCII(s string) bool {
 	}
 	return true
 }
+
+// TextProblem says what is wrong with text no store may hold — invalid
+// UTF-8, or a NUL character, which PostgreSQL refuses (SQLite would keep
+// it, so both refuse it) — or "" when it is fine. Every check of typed
+// or imported text calls it, each with its own field and wording around.
+func TextProblem(s string) string {
+	switch {
+	case !utf8.ValidString(s):
+		return "is not valid UTF-8"
+	case strings.IndexByte(s, 0) >= 0:
+		return "contains a NUL character"
+	}
+	return ""
+}

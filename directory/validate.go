@@ -38,11 +38,8 @@ func checkText(field, v string, max int, required bool) []problem {
 	switch {
 	case required && v == "":
 		return []problem{{field, "is required"}}
-	case !utf8.ValidString(v):
-		return []problem{{field, "is not valid UTF-8"}}
-	case strings.ContainsRune(v, 0):
-		// PostgreSQL cannot store NUL in text; refuse it on both engines.
-		return []problem{{field, "contains a NUL character"}}
+	case heed.TextProblem(v) != "":
+		return []problem{{field, heed.TextProblem(v)}}
 	case len(v) > max:
 		return []problem{{field, "is longer than " + strconv.Itoa(max) + " bytes"}}
 	}

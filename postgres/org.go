@@ -9,6 +9,7 @@ import (
 	"github.com/heedhq/heed"
 	"github.com/heedhq/heed/internal/sqlstore"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // Helpers shared by units.go, employees.go and customers.go; what both
@@ -22,16 +23,26 @@ func newArgs() *sqlstore.Args {
 // rowErr classifies the error of a one-row query: no row is notFound,
 // any other error an internal one under op, nil stays nil.
 func rowErr(err, notFound error, op string) error {
-	if errors.Is(err, pgx.ErrNoRows) {
+	if errors.Is(err, pgx.ErrNoRows) || unstorableText(err) {
 		return notFound
 	}
 	return heed.Internal(err, op)
 }
 
+// unstorableText reports PostgreSQL refusing a text argument (a NUL, or
+// invalid UTF-8: character_not_in_repertoire). In a lookup by key such a
+// key names no row — what SQLite, which stores any bytes, answers too —
+// rather than an internal error; writes of such text are refused before
+// they reach the store (heed.TextProblem).
+func unstorableText(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "22021"
+}
+
 // found classifies the error of a one-row query where no row is an
 // answer (an upsert's "not stored yet"), not a failure.
 func found(err error, op string) (bool, error) {
-	if errors.Is(err, pgx.ErrNoRows) {
+	if errors.Is(err, pgx.ErrNoRows) || unstorableText(err) {
 		return false, nil
 	}
 	return err == nil, heed.Internal(err, op)

@@ -102,6 +102,10 @@ func testSurveyRoundTrip(t *testing.T, s heed.Store) {
 	for _, err := range []error{
 		func() error { _, err := s.GetSurvey(ctx, "nope"); return err }(),
 		func() error { _, err := s.GetSurveyByID(ctx, got.ID+100); return err }(),
+		// A key no store can hold (PostgreSQL refuses NUL in text) names
+		// no survey either: a public link with %00 in it is a 404.
+		func() error { _, err := s.GetSurvey(ctx, "a\x00b"); return err }(),
+		func() error { _, err := s.GetCustomer(ctx, heed.Scope{All: true}, "c\x00"); return err }(),
 	} {
 		wantErr(t, "reading an unknown survey", err, heed.ENotFound, "")
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/heedhq/heed"
 )
@@ -379,7 +378,7 @@ func ChangedResponseRow(r heed.Response, now time.Time) (ResponseRow, error) {
 func CheckText(fieldsAndValues ...string) error {
 	for i := 0; i+1 < len(fieldsAndValues); i += 2 {
 		v := fieldsAndValues[i+1]
-		if strings.ContainsRune(v, 0) || !utf8.ValidString(v) {
+		if heed.TextProblem(v) != "" {
 			return heed.FieldErrorf(heed.EInvalid, fieldsAndValues[i], "must be UTF-8 text without NUL characters")
 		}
 	}
