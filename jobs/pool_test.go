@@ -114,6 +114,26 @@ func TestUnknownKind(t *testing.T) {
 	})
 }
 
+// TestStopParksDead: a handler that says no retry can help (jobs.Stop)
+// has its job parked dead after one attempt, with the error kept.
+func TestStopParksDead(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s heed.Store) {
+		p := jobs.NewPool(s, fast(1), nil)
+		p.Handle("broken", func(ctx context.Context, j heed.Job) error {
+			return jobs.Stop(errors.New("the subject has a line break"))
+		})
+		id, err := jobs.Enqueue(t.Context(), s, "broken", nil, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		start(t, p)
+		j := jobIs(t, s, id, "dead", func(j heed.Job) bool { return j.State == heed.JobDead })
+		if j.Attempts != 1 || !strings.Contains(j.LastError, "line break") {
+			t.Fatalf("job = %+v; want dead after 1 attempt with the error", j)
+		}
+	})
+}
+
 // TestGracefulDrain stops a pool while a handler runs: Run waits for it,
 // its job is recorded done, and nothing new is leased.
 func TestGracefulDrain(t *testing.T) {

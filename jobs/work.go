@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -89,7 +90,7 @@ func (p *Pool) record(base context.Context, worker string, j heed.Job, runErr er
 		log.Debug("jobs: job done")
 		return
 	}
-	dead := j.Attempts >= j.MaxAttempts
+	dead := j.Attempts >= j.MaxAttempts || errors.As(runErr, new(*stopError))
 	retryAt := now.Add(Backoff(j.Attempts, p.cfg.BackoffBase, p.cfg.BackoffMax, rand.Float64()))
 	if err := p.store.FailJob(ctx, j.ID, worker, truncate(runErr.Error()), retryAt, dead, now); err != nil {
 		p.logLost(log, j.Kind, "fail", err)
@@ -151,3 +152,13 @@ func truncate(s string) string {
 	}
 	return s[:n] + "…"
 }
+
+// Stop wraps an error no retry can mend (the job's input is wrong, not the
+// world): the pool parks the job dead at once, for an operator to look at
+// and retry once mended, instead of retrying it with backoff.
+func Stop(err error) error { return &stopError{err} }
+
+type stopError struct{ err error }
+
+func (e *stopError) Error() string { return e.err.Error() }
+func (e *stopError) Unwrap() error { return e.err }

@@ -64,7 +64,7 @@ func (s *Service) SendEmail(ctx context.Context, job heed.Job) error {
 		if pl.Kind == EmailInvite {
 			s.recordFailure(rec, e.inv.ID, heed.DeliveryDead, sendErr)
 		}
-		return fmt.Errorf("%s: the message cannot be sent as built: %w", EmailJob, sendErr)
+		return jobs.Stop(fmt.Errorf("%s: the message cannot be sent as built: %w", EmailJob, sendErr))
 	case mail.Permanent(sendErr):
 		if pl.Kind == EmailInvite {
 			return s.store.SetDelivery(rec, e.inv.ID, heed.DeliveryBounced, sendErr.Error(), s.now())
