@@ -2,6 +2,7 @@ package heed
 
 import (
 	"encoding/json"
+	"slices"
 	"time"
 )
 
@@ -150,6 +151,16 @@ const (
 	DeliveryDead    Delivery = "dead"    // given up after every retry
 	DeliverySkipped Delivery = "skipped" // not sent: consent withdrawn or link expired meanwhile
 )
+
+// DeliveryStates lists the states an email of an invitation can be in.
+func DeliveryStates() []Delivery {
+	return []Delivery{DeliveryQueued, DeliverySent, DeliveryFailed, DeliveryBounced, DeliveryDead, DeliverySkipped}
+}
+
+// Valid reports whether d is one of DeliveryStates or DeliveryNone.
+func (d Delivery) Valid() bool {
+	return d == DeliveryNone || slices.Contains(DeliveryStates(), d)
+}
 
 // Invitation asks one customer to answer one survey, through a personal
 // link whose token only the customer has: Heed keeps the token's SHA-256.

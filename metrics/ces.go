@@ -23,14 +23,17 @@ type CES struct {
 }
 
 // Add counts one answer from CESMin to CESMax.
-func (s *CES) Add(score int) error {
+func (s *CES) Add(score int) error { return s.AddN(score, 1) }
+
+// AddN counts n answers of score, as pre-aggregated counts come.
+func (s *CES) AddN(score, n int) error {
 	if score < CESMin || score > CESMax {
 		return heed.FieldErrorf(heed.EInvalid, "score", "CES score %d is out of range %d–%d", score, CESMin, CESMax)
 	}
-	v := float64(score)
-	s.N++
-	s.Sum += v
-	s.SumSquares += v * v
+	v, k := float64(score), float64(n)
+	s.N += n
+	s.Sum += v * k
+	s.SumSquares += v * v * k
 	return nil
 }
 

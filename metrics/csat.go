@@ -13,14 +13,17 @@ type CSAT struct {
 }
 
 // Add counts one answer from 1 to 5.
-func (s *CSAT) Add(score int) error {
+func (s *CSAT) Add(score int) error { return s.AddN(score, 1) }
+
+// AddN counts n answers of score, as pre-aggregated counts come.
+func (s *CSAT) AddN(score, n int) error {
 	if score < 1 || score > 5 {
 		return heed.FieldErrorf(heed.EInvalid, "score", "CSAT score %d is out of range 1–5", score)
 	}
 	if score >= 4 {
-		s.Satisfied++
+		s.Satisfied += n
 	}
-	s.N++
+	s.N += n
 	return nil
 }
 

@@ -310,3 +310,31 @@ func TestRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestAddN: counts added n at a time, as the pre-aggregated rows come,
+// equal the same answers added one by one.
+func TestAddN(t *testing.T) {
+	var one, many NPS
+	var c1, cn CSAT
+	var e1, en CES
+	for score, n := range map[int]int{0: 3, 6: 2, 7: 5, 9: 4, 10: 1} {
+		for range n {
+			one.Add(score)
+		}
+		many.AddN(score, n)
+	}
+	for score, n := range map[int]int{1: 2, 4: 3, 5: 1} {
+		for range n {
+			c1.Add(score)
+			e1.Add(score)
+		}
+		cn.AddN(score, n)
+		en.AddN(score, n)
+	}
+	if one != many || c1 != cn || e1 != en {
+		t.Errorf("AddN differs from Add: NPS %+v vs %+v, CSAT %+v vs %+v, CES %+v vs %+v", many, one, cn, c1, en, e1)
+	}
+	if err := many.AddN(11, 2); err == nil || many.N != one.N {
+		t.Errorf("AddN(11) = %v and counted; want an error and nothing counted", err)
+	}
+}

@@ -14,18 +14,21 @@ type NPS struct {
 }
 
 // Add counts one answer: 9–10 is a promoter, 7–8 a passive, 0–6 a detractor.
-func (s *NPS) Add(score int) error {
+func (s *NPS) Add(score int) error { return s.AddN(score, 1) }
+
+// AddN counts n answers of score, as pre-aggregated counts come.
+func (s *NPS) AddN(score, n int) error {
 	switch {
 	case score < 0 || score > 10:
 		return heed.FieldErrorf(heed.EInvalid, "score", "NPS score %d is out of range 0–10", score)
 	case score >= 9:
-		s.Promoters++
+		s.Promoters += n
 	case score >= 7:
-		s.Passives++
+		s.Passives += n
 	default:
-		s.Detractors++
+		s.Detractors += n
 	}
-	s.N++
+	s.N += n
 	return nil
 }
 

@@ -2,6 +2,7 @@ package sampling
 
 import (
 	"math"
+	"slices"
 	"time"
 )
 
@@ -67,9 +68,10 @@ const (
 
 // Reasons lists every Reason in order of precedence, for faces that show the
 // counts of a Plan in a stable order.
-func Reasons() []Reason {
-	return []Reason{NoConsent, Unreachable, AskedByProgram, AskedRecently, OpenCase, OverQuota, Duplicate}
-}
+func Reasons() []Reason { return slices.Clone(reasons[:]) }
+
+// reasons is Reasons without the copy, for the per-candidate count.
+var reasons = [...]Reason{NoConsent, Unreachable, AskedByProgram, AskedRecently, OpenCase, OverQuota, Duplicate}
 
 // Eligible reports whether c may be asked by a program with rules r at now
 // and, when not, the first reason in order of precedence. It never returns

@@ -1,9 +1,6 @@
 package sampling
 
-import (
-	"fmt"
-	"time"
-)
+import "time"
 
 // Period is the calendar span a target is spread over.
 type Period string
@@ -15,17 +12,8 @@ const (
 	Quarter Period = "quarter"
 )
 
-// ParsePeriod checks a period read from configuration or a request, so that
-// a typo is refused at the edge instead of silently asking nobody.
-func ParsePeriod(s string) (Period, error) {
-	p := Period(s)
-	if !p.Valid() {
-		return "", fmt.Errorf("sampling: unknown period %q (want week, month or quarter)", s)
-	}
-	return p, nil
-}
-
-// Valid reports whether p is one of Week, Month and Quarter.
+// Valid reports whether p is one of Week, Month and Quarter; callers
+// check it where a period is read (survey refuses a program with another).
 func (p Period) Valid() bool {
 	return p == Week || p == Month || p == Quarter
 }

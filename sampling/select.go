@@ -104,15 +104,15 @@ func choose(cands []Candidate, r Rules, seed int64, now time.Time, quota int, ta
 
 // counts tallies reasons in an array indexed by precedence: a map increment
 // per candidate would hash a string a hundred thousand times.
-type counts [7]int
+type counts [len(reasons)]int
 
 func (k *counts) add(why Reason, n int) {
-	k[slices.Index(Reasons(), why)] += n
+	k[slices.Index(reasons[:], why)] += n
 }
 
 func (k *counts) toMap() map[Reason]int {
 	m := map[Reason]int{}
-	for i, why := range Reasons() {
+	for i, why := range reasons {
 		if k[i] > 0 {
 			m[why] = k[i]
 		}

@@ -20,10 +20,10 @@ const tokenBytes = 24
 // MaxInvite is the most customers one invitation request may name.
 const MaxInvite = 1000
 
-// newToken returns a fresh link token and the hash Heed keeps of it. The
+// NewToken returns a fresh link token and the hash Heed keeps of it. The
 // database never holds a usable link: whoever reads it cannot answer in a
 // customer's name.
-func newToken() (token, hash string) {
+func NewToken() (token, hash string) {
 	b := make([]byte, tokenBytes)
 	rand.Read(b) // never fails (crypto/rand, Go 1.24+)
 	token = base64.RawURLEncoding.EncodeToString(b)
@@ -96,8 +96,9 @@ func (s *Service) Invite(ctx context.Context, p heed.Principal, surveyKey string
 	err = s.store.InTx(ctx, func(q heed.Queries) error {
 		out = out[:0]
 		seen := map[string]bool{}
+		units := map[string]int64{} // unit key → id, looked up once per unit
 		for _, ext := range req.Customers {
-			r, err := s.inviteOne(ctx, q, p, sv, ext, req, seen, now)
+			r, err := s.inviteOne(ctx, q, p, sv, ext, req, seen, units, now)
 			if err != nil {
 				return err
 			}
@@ -109,7 +110,7 @@ func (s *Service) Invite(ctx context.Context, p heed.Principal, surveyKey string
 }
 
 func (s *Service) inviteOne(ctx context.Context, q heed.Queries, p heed.Principal, sv heed.Survey, ext string,
-	req InviteRequest, seen map[string]bool, now time.Time) (InviteResult, error) {
+	req InviteRequest, seen map[string]bool, units map[string]int64, now time.Time) (InviteResult, error) {
 	res := InviteResult{Customer: ext}
 	if seen[ext] {
 		res.Skipped = SkipDuplicate
@@ -130,12 +131,16 @@ func (s *Service) inviteOne(ctx context.Context, q heed.Queries, p heed.Principa
 			return res, nil
 		}
 	}
-	unit, err := q.GetUnit(ctx, c.Unit)
-	if err != nil {
-		return res, err
+	unitID, ok := units[c.Unit]
+	if !ok {
+		unit, err := q.GetUnit(ctx, c.Unit)
+		if err != nil {
+			return res, err
+		}
+		unitID, units[c.Unit] = unit.ID, unit.ID
 	}
 	inv := heed.Invitation{
-		SurveyID: sv.ID, Survey: sv.Key, CustomerID: c.ID, Customer: c.ExternalID, UnitID: unit.ID,
+		SurveyID: sv.ID, Survey: sv.Key, CustomerID: c.ID, Customer: c.ExternalID, UnitID: unitID,
 		Channel: req.Channel, Language: Language(sv, c.Language, ""), Hidden: req.Hidden,
 	}
 	token, err := s.createInvitation(ctx, q, &inv, DefaultExpiryDays, DefaultReminderDays, now)
@@ -182,7 +187,7 @@ type EmailPayload struct {
 // returns the token, which exists nowhere else once the caller drops it.
 func (s *Service) createInvitation(ctx context.Context, q heed.Queries, inv *heed.Invitation,
 	expiryDays, reminderDays int, now time.Time) (string, error) {
-	token, hash := newToken()
+	token, hash := NewToken()
 	inv.TokenHash = hash
 	inv.CreatedAt = now
 	inv.ExpiresAt = now.AddDate(0, 0, expiryDays)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"slices"
 	"strings"
 	"time"
 
@@ -84,6 +83,9 @@ func (s *Service) Metrics(ctx context.Context, p heed.Principal, mq MetricsQuery
 	var root *heed.Unit
 	if mq.Unit != "" {
 		u, err := s.store.GetUnit(ctx, mq.Unit)
+		if err != nil && !heed.IsNotFound(err) {
+			return Metrics{}, err
+		}
 		if err != nil || !scope.CoversUnit(u.ID, u.Path) {
 			return Metrics{}, heed.FieldErrorf(heed.ENotFound, "unit", "no unit %q", mq.Unit)
 		}
@@ -96,15 +98,21 @@ func (s *Service) Metrics(ctx context.Context, p heed.Principal, mq MetricsQuery
 		return Metrics{}, err
 	}
 	m.Total = figures(sv.Kind, "all", days, mq.Min)
+	// The units p sees: the groups of by=unit and the response rates'
+	// filter both need them.
+	units, err := s.store.ListUnits(ctx, scope)
+	if err != nil {
+		return Metrics{}, err
+	}
 	switch mq.By {
 	case "week", "month":
 		m.Groups = byTime(sv.Kind, mq, days)
 	case "unit":
-		if m.Groups, err = s.byUnit(ctx, sv, scope, root, f, mq.Min); err != nil {
+		if m.Groups, err = s.byUnit(ctx, sv, units, root, f, mq.Min); err != nil {
 			return Metrics{}, err
 		}
 	}
-	m.ResponseRates, err = s.responseRates(ctx, sv, scope, root, mq)
+	m.ResponseRates, err = s.responseRates(ctx, sv, units, root, mq)
 	return m, err
 }
 
@@ -175,27 +183,22 @@ func byTime(kind heed.SurveyKind, mq MetricsQuery, days []heed.ScoreCount) []Fig
 // byUnit gives one group per child of root (per root unit in scope when
 // root is nil), each the sum of its subtree, plus the root's own answers
 // when it has some.
-func (s *Service) byUnit(ctx context.Context, sv heed.Survey, scope heed.Scope, root *heed.Unit, f heed.CountFilter, min int) ([]Figures, error) {
+func (s *Service) byUnit(ctx context.Context, sv heed.Survey, units []heed.Unit, root *heed.Unit, f heed.CountFilter, min int) ([]Figures, error) {
 	f.GroupBy = "unit"
 	counts, err := s.store.ScoreCounts(ctx, f)
 	if err != nil {
 		return nil, err
 	}
-	units, err := s.store.ListUnits(ctx, scope)
-	if err != nil {
-		return nil, err
-	}
 	byID := map[int64]heed.Unit{}
+	seen := map[string]bool{}
 	for _, u := range units {
 		byID[u.ID] = u
+		seen[u.Key] = true
 	}
 	// The groups: children of root, or the top units p sees.
 	var heads []heed.Unit
 	for _, u := range units {
-		switch {
-		case root != nil && u.Parent == root.Key:
-			heads = append(heads, u)
-		case root == nil && (u.Parent == "" || !slices.ContainsFunc(units, func(x heed.Unit) bool { return x.Key == u.Parent })):
+		if (root != nil && u.Parent == root.Key) || (root == nil && !seen[u.Parent]) {
 			heads = append(heads, u)
 		}
 	}
@@ -231,7 +234,9 @@ func (s *Service) byUnit(ctx context.Context, sv heed.Survey, scope heed.Scope, 
 	return out, nil
 }
 
-// figures computes one group's numbers from its score counts.
+// figures computes one group's numbers from its score counts. Scores
+// outside the kind's scale cannot be stored (every write checks them), so
+// AddN's error is not expected here.
 func figures(kind heed.SurveyKind, key string, counts []heed.ScoreCount, min int) Figures {
 	g := Figures{Key: key}
 	for _, c := range counts {
@@ -240,18 +245,7 @@ func figures(kind heed.SurveyKind, key string, counts []heed.ScoreCount, min int
 	g.Insufficient = metrics.Insufficient(g.N, min)
 	switch kind {
 	case heed.SurveyNPS:
-		var n metrics.NPS
-		for _, c := range counts {
-			n.N += c.N
-			switch {
-			case c.Score >= 9:
-				n.Promoters += c.N
-			case c.Score >= 7:
-				n.Passives += c.N
-			default:
-				n.Detractors += c.N
-			}
-		}
+		n := npsOf(counts)
 		g.Promoters, g.Passives, g.Detractors = &n.Promoters, &n.Passives, &n.Detractors
 		if !g.Insufficient {
 			g.Score, g.MarginOfError = round(n.Score()), round(n.MarginOfError())
@@ -259,10 +253,7 @@ func figures(kind heed.SurveyKind, key string, counts []heed.ScoreCount, min int
 	case heed.SurveyCSAT:
 		var c metrics.CSAT
 		for _, x := range counts {
-			c.N += x.N
-			if x.Score >= 4 {
-				c.Satisfied += x.N
-			}
+			c.AddN(x.Score, x.N)
 		}
 		g.Satisfied = &c.Satisfied
 		if !g.Insufficient {
@@ -272,10 +263,7 @@ func figures(kind heed.SurveyKind, key string, counts []heed.ScoreCount, min int
 	case heed.SurveyCES:
 		var c metrics.CES
 		for _, x := range counts {
-			v := float64(x.Score)
-			c.N += x.N
-			c.Sum += v * float64(x.N)
-			c.SumSquares += v * v * float64(x.N)
+			c.AddN(x.Score, x.N)
 		}
 		if !g.Insufficient {
 			lo, hi := c.Interval()
@@ -283,6 +271,15 @@ func figures(kind heed.SurveyKind, key string, counts []heed.ScoreCount, min int
 		}
 	}
 	return g
+}
+
+// npsOf adds score counts up into an NPS.
+func npsOf(counts []heed.ScoreCount) metrics.NPS {
+	var n metrics.NPS
+	for _, c := range counts {
+		n.AddN(c.Score, c.N)
+	}
+	return n
 }
 
 // round keeps two decimals: more would pretend to a precision the margin
@@ -294,12 +291,8 @@ func round(v float64) *float64 {
 
 // responseRates reports each program of the survey: invitations created
 // in the span, inside the unit and p's scope, and how many were answered.
-func (s *Service) responseRates(ctx context.Context, sv heed.Survey, scope heed.Scope, root *heed.Unit, mq MetricsQuery) ([]ProgramRate, error) {
+func (s *Service) responseRates(ctx context.Context, sv heed.Survey, units []heed.Unit, root *heed.Unit, mq MetricsQuery) ([]ProgramRate, error) {
 	progs, err := s.store.ListPrograms(ctx)
-	if err != nil {
-		return nil, err
-	}
-	units, err := s.store.ListUnits(ctx, scope)
 	if err != nil {
 		return nil, err
 	}

@@ -280,8 +280,8 @@ func CheckResponse(sv heed.Survey, r heed.Response) error {
 		return heed.FieldErrorf(heed.EInvalid, "comment", "comment is %d characters; at most %d", n, MaxComment)
 	}
 	for field, v := range map[string]string{"comment": r.Comment, "language": r.Language, "external_id": r.ExternalID} {
-		if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
-			return heed.FieldErrorf(heed.EInvalid, field, "%s is not valid text (invalid UTF-8 or a NUL character)", field)
+		if p := heed.TextProblem(v); p != "" {
+			return heed.FieldErrorf(heed.EInvalid, field, "%s %s", field, p)
 		}
 	}
 	for id, v := range r.Answers {

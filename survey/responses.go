@@ -2,7 +2,6 @@ package survey
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -133,6 +132,9 @@ func (s *Service) checkInputs(ctx context.Context, q heed.Queries, file, channel
 			}
 			seen[k] = line
 		}
+		if c := heed.ErrorCode(err); err != nil && c != heed.EInvalid && c != heed.ENotFound {
+			return nil, err // not the item's fault: an outage, a bug
+		}
 		if err != nil {
 			errs = append(errs, heed.RowError{File: file, Line: line, Field: heed.ErrorField(err), Problem: heed.ErrorMessage(err)})
 			continue
@@ -233,6 +235,9 @@ func (s *Service) ListResponses(ctx context.Context, p heed.Principal, surveyKey
 	if f.Unit != "" {
 		// A unit p may not see answers 404, as everywhere else.
 		u, err := s.store.GetUnit(ctx, f.Unit)
+		if err != nil && !heed.IsNotFound(err) {
+			return nil, err
+		}
 		if err != nil || !p.Scope().CoversUnit(u.ID, u.Path) {
 			return nil, heed.FieldErrorf(heed.ENotFound, "unit", "no unit %q", f.Unit)
 		}
@@ -247,6 +252,9 @@ func (s *Service) GetResponse(ctx context.Context, p heed.Principal, id int64) (
 
 // ListInvitations returns the invitations p may see, newest first.
 func (s *Service) ListInvitations(ctx context.Context, p heed.Principal, surveyKey, programKey string, f heed.InvitationFilter) ([]heed.Invitation, error) {
+	if !f.Delivery.Valid() {
+		return nil, heed.FieldErrorf(heed.EInvalid, "delivery", "delivery %q must be one of %s", f.Delivery, heed.DeliveryStates())
+	}
 	if surveyKey != "" {
 		sv, err := s.store.GetSurvey(ctx, surveyKey)
 		if err != nil {
@@ -262,16 +270,4 @@ func (s *Service) ListInvitations(ctx context.Context, p heed.Principal, surveyK
 		f.ProgramID = pr.ID
 	}
 	return s.store.ListInvitations(ctx, p.Scope(), f)
-}
-
-// decodeAnswers reads answers given as a JSON object (an import column).
-func decodeAnswers(s string) (map[string]any, error) {
-	if strings.TrimSpace(s) == "" {
-		return nil, nil
-	}
-	var m map[string]any
-	if err := json.Unmarshal([]byte(s), &m); err != nil {
-		return nil, heed.FieldErrorf(heed.EInvalid, "answers", "answers must be a JSON object: %v", err)
-	}
-	return m, nil
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/heedhq/heed"
+	"github.com/heedhq/heed/metrics"
 	"github.com/heedhq/heed/sampling"
 )
 
@@ -90,6 +91,10 @@ func (s *Service) sample(ctx context.Context, q heed.Queries, key string, dryRun
 	if err != nil {
 		return SampleReport{}, err
 	}
+	sv, err := q.GetSurvey(ctx, pr.Survey)
+	if err != nil {
+		return SampleReport{}, err
+	}
 	if !dryRun {
 		// Makes runs take turns (on PostgreSQL a lock until commit; on
 		// SQLite the single writer), so a second run counts the first
@@ -114,7 +119,7 @@ func (s *Service) sample(ctx context.Context, q heed.Queries, key string, dryRun
 		}
 		byID[c.CustomerID] = c
 	}
-	plan, err := s.plan(ctx, q, pr, cands, now, &rep)
+	plan, err := s.plan(ctx, q, pr, sv, cands, now, &rep)
 	if err != nil {
 		return rep, err
 	}
@@ -129,11 +134,11 @@ func (s *Service) sample(ctx context.Context, q heed.Queries, key string, dryRun
 	if dryRun {
 		return rep, nil
 	}
-	return rep, s.inviteChosen(ctx, q, pr, plan.Chosen, byID, now, &rep)
+	return rep, s.inviteChosen(ctx, q, pr, sv, plan.Chosen, byID, now, &rep)
 }
 
 // plan decides today's choice, flat or stratified by unit.
-func (s *Service) plan(ctx context.Context, q heed.Queries, pr heed.Program, cands []sampling.Candidate, now time.Time, rep *SampleReport) (sampling.Plan, error) {
+func (s *Service) plan(ctx context.Context, q heed.Queries, pr heed.Program, sv heed.Survey, cands []sampling.Candidate, now time.Time, rep *SampleReport) (sampling.Plan, error) {
 	loc := now.Location()
 	period := sampling.Period(pr.Period)
 	start, _ := period.Bounds(now, loc)
@@ -152,7 +157,7 @@ func (s *Service) plan(ctx context.Context, q heed.Queries, pr heed.Program, can
 		quota := sampling.Quota(pr.Target, period, now, loc, rep.PeriodSoFar)
 		return sampling.Select(cands, rules, quota, pr.Seed, now), nil
 	}
-	stats, err := s.unitStats(ctx, q, pr, cands, rules, perUnit, now)
+	stats, err := s.unitStats(ctx, q, pr, sv, cands, rules, perUnit, now)
 	if err != nil {
 		return sampling.Plan{}, err
 	}
@@ -168,7 +173,7 @@ func (s *Service) plan(ctx context.Context, q heed.Queries, pr heed.Program, can
 // population, who is eligible this period (those already invited in it
 // count, so the plan does not shrink as it is carried out), its response
 // rate over the last year and, for NPS, the observed variance.
-func (s *Service) unitStats(ctx context.Context, q heed.Queries, pr heed.Program, cands []sampling.Candidate,
+func (s *Service) unitStats(ctx context.Context, q heed.Queries, pr heed.Program, sv heed.Survey, cands []sampling.Candidate,
 	rules sampling.Rules, invitedThisPeriod map[int64]int, now time.Time) ([]sampling.UnitStat, error) {
 	byUnit := map[int64]*sampling.UnitStat{}
 	for _, c := range cands {
@@ -192,7 +197,7 @@ func (s *Service) unitStats(ctx context.Context, q heed.Queries, pr heed.Program
 			u.Answered += h.Answered
 		}
 	}
-	variance, err := s.npsVariance(ctx, q, pr, now)
+	variance, err := s.npsVariance(ctx, q, sv, now)
 	if err != nil {
 		return nil, err
 	}
@@ -209,10 +214,9 @@ func (s *Service) unitStats(ctx context.Context, q heed.Queries, pr heed.Program
 // npsVariance is each unit's variance of the ±1 NPS coding over the last
 // year, when it has at least the minimum sample; the planner assumes the
 // worst case for the others.
-func (s *Service) npsVariance(ctx context.Context, q heed.Queries, pr heed.Program, now time.Time) (map[int64]float64, error) {
-	sv, err := q.GetSurvey(ctx, pr.Survey)
-	if err != nil || sv.Kind != heed.SurveyNPS {
-		return nil, err
+func (s *Service) npsVariance(ctx context.Context, q heed.Queries, sv heed.Survey, now time.Time) (map[int64]float64, error) {
+	if sv.Kind != heed.SurveyNPS {
+		return nil, nil
 	}
 	counts, err := q.ScoreCounts(ctx, heed.CountFilter{SurveyID: sv.ID, Scope: heed.Scope{All: true},
 		FromDay: heed.Day(now.AddDate(-1, 0, 0)), ToDay: heed.Day(now), GroupBy: "unit"})
@@ -225,10 +229,10 @@ func (s *Service) npsVariance(ctx context.Context, q heed.Queries, pr heed.Progr
 	}
 	out := map[int64]float64{}
 	for id, cs := range per {
-		if g := figures(heed.SurveyNPS, "", cs, 30); !g.Insufficient {
-			n := float64(g.N)
-			pp, pd := float64(*g.Promoters)/n, float64(*g.Detractors)/n
-			out[id] = max(0.01, pp+pd-(pp-pd)*(pp-pd))
+		// A unit everyone rated alike has variance 0, which would plan a
+		// single answer: keep a floor.
+		if n := npsOf(cs); !metrics.Insufficient(n.N, metrics.MinSample) {
+			out[id] = max(0.01, n.Variance())
 		}
 	}
 	return out, nil
@@ -240,22 +244,22 @@ func (s *Service) describeStrata(ctx context.Context, q heed.Queries, strata []s
 	for _, u := range stats {
 		customers[u.UnitID] = u.Customers
 	}
+	units, err := q.ListUnits(ctx, heed.Scope{All: true})
+	if err != nil {
+		return err
+	}
+	keys := make(map[int64]string, len(units))
+	for _, u := range units {
+		keys[u.ID] = u.Key
+	}
 	for _, st := range strata {
-		u, err := q.GetUnitByID(ctx, st.UnitID)
-		if err != nil {
-			return err
-		}
-		rep.Strata = append(rep.Strata, StratumView{Unit: u.Key, Stratum: st, Customers: customers[st.UnitID], Today: quotas[st.UnitID]})
+		rep.Strata = append(rep.Strata, StratumView{Unit: keys[st.UnitID], Stratum: st, Customers: customers[st.UnitID], Today: quotas[st.UnitID]})
 	}
 	return nil
 }
 
-func (s *Service) inviteChosen(ctx context.Context, q heed.Queries, pr heed.Program, chosen []sampling.Candidate,
+func (s *Service) inviteChosen(ctx context.Context, q heed.Queries, pr heed.Program, sv heed.Survey, chosen []sampling.Candidate,
 	byID map[int64]heed.SampleCandidate, now time.Time, rep *SampleReport) error {
-	sv, err := q.GetSurvey(ctx, pr.Survey)
-	if err != nil {
-		return err
-	}
 	reminder := pr.ReminderDays
 	for _, c := range chosen {
 		sc := byID[c.CustomerID]

@@ -40,9 +40,9 @@ func TestSampleDryRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("dry run: quota %d, eligible %d, skipped %v", rep.Quota, rep.Eligible, rep.Skipped)
-	// 2 March: the share of two days of a 31-day month.
-	if rep.Quota < 32 || rep.Quota > 66 || len(rep.Chosen) != rep.Quota {
-		t.Fatalf("quota %d, chosen %d; want 2 days of 1,000/31 ≈ 65 on 2 March", rep.Quota, len(rep.Chosen))
+	// 2 March: the share of two days of a 31-day month, 1,000·2/31 = 64.5 → 65.
+	if rep.Quota != 65 || len(rep.Chosen) != rep.Quota {
+		t.Fatalf("quota %d, chosen %d; want 2 days of 1,000/31 = 65 on 2 March", rep.Quota, len(rep.Chosen))
 	}
 	if rep.Population != 12_000 || rep.Skipped["asked_by_program"] != 500 || rep.Skipped["asked_recently"] != 300 ||
 		rep.Skipped["no_consent"] != 40 {
@@ -73,8 +73,9 @@ func TestSampleDryRun(t *testing.T) {
 	}
 	f.clock.Add(24 * time.Hour)
 	next, err := f.svc.Sample(ctx, heed.System(), pr.Key, true)
-	if err != nil || next.Quota < 31 || next.Quota > 34 {
-		t.Fatalf("next day's quota = %d, %v; want about 1,000/31 ≈ 32", next.Quota, err)
+	// By the end of 3 March 1,000·3/31 = 96.8 → 97 are due; 65 were asked.
+	if err != nil || next.Quota != 32 {
+		t.Fatalf("next day's quota = %d, %v; want 97 due by 3 March − 65 asked = 32", next.Quota, err)
 	}
 }
 

@@ -153,7 +153,10 @@ func (s *Service) AddRewardCodes(ctx context.Context, p heed.Principal, key stri
 			continue
 		}
 		if len(c) > 100 {
-			return RewardPool{}, heed.FieldErrorf(heed.EInvalid, "codes", "code %d is longer than 100 characters", i+1)
+			return RewardPool{}, heed.FieldErrorf(heed.EInvalid, "codes", "code %d is longer than 100 bytes", i+1)
+		}
+		if p := heed.TextProblem(c); p != "" {
+			return RewardPool{}, heed.FieldErrorf(heed.EInvalid, "codes", "code %d %s", i+1, p)
 		}
 		clean = append(clean, c)
 	}

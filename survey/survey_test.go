@@ -229,6 +229,17 @@ func TestReviewFixes(t *testing.T) {
 	if _, err := f.svc.UpdateSurvey(ctx, heed.System(), sv); heed.ErrorField(err) != "texts.en.subject" {
 		t.Errorf("a subject with a line break: %v; want an error on texts.en.subject", err)
 	}
+	for _, err := range []error{
+		func() error { _, err := f.svc.CreateSurvey(ctx, heed.System(), heed.Survey{Name: "New"}); return err }(),
+		func() error {
+			_, err := f.svc.CreateProgram(ctx, heed.System(), heed.Program{Name: "New", Survey: sv.Key, Target: 10})
+			return err
+		}(),
+	} {
+		if heed.ErrorField(err) != "key" {
+			t.Errorf("a survey or program keyed \"new\" (the page that creates one): %v; want an error on key", err)
+		}
+	}
 	_, err := f.svc.CreateProgram(ctx, heed.System(), heed.Program{Name: "P", Survey: sv.Key, Target: 10, Units: []string{"n1", "nope"}})
 	if heed.ErrorField(err) != "units[1]" {
 		t.Errorf("a program over an unknown unit: %v; want an error on units[1]", err)

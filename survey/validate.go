@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/heedhq/heed"
+	"github.com/heedhq/heed/sampling"
 )
 
 // Limits on what respondents and admins may send.
@@ -29,6 +30,29 @@ func checkKey(field, key string) error {
 	if !keyPattern.MatchString(key) {
 		return heed.FieldErrorf(heed.EInvalid, field,
 			"%s %q must be 1–64 characters of a–z, 0–9, '-', '_' or '.', starting with a letter or digit", field, key)
+	}
+	return nil
+}
+
+// checkObjectKey is checkKey for the key of a survey or program, which
+// also names its page: /surveys/new and /programs/new are the forms that
+// create one, so "new" could never be opened.
+func checkObjectKey(key string) error {
+	if key == "new" {
+		return heed.FieldErrorf(heed.EInvalid, "key", `the key "new" is reserved (it names the page that creates one); choose another`)
+	}
+	return checkKey("key", key)
+}
+
+// checkName validates the name of a survey or program.
+func checkName(name string) error {
+	switch {
+	case name == "":
+		return heed.FieldErrorf(heed.EInvalid, "name", "name is required")
+	case heed.TextProblem(name) != "":
+		return heed.FieldErrorf(heed.EInvalid, "name", "name %s", heed.TextProblem(name))
+	case utf8.RuneCountInString(name) > maxName:
+		return heed.FieldErrorf(heed.EInvalid, "name", "name is longer than %d characters", maxName)
 	}
 	return nil
 }
@@ -64,16 +88,13 @@ func normalizeSurvey(s *heed.Survey) error {
 	if !s.Kind.Valid() {
 		return heed.FieldErrorf(heed.EInvalid, "kind", "kind %q must be one of nps, csat, ces", s.Kind)
 	}
-	if s.Name == "" {
-		return heed.FieldErrorf(heed.EInvalid, "name", "name is required")
-	}
-	if utf8.RuneCountInString(s.Name) > maxName {
-		return heed.FieldErrorf(heed.EInvalid, "name", "name is longer than %d characters", maxName)
+	if err := checkName(s.Name); err != nil {
+		return err
 	}
 	if s.Key == "" {
 		s.Key = Slug(s.Name)
 	}
-	if err := checkKey("key", s.Key); err != nil {
+	if err := checkObjectKey(s.Key); err != nil {
 		return err
 	}
 	if s.Language == "" {
@@ -162,8 +183,8 @@ func checkTexts(s *heed.Survey) error {
 			if oneLine[name] && strings.ContainsAny(v, "\r\n") {
 				return heed.FieldErrorf(heed.EInvalid, "texts."+lang+"."+name, "%s is an email subject line: no line breaks", name)
 			}
-			if strings.ContainsRune(v, 0) || !utf8.ValidString(v) {
-				return heed.FieldErrorf(heed.EInvalid, "texts."+lang+"."+name, "not valid text")
+			if p := heed.TextProblem(v); p != "" {
+				return heed.FieldErrorf(heed.EInvalid, "texts."+lang+"."+name, "%s %s", name, p)
 			}
 		}
 		for qid := range t.Questions {
@@ -203,14 +224,11 @@ func checkOrigins(origins []string) error {
 // Origin is the canonical form of an origin, as browsers send it.
 func Origin(o string) string { return strings.TrimSuffix(strings.ToLower(o), "/") }
 
-// Periods a program target may be spread over.
-var periods = []string{"week", "month", "quarter"}
-
-// Program defaults (DESIGN.md: asked at most twice a year, and by no
-// program more than once a month).
+// Program defaults: the fatigue rules are sampling's (DESIGN.md: asked at
+// most twice a year, and by no program more than once a month).
 const (
-	DefaultProgramDays  = 183
-	DefaultGlobalDays   = 30
+	DefaultProgramDays  = sampling.DefaultProgramDays
+	DefaultGlobalDays   = sampling.DefaultGlobalDays
 	DefaultReminderDays = 3
 	DefaultExpiryDays   = 30
 )
@@ -218,13 +236,13 @@ const (
 // normalizeProgram fills defaults and validates p.
 func normalizeProgram(p *heed.Program) error {
 	p.Name = strings.TrimSpace(p.Name)
-	if p.Name == "" {
-		return heed.FieldErrorf(heed.EInvalid, "name", "name is required")
+	if err := checkName(p.Name); err != nil {
+		return err
 	}
 	if p.Key == "" {
 		p.Key = Slug(p.Name)
 	}
-	if err := checkKey("key", p.Key); err != nil {
+	if err := checkObjectKey(p.Key); err != nil {
 		return err
 	}
 	if p.Survey == "" {
@@ -239,7 +257,7 @@ func normalizeProgram(p *heed.Program) error {
 	if p.Period == "" {
 		p.Period = "month"
 	}
-	if !slices.Contains(periods, p.Period) {
+	if !sampling.Period(p.Period).Valid() {
 		return heed.FieldErrorf(heed.EInvalid, "period", "period %q must be week, month or quarter", p.Period)
 	}
 	switch {
@@ -275,6 +293,22 @@ func normalizeProgram(p *heed.Program) error {
 	for i, u := range p.Units {
 		if strings.TrimSpace(u) == "" {
 			return heed.FieldErrorf(heed.EInvalid, fmt.Sprintf("units[%d]", i), "empty unit key")
+		}
+	}
+	return checkFilterText(p)
+}
+
+// checkFilterText refuses segments and attributes no store could compare
+// against (a run would fail on each of them).
+func checkFilterText(p *heed.Program) error {
+	for i, seg := range p.Segments {
+		if prob := heed.TextProblem(seg); prob != "" {
+			return heed.FieldErrorf(heed.EInvalid, fmt.Sprintf("segments[%d]", i), "segment %s", prob)
+		}
+	}
+	for k, v := range p.Attributes {
+		if prob := heed.TextProblem(k + v); prob != "" {
+			return heed.FieldErrorf(heed.EInvalid, "attributes."+k, "attribute %s", prob)
 		}
 	}
 	return nil

@@ -10,11 +10,6 @@ import (
 	"github.com/heedhq/heed"
 )
 
-// deliveries are the states an invitation's email can be in, for the
-// filter, in the order an email passes through them.
-var deliveries = []heed.Delivery{heed.DeliveryQueued, heed.DeliverySent, heed.DeliveryFailed,
-	heed.DeliveryBounced, heed.DeliveryDead, heed.DeliverySkipped}
-
 // invitationsBody is the content of invitations.html.
 type invitationsBody struct {
 	Invitations []invitationRow
@@ -43,10 +38,7 @@ func (s *server) invitationList(w http.ResponseWriter, r *http.Request) error {
 	ctx, v := r.Context(), viewerFrom(r.Context())
 	q := r.URL.Query()
 	body := invitationsBody{Survey: strings.TrimSpace(q.Get("survey")), Program: strings.TrimSpace(q.Get("program")),
-		Delivery: strings.TrimSpace(q.Get("delivery")), Deliveries: deliveries}
-	if body.Delivery != "" && !slices.Contains(deliveries, heed.Delivery(body.Delivery)) {
-		return heed.FieldErrorf(heed.EInvalid, "delivery", "there is no delivery state %q", body.Delivery)
-	}
+		Delivery: strings.TrimSpace(q.Get("delivery")), Deliveries: heed.DeliveryStates()}
 	before, err := parseBefore(q.Get("before"))
 	if err != nil {
 		return err

@@ -126,11 +126,6 @@ func (s *server) surveyCreate(w http.ResponseWriter, r *http.Request) error {
 	if clean.Key == "" {
 		clean.Key = survey.Slug(clean.Name)
 	}
-	if clean.Key == "new" {
-		// /surveys/new is this form: such a survey could not be opened here.
-		err := heed.FieldErrorf(heed.EInvalid, "key", `the key "new" is taken by the web pages; choose another key`)
-		return s.surveyFormError(w, r, body, sv, err)
-	}
 	saved, err := s.sv.CreateSurvey(r.Context(), v.P, clean)
 	if err != nil {
 		return s.surveyFormError(w, r, body, sv, err)
@@ -197,16 +192,25 @@ func (s *server) surveySave(w http.ResponseWriter, r *http.Request) error {
 // surveyFormError shows the form again with what the service refused;
 // errors that are not about the input go to the error page.
 func (s *server) surveyFormError(w http.ResponseWriter, r *http.Request, body *surveyBody, sv heed.Survey, err error) error {
-	status := http.StatusBadRequest
-	switch heed.ErrorCode(err) {
-	case heed.EInvalid, heed.EBadRequest:
-	case heed.EConflict:
-		status = http.StatusConflict
-	default:
+	status, ok := formStatus(err)
+	if !ok {
 		return err
 	}
 	body.Error, body.ErrorID = sentence(heed.ErrorMessage(err)), fieldID(heed.ErrorField(err))
 	return s.renderSurvey(w, r, status, body, sv, "")
+}
+
+// formStatus is the status of an editor showing err beside the form: 400
+// for input the person can fix, 409 for a clash (a key taken); ok is
+// false for errors the form cannot help with, which get the error page.
+func formStatus(err error) (status int, ok bool) {
+	switch heed.ErrorCode(err) {
+	case heed.EInvalid, heed.EBadRequest:
+		return http.StatusBadRequest, true
+	case heed.EConflict:
+		return http.StatusConflict, true
+	}
+	return 0, false
 }
 
 // renderSurvey fills in the rest of the editor's content and renders it.

@@ -357,7 +357,7 @@ type invitationsCmd struct {
 	SurveyFlags
 	Survey   string `name:"survey" help:"Only this survey."`
 	Program  string `name:"program" help:"Only this program."`
-	Delivery string `name:"delivery" help:"Only this delivery state: queued, sent, failed, bounced, skipped."`
+	Delivery string `name:"delivery" help:"Only this delivery state: queued, sent, failed, bounced, dead or skipped."`
 	Limit    int    `name:"limit" default:"50" help:"At most this many (1 to 1000)."`
 }
 
@@ -377,12 +377,6 @@ func (c *invitationsCmd) Run(ctx context.Context, a *app) error {
 	}
 	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tCREATED\tSURVEY\tPROGRAM\tCUSTOMER\tCHANNEL\tDELIVERY\tOPENED\tANSWERED\tERROR")
-	when := func(t *time.Time) string {
-		if t == nil {
-			return "-"
-		}
-		return t.Local().Format(time.DateTime)
-	}
 	for _, i := range list {
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", i.ID, i.CreatedAt.Local().Format(time.DateTime), i.Survey,
 			i.Program, i.Customer, i.Channel, i.Delivery, when(i.OpenedAt), when(i.AnsweredAt), firstLine(i.Error, 40))
