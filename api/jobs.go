@@ -2,9 +2,6 @@ package api
 
 import (
 	"context"
-	"encoding/base64"
-	"strconv"
-	"strings"
 
 	"github.com/heedhq/heed"
 	"github.com/heedhq/heed/jobs"
@@ -29,7 +26,7 @@ func (s *server) listJobs(ctx context.Context, in *listJobsInput) (*jobsOutput, 
 	if err != nil {
 		return nil, err
 	}
-	before, err := decodeJobCursor(in.Cursor)
+	before, err := decodeIDCursor(jobCursorPrefix, in.Cursor)
 	if err != nil {
 		return nil, err
 	}
@@ -42,36 +39,12 @@ func (s *server) listJobs(ctx context.Context, in *listJobsInput) (*jobsOutput, 
 	out := &jobsOutput{}
 	out.Body.Jobs = nonNil(list)
 	if in.Limit > 0 && len(list) == in.Limit {
-		out.Body.NextCursor = encodeJobCursor(list[len(list)-1].ID)
+		out.Body.NextCursor = encodeIDCursor(jobCursorPrefix, list[len(list)-1].ID)
 	}
 	return out, nil
 }
 
-// Job pages are cut by id, newest first. The cursor is opaque, as the
-// customers' is, so clients page both the same way and the position may
-// change shape later without breaking them.
 const jobCursorPrefix = "job:"
-
-func encodeJobCursor(lastID int64) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(jobCursorPrefix + strconv.FormatInt(lastID, 10)))
-}
-
-// decodeJobCursor returns the id below which the page starts; 0 for the
-// first page.
-func decodeJobCursor(c string) (int64, error) {
-	if c == "" {
-		return 0, nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err == nil {
-		if rest, ok := strings.CutPrefix(string(b), jobCursorPrefix); ok {
-			if id, err := strconv.ParseInt(rest, 10, 64); err == nil && id > 0 {
-				return id, nil
-			}
-		}
-	}
-	return 0, heed.FieldErrorf(heed.EBadRequest, "cursor", "invalid cursor")
-}
 
 type jobID struct {
 	ID int64 `path:"id" doc:"The job's id"`

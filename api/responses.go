@@ -3,13 +3,11 @@ package api
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"reflect"
-	"strconv"
 	"strings"
 	"time"
 
@@ -250,27 +248,3 @@ func (o optionalInt) ptr() *int {
 }
 
 func ptr[T any](v T) *T { return &v }
-
-// Lists of invitations and responses are cut by id, newest first, with
-// an opaque cursor like the jobs' (see encodeJobCursor); the prefix keeps
-// one list's cursor from being taken for another's.
-func encodeIDCursor(prefix string, lastID int64) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(prefix + strconv.FormatInt(lastID, 10)))
-}
-
-// decodeIDCursor returns the id below which the page starts; 0 for the
-// first page.
-func decodeIDCursor(prefix, c string) (int64, error) {
-	if c == "" {
-		return 0, nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err == nil {
-		if rest, ok := strings.CutPrefix(string(b), prefix); ok {
-			if id, err := strconv.ParseInt(rest, 10, 64); err == nil && id > 0 {
-				return id, nil
-			}
-		}
-	}
-	return 0, heed.FieldErrorf(heed.EBadRequest, "cursor", "invalid cursor")
-}

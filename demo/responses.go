@@ -3,8 +3,6 @@ package demo
 import (
 	"cmp"
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"fmt"
 	mrand "math/rand/v2"
 	"slices"
@@ -352,17 +350,10 @@ func (h *history) writeEvent(ctx context.Context, q heed.Queries, e event) error
 		return err
 	}
 	inv := p.inv
-	inv.TokenHash = survey.HashToken(newToken())
+	// A link nobody will ever hold (the demo's customers have answered
+	// already), random so no one can derive a live one from the seed.
+	_, inv.TokenHash = survey.NewToken()
 	id, err := q.CreateInvitation(ctx, inv)
 	p.inv.ID = id
 	return err
-}
-
-// newToken is a link token nobody will ever hold: the demo's customers
-// have answered already. Random, so no one can derive a live link from
-// the seed either.
-func newToken() string {
-	b := make([]byte, 24)
-	rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
 }

@@ -1,7 +1,6 @@
 package respond
 
 import (
-	"context"
 	"errors"
 	"net/http"
 
@@ -105,7 +104,7 @@ func (s *server) linkSubmit(w http.ResponseWriter, r *http.Request) error {
 	p, err := readForm(l.Survey, r.PostForm)
 	if err == nil {
 		p.Answer.Language = l.Lang
-		_, err = s.answerLink(r.Context(), token, p.Answer)
+		_, err = s.svc.AnswerLink(r.Context(), token, p.Answer)
 	}
 	switch {
 	case err == nil && p.Step == stepScore:
@@ -141,12 +140,6 @@ func (s *server) answerFailed(w http.ResponseWriter, r *http.Request, l survey.L
 	return nil
 }
 
-// answerLink records an answer; the service settles two first answers
-// racing (a double tap, confirm.js and Send at once) itself.
-func (s *server) answerLink(ctx context.Context, token string, a survey.Answer) (survey.Receipt, error) {
-	return s.svc.AnswerLink(ctx, token, a)
-}
-
 // linkConfirm is POST /s/{token}/confirm: confirm.js recording the score
 // the email's link preselected. It answers with a status only.
 func (s *server) linkConfirm(w http.ResponseWriter, r *http.Request) {
@@ -157,7 +150,7 @@ func (s *server) linkConfirm(w http.ResponseWriter, r *http.Request) {
 	}
 	n, err := strconvScore(r.PostForm.Get("score"))
 	if err == nil {
-		_, err = s.answerLink(r.Context(), token, survey.Answer{Score: &n})
+		_, err = s.svc.AnswerLink(r.Context(), token, survey.Answer{Score: &n})
 	}
 	switch {
 	case err == nil:

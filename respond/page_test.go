@@ -110,3 +110,20 @@ func TestPreview(t *testing.T) {
 		seen[id] = true
 	}
 }
+
+// TestLogPath: a personal link's token never reaches a log line; fixed
+// paths and paths outside /s/ are logged as they are.
+func TestLogPath(t *testing.T) {
+	for in, want := range map[string]string{
+		"/s/AbCdEfGhIjKlMnOpQrStUvWxYz012345":             "/s/{token}",
+		"/s/AbCdEfGhIjKlMnOpQrStUvWxYz012345/thanks":      "/s/{token}/thanks",
+		"/s/AbCdEfGhIjKlMnOpQrStUvWxYz012345/unsubscribe": "/s/{token}/unsubscribe",
+		"/s/open/store-visit":                             "/s/open/store-visit",
+		"/s/static/survey.css":                            "/s/static/survey.css",
+		"/api/v1/units":                                   "/api/v1/units",
+	} {
+		if got := respond.LogPath(in); got != want {
+			t.Errorf("LogPath(%q) = %q; want %q", in, got, want)
+		}
+	}
+}

@@ -126,10 +126,14 @@ func (s *server) notFound(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// logPath is the request path with a personal link's token masked: whoever
-// reads the logs must not be able to answer in a customer's name.
-func logPath(r *http.Request) string {
-	p := r.URL.Path
+// logPath is LogPath of the request's path.
+func logPath(r *http.Request) string { return LogPath(r.URL.Path) }
+
+// LogPath is a path with a personal link's token masked (/s/{token}/…):
+// whoever reads the logs must not be able to answer in a customer's
+// name. Any other path comes back as it is. Every log of a request path
+// that may be a link goes through it, the access log included.
+func LogPath(p string) string {
 	if isFixed(p) {
 		return p
 	}

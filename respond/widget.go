@@ -143,7 +143,13 @@ func (s *server) widgetSubmit(w http.ResponseWriter, r *http.Request) {
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxForm))
 	if err := dec.Decode(&in); err != nil {
 		var tooBig *http.MaxBytesError
-		if !errors.As(err, &tooBig) {
+		var wrongType *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &wrongType) && wrongType.Field != "":
+			// A field of the wrong type (a score as text): name the field,
+			// which the widget's message then words for the respondent.
+			err = heed.FieldErrorf(heed.EBadRequest, wrongType.Field, "%s has the wrong type (got a JSON %s)", wrongType.Field, wrongType.Value)
+		case !errors.As(err, &tooBig):
 			err = heed.Errorf(heed.EBadRequest, "the answer is not valid JSON: %v", err)
 		}
 		s.widgetError(w, r, sv, lang, err)

@@ -115,6 +115,7 @@ func TestWidgetAnswers(t *testing.T) {
 	wantContains(t, p, "required question", `"field":"answers.visit"`, `"error":"Why did you visit?: Please answer this question."`)
 	p = post(shopOrigin, `{"score": 5, "comment": 3}`)
 	wantStatus(t, p, 400, "not an answer")
+	wantContains(t, p, "not an answer", `"field":"comment"`)
 	if n := len(e.responses("visit")); n != 1 {
 		t.Errorf("%d responses after refused answers; want 1", n)
 	}

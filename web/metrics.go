@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -95,9 +96,11 @@ func (s *server) scores(w http.ResponseWriter, r *http.Request) error {
 		return s.render(w, r, http.StatusOK, "scores", view{Title: "Scores", Section: "scores", Body: body})
 	}
 	key := cmp.Or(strings.TrimSpace(q.Get("survey")), body.Surveys[0].Key)
-	if body.Survey, err = s.sv.GetSurvey(ctx, v.P, key); err != nil {
-		return err
+	i := slices.IndexFunc(body.Surveys, func(sv heed.Survey) bool { return sv.Key == key })
+	if i < 0 {
+		return heed.FieldErrorf(heed.ENotFound, "survey", "no survey %q", key)
 	}
+	body.Survey = body.Surveys[i]
 	units, err := s.dir.ListUnits(ctx, v.P)
 	if err != nil {
 		return err

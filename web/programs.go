@@ -345,12 +345,8 @@ func (s *server) programSave(w http.ResponseWriter, r *http.Request) error {
 
 // programFormError shows the form again with what was refused.
 func (s *server) programFormError(w http.ResponseWriter, r *http.Request, body *programBody, err error) error {
-	status := http.StatusBadRequest
-	switch heed.ErrorCode(err) {
-	case heed.EInvalid, heed.EBadRequest:
-	case heed.EConflict:
-		status = http.StatusConflict
-	default:
+	status, ok := formStatus(err)
+	if !ok {
 		return err
 	}
 	body.Error = sentence(heed.ErrorMessage(err))

@@ -6,11 +6,11 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/heedhq/heed"
 	"github.com/heedhq/heed/api"
+	"github.com/heedhq/heed/respond"
 )
 
 // healthz answers 200 {"status":"ok"} when the store answers within two
@@ -61,7 +61,7 @@ func instrument(next http.Handler, log *slog.Logger, m *httpMetrics) http.Handle
 		m.observe(r.Method, route, status, d)
 		log.LogAttrs(r.Context(), levelFor(status), "http request",
 			slog.String("method", r.Method),
-			slog.String("path", logPath(r.URL.Path)),
+			slog.String("path", respond.LogPath(r.URL.Path)),
 			slog.Int("status", status),
 			slog.Duration("duration", d),
 			slog.String("request_id", id))
@@ -125,22 +125,4 @@ func (s *statusRecorder) Flush() {
 	if f, ok := s.ResponseWriter.(http.Flusher); ok {
 		f.Flush()
 	}
-}
-
-// logPath is the path as logged: a respondent's personal link carries its
-// secret token in the path, which must not end up in log files.
-func logPath(p string) string {
-	rest, ok := strings.CutPrefix(p, "/s/")
-	if !ok {
-		return p
-	}
-	token, tail, _ := strings.Cut(rest, "/")
-	switch token {
-	case "open", "widget", "widget.js", "static":
-		return p
-	}
-	if tail != "" {
-		return "/s/…/" + tail
-	}
-	return "/s/…"
 }
