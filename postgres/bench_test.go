@@ -41,8 +41,9 @@ func oldCountCustomers(ctx context.Context, pool *pgxpool.Pool, scope heed.Scope
 	return n, err
 }
 
-// BenchmarkCreateResponse is one answer in its own transaction: the
-// response, its invitation and its pre-aggregated count.
+// BenchmarkCreateResponse is one answer (without an invitation: an API or
+// open-link answer) in its own transaction: the response and its
+// pre-aggregated count.
 func BenchmarkCreateResponse(b *testing.B) {
 	storetest.BenchCreateResponse(b, testdb.Postgres(b))
 }

@@ -123,6 +123,12 @@ func TestSIGKILLDuringSending(t *testing.T) {
 	first.cmd.Process.Signal(syscall.SIGKILL)
 	<-first.waited
 	first.waited <- nil
+	if got := len(srv.Messages()); got >= n {
+		t.Fatalf("all %d emails went out before the kill; the test proves nothing", got)
+	}
+	if held := runningJobs(t, db); held == 0 {
+		t.Fatal("the killed process held no job; the test proves nothing about leases")
+	}
 	second := startProcess(t, bin, env, args...)
 	waitRecipients(t, srv, n)
 	waitAllSent(t, db, n) // the jobs the dead process held run after their lease
@@ -181,6 +187,16 @@ func waitAllSent(t *testing.T, db string, n int) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// runningJobs counts the jobs leased by a worker (a dead process's, here).
+func runningJobs(t *testing.T, db string) int {
+	t.Helper()
+	counts, err := openTestStore(t, db).CountJobs(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return counts[heed.JobRunning]
 }
 
 // checkAllSent asserts every invitation is recorded as sent.
