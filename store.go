@@ -42,6 +42,9 @@ type Queries interface {
 	SurveyQueries
 	InvitationQueries
 	ResponseQueries
+	CaseQueries
+	RuleQueries
+	WebhookQueries
 }
 
 // UnitQueries reads and writes the organisation tree.
@@ -248,4 +251,127 @@ type ResponseQueries interface {
 	ListResponses(ctx context.Context, scope Scope, f ResponseFilter) ([]Response, error)
 	// ScoreCounts reads the pre-aggregated counts (see CountFilter).
 	ScoreCounts(ctx context.Context, f CountFilter) ([]ScoreCount, error)
+}
+
+// CaseQueries reads and writes cases, their timelines, root causes and
+// preventive actions.
+type CaseQueries interface {
+	// CreateCase stores c with its first event ev (kind opened) and
+	// returns it with its ID, Version 1 and the read-only fields filled.
+	// CustomerID, UnitID and Stage are required; OwnerID may be 0.
+	CreateCase(ctx context.Context, c Case, ev CaseEvent, now time.Time) (Case, error)
+	// GetCase returns the case if scope sees it (its unit, or its owner
+	// for Scope.OwnerID); ENotFound otherwise.
+	GetCase(ctx context.Context, scope Scope, id int64) (Case, error)
+	// FindOpenCase returns the customer's open case (the newest, should
+	// there be several); ENotFound when there is none.
+	FindOpenCase(ctx context.Context, customerID int64) (Case, error)
+	// GetCaseByResurvey returns the case whose verification re-survey is
+	// the invitation; ENotFound when none.
+	GetCaseByResurvey(ctx context.Context, invitationID int64) (Case, error)
+	// ListCases returns the cases inside scope that f selects, newest first.
+	ListCases(ctx context.Context, scope Scope, f CaseFilter) ([]Case, error)
+	// UpdateCase writes every changeable field of c (all but the customer,
+	// the response, the rule and the times of creation) if c.Version is
+	// the stored version, appends ev unless ev.Kind is "", and returns the
+	// case as stored, its Version one higher. EConflict when the version
+	// has moved on (someone else changed it first).
+	UpdateCase(ctx context.Context, c Case, ev CaseEvent, now time.Time) (Case, error)
+	// AddCaseEvent appends ev to its case's timeline without changing the
+	// case (a note, a call that changes nothing else).
+	AddCaseEvent(ctx context.Context, ev CaseEvent) (CaseEvent, error)
+	// ListCaseEvents returns a case's timeline, oldest first.
+	ListCaseEvents(ctx context.Context, caseID int64) ([]CaseEvent, error)
+	// ListCaseFacts returns the few fields the closed-loop metrics need of
+	// every case inside scope that f selects.
+	ListCaseFacts(ctx context.Context, scope Scope, f CaseFactFilter) ([]CaseFact, error)
+
+	// ListRootCauses returns the root-cause list, by name.
+	ListRootCauses(ctx context.Context) ([]RootCause, error)
+	// UpsertRootCause adds or renames (and (de)activates) a root cause.
+	UpsertRootCause(ctx context.Context, rc RootCause, now time.Time) error
+
+	CreatePreventiveAction(ctx context.Context, a PreventiveAction, now time.Time) (PreventiveAction, error)
+	// UpdatePreventiveAction rewrites title, description, owner, due and
+	// status of the action with a.ID.
+	UpdatePreventiveAction(ctx context.Context, a PreventiveAction, now time.Time) (PreventiveAction, error)
+	// GetPreventiveAction and ListPreventiveActions fill the read-only
+	// counts (cases, customers, verified, recovered).
+	GetPreventiveAction(ctx context.Context, id int64) (PreventiveAction, error)
+	ListPreventiveActions(ctx context.Context) ([]PreventiveAction, error)
+}
+
+// CaseFactFilter selects cases for the closed-loop metrics.
+type CaseFactFilter struct {
+	UnitPath string    // only this subtree; "" for all in scope
+	From, To time.Time // created in [From, To); zero: unbounded
+	Open     bool      // only cases not closed
+}
+
+// CaseFact is what the closed-loop metrics read of one case.
+type CaseFact struct {
+	ID              int64
+	UnitID          int64
+	CustomerID      int64
+	Stage           Stage
+	CategoryBefore  string
+	CategoryAfter   string
+	CreatedAt       time.Time
+	FirstContactAt  *time.Time
+	ClosedAt        *time.Time
+	ResolveDue      time.Time
+	EscalationLevel int
+}
+
+// RuleQueries reads and writes rules and response tags.
+type RuleQueries interface {
+	// CreateRule stores r; EConflict (field "key") when the key is taken.
+	CreateRule(ctx context.Context, r Rule, now time.Time) (Rule, error)
+	// UpdateRule rewrites the rule with r.Key.
+	UpdateRule(ctx context.Context, r Rule, now time.Time) (Rule, error)
+	DeleteRule(ctx context.Context, key string) error
+	GetRule(ctx context.Context, key string) (Rule, error)
+	// ListRules returns every rule by Position, then Key.
+	ListRules(ctx context.Context) ([]Rule, error)
+	// TagResponse tags a response; tagging twice is a no-op.
+	TagResponse(ctx context.Context, responseID int64, tag string, now time.Time) error
+	// ListResponseTags returns a response's tags, sorted.
+	ListResponseTags(ctx context.Context, responseID int64) ([]string, error)
+}
+
+// WebhookQueries reads and writes webhooks and their deliveries.
+type WebhookQueries interface {
+	// CreateWebhook stores w with its Secret.
+	CreateWebhook(ctx context.Context, w Webhook, now time.Time) (Webhook, error)
+	// UpdateWebhook rewrites URL, events, format, active and description
+	// of the webhook with w.ID; the secret never changes.
+	UpdateWebhook(ctx context.Context, w Webhook, now time.Time) (Webhook, error)
+	// DeleteWebhook deletes the webhook and its deliveries.
+	DeleteWebhook(ctx context.Context, id int64) error
+	// GetWebhook and ListWebhooks return webhooks with their secrets; the
+	// services decide who sees one.
+	GetWebhook(ctx context.Context, id int64) (Webhook, error)
+	ListWebhooks(ctx context.Context) ([]Webhook, error)
+
+	// CreateDelivery queues d (state pending) and returns it with its ID.
+	CreateDelivery(ctx context.Context, d WebhookDelivery, now time.Time) (WebhookDelivery, error)
+	GetDelivery(ctx context.Context, id int64) (WebhookDelivery, error)
+	// ListDeliveries returns deliveries newest first.
+	ListDeliveries(ctx context.Context, f DeliveryFilter) ([]WebhookDelivery, error)
+	// NextDelivery returns the webhook's pending delivery with the lowest
+	// ID, whether or not its NextAt has come; ENotFound when none.
+	NextDelivery(ctx context.Context, webhookID int64) (WebhookDelivery, error)
+	// RecordDelivery records one attempt: one more attempt, the state,
+	// status and error, NextAt when still pending, DeliveredAt when
+	// delivered.
+	RecordDelivery(ctx context.Context, id int64, r DeliveryResult, now time.Time) error
+	// RedeliverDelivery queues a delivery again (pending, no attempts,
+	// due now), whatever its state.
+	RedeliverDelivery(ctx context.Context, id int64, now time.Time) error
+	// LockWebhook takes the webhook's sending lock for owner until until,
+	// if it is free, expired or owner's already, and reports whether it
+	// did. One sender per webhook keeps deliveries in order.
+	LockWebhook(ctx context.Context, id int64, owner string, until, now time.Time) (bool, error)
+	// UnlockWebhook frees the lock if owner holds it.
+	UnlockWebhook(ctx context.Context, id int64, owner string) error
 }

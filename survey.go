@@ -133,10 +133,16 @@ type Program struct {
 	ReminderDays int `json:"reminder_days"`
 	ExpiryDays   int `json:"expiry_days"`
 	// Seed makes the tie-breaking shuffle reproducible.
-	Seed      int64      `json:"seed"`
-	LastRunAt *time.Time `json:"last_run_at,omitempty"` // read-only: set by runs
-	CreatedAt time.Time  `json:"created_at"`
-	UpdatedAt time.Time  `json:"updated_at"`
+	Seed int64 `json:"seed"`
+	// Service levels of the cases its answers open: first contact within
+	// FirstContactHours (48), resolved within ResolveDays (14); closing a
+	// case re-surveys the customer after ResurveyDays (30). Zero: default.
+	FirstContactHours int        `json:"first_contact_hours"`
+	ResolveDays       int        `json:"resolve_days"`
+	ResurveyDays      int        `json:"resurvey_days"`
+	LastRunAt         *time.Time `json:"last_run_at,omitempty"` // read-only: set by runs
+	CreatedAt         time.Time  `json:"created_at"`
+	UpdatedAt         time.Time  `json:"updated_at"`
 }
 
 // Delivery is where an invitation's message is.
@@ -222,6 +228,7 @@ type Response struct {
 // ResponseFilter narrows ListResponses.
 type ResponseFilter struct {
 	SurveyID   int64
+	CustomerID int64  // only this customer's answers
 	Unit       string // subtree of this unit key; "" for all in scope
 	From, To   time.Time
 	MinScore   *int

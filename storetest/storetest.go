@@ -21,6 +21,9 @@ func Run(t *testing.T, open Opener) {
 	t.Run("accounts", func(t *testing.T) { testAccounts(t, open) })
 	t.Run("jobs", func(t *testing.T) { testJobs(t, open) })
 	t.Run("surveys", func(t *testing.T) { testSurveys(t, open) })
+	t.Run("cases", func(t *testing.T) { testCases(t, open) })
+	t.Run("rules", func(t *testing.T) { testRules(t, open) })
+	t.Run("webhooks", func(t *testing.T) { testWebhooks(t, open) })
 }
 
 // T0 is the fixed "now" of contract tests; stores keep microseconds.

@@ -233,6 +233,14 @@ const (
 	DefaultExpiryDays   = 30
 )
 
+// Service-level defaults of the cases a program's answers open, and of
+// cases opened by answers that came through no program.
+const (
+	DefaultFirstContactHours = 48
+	DefaultResolveDays       = 14
+	DefaultResurveyDays      = 30
+)
+
 // normalizeProgram fills defaults and validates p.
 func normalizeProgram(p *heed.Program) error {
 	p.Name = strings.TrimSpace(p.Name)
@@ -276,6 +284,8 @@ func normalizeProgram(p *heed.Program) error {
 		{"program_days", &p.ProgramDays, DefaultProgramDays},
 		{"global_days", &p.GlobalDays, DefaultGlobalDays},
 		{"expiry_days", &p.ExpiryDays, DefaultExpiryDays},
+		{"resolve_days", &p.ResolveDays, DefaultResolveDays},
+		{"resurvey_days", &p.ResurveyDays, DefaultResurveyDays},
 	} {
 		if *d.v == 0 {
 			*d.v = d.def
@@ -283,6 +293,12 @@ func normalizeProgram(p *heed.Program) error {
 		if *d.v < 0 || *d.v > 3660 {
 			return heed.FieldErrorf(heed.EInvalid, d.field, "%s must be between 0 and 3660 days", d.field)
 		}
+	}
+	if p.FirstContactHours == 0 {
+		p.FirstContactHours = DefaultFirstContactHours
+	}
+	if p.FirstContactHours < 0 || p.FirstContactHours > 24*366 {
+		return heed.FieldErrorf(heed.EInvalid, "first_contact_hours", "first_contact_hours must be between 1 and 8784")
 	}
 	if p.ReminderDays == 0 {
 		p.ReminderDays = DefaultReminderDays

@@ -95,6 +95,11 @@ type programDefinition struct {
 	ReminderDays int               `json:"reminder_days"`
 	ExpiryDays   int               `json:"expiry_days"`
 	Seed         int64             `json:"seed"`
+	// Service levels (issue 5); absent in older rows, which read as 0:
+	// the defaults.
+	FirstContactHours int `json:"first_contact_hours,omitempty"`
+	ResolveDays       int `json:"resolve_days,omitempty"`
+	ResurveyDays      int `json:"resurvey_days,omitempty"`
 }
 
 // CheckProgram refuses a program without a key or a survey.
@@ -117,7 +122,8 @@ func ProgramDefinition(p heed.Program) (string, error) {
 	return encodeJSON(programDefinition{Channel: p.Channel, Units: p.Units, Segments: p.Segments,
 		Attributes: p.Attributes, Target: p.Target, Period: p.Period, Margin: p.Margin,
 		ProgramDays: p.ProgramDays, GlobalDays: p.GlobalDays, ReminderDays: p.ReminderDays,
-		ExpiryDays: p.ExpiryDays, Seed: p.Seed}, "margin")
+		ExpiryDays: p.ExpiryDays, Seed: p.Seed, FirstContactHours: p.FirstContactHours,
+		ResolveDays: p.ResolveDays, ResurveyDays: p.ResurveyDays}, "margin")
 }
 
 // DecodeProgram fills p from its stored definition; lists and maps read
@@ -131,6 +137,7 @@ func DecodeProgram(def string, p *heed.Program) error {
 	p.Units, p.Segments, p.Attributes = orEmpty(d.Units), orEmpty(d.Segments), orEmptyMap(d.Attributes)
 	p.ProgramDays, p.GlobalDays, p.ReminderDays, p.ExpiryDays = d.ProgramDays, d.GlobalDays, d.ReminderDays, d.ExpiryDays
 	p.Seed = d.Seed
+	p.FirstContactHours, p.ResolveDays, p.ResurveyDays = d.FirstContactHours, d.ResolveDays, d.ResurveyDays
 	return nil
 }
 
@@ -452,6 +459,9 @@ func ResponseWhere(ctx context.Context, s heed.Scope, f heed.ResponseFilter, a *
 	add := func(cond string, v any) { conds = append(conds, cond+a.Add(v)) }
 	if f.SurveyID != 0 {
 		add("r.survey_id = ", f.SurveyID)
+	}
+	if f.CustomerID != 0 {
+		add("r.customer_id = ", f.CustomerID)
 	}
 	if !f.From.IsZero() {
 		add("r.created_at >= ", timeArg(f.From))
