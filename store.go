@@ -317,6 +317,7 @@ type CaseFact struct {
 	CategoryBefore  string
 	CategoryAfter   string
 	CreatedAt       time.Time
+	FirstContactDue time.Time
 	FirstContactAt  *time.Time
 	ClosedAt        *time.Time
 	ResolveDue      time.Time

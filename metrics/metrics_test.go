@@ -338,3 +338,21 @@ func TestAddN(t *testing.T) {
 		t.Errorf("AddN(11) = %v and counted; want an error and nothing counted", err)
 	}
 }
+
+func TestCategory(t *testing.T) {
+	for _, c := range []struct {
+		kind  heed.SurveyKind
+		score int
+		want  string
+	}{
+		{heed.SurveyNPS, 0, Detractor}, {heed.SurveyNPS, 6, Detractor}, {heed.SurveyNPS, 7, Passive},
+		{heed.SurveyNPS, 8, Passive}, {heed.SurveyNPS, 9, Promoter}, {heed.SurveyNPS, 11, ""},
+		{heed.SurveyCSAT, 2, Detractor}, {heed.SurveyCSAT, 3, Passive}, {heed.SurveyCSAT, 4, Promoter},
+		{heed.SurveyCSAT, 0, ""}, {heed.SurveyCES, 3, Detractor}, {heed.SurveyCES, 4, Passive},
+		{heed.SurveyCES, 5, Promoter},
+	} {
+		if got := Category(c.kind, c.score); got != c.want {
+			t.Errorf("Category(%s, %d) = %q; want %q", c.kind, c.score, got, c.want)
+		}
+	}
+}

@@ -280,7 +280,7 @@ func scanSampleCandidate(sc sqlstore.Scanner) (heed.SampleCandidate, error) {
 	var attrs string
 	var byProgram, byAny *time.Time
 	err := sc.Scan(&c.CustomerID, &c.ExternalID, &c.UnitID, &c.Email, &c.Language, &c.Segment, &attrs, &c.Consent,
-		&byProgram, &byAny)
+		&c.OpenCase, &byProgram, &byAny)
 	if err != nil {
 		return heed.SampleCandidate{}, err
 	}

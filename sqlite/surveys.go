@@ -278,7 +278,7 @@ func scanSampleCandidate(sc sqlstore.Scanner) (heed.SampleCandidate, error) {
 	var attrs string
 	var byProgram, byAny sql.NullInt64
 	err := sc.Scan(&c.CustomerID, &c.ExternalID, &c.UnitID, &c.Email, &c.Language, &c.Segment, &attrs, &c.Consent,
-		&byProgram, &byAny)
+		&c.OpenCase, &byProgram, &byAny)
 	c.Attributes = json.RawMessage(attrs) // stored canonical by UpsertCustomers
 	if byProgram.Valid {
 		c.LastAskedByProgram = fromMicros(byProgram.Int64)

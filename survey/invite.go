@@ -151,6 +151,25 @@ func (s *Service) inviteOne(ctx context.Context, q heed.Queries, p heed.Principa
 	return res, nil
 }
 
+// InviteIn makes one email invitation to a survey for a customer inside
+// q's transaction, for work that must land with it: the verification
+// re-survey of a closed case. It is not a program, so the fatigue rules
+// do not apply; consent and an address do. skipped says why none was
+// made.
+func (s *Service) InviteIn(ctx context.Context, q heed.Queries, surveyID int64, customer string, now time.Time) (inv heed.Invitation, skipped string, err error) {
+	sv, err := q.GetSurveyByID(ctx, surveyID)
+	if err != nil {
+		return inv, "", err
+	}
+	res, err := s.inviteOne(ctx, q, heed.System(), sv, customer, InviteRequest{Channel: heed.ChannelEmail},
+		map[string]bool{}, map[string]int64{}, now)
+	if err != nil || res.Skipped != "" {
+		return inv, res.Skipped, err
+	}
+	inv, err = q.GetInvitation(ctx, res.InvitationID)
+	return inv, "", err
+}
+
 // emailSkip says why a customer cannot be emailed, or "".
 func emailSkip(c heed.Customer) string {
 	switch {

@@ -168,6 +168,9 @@ func (s *Service) answerLink(ctx context.Context, q heed.Queries, l Link, a Answ
 		if err != nil {
 			return Receipt{}, err
 		}
+		if err := s.written(ctx, q, r, false, now); err != nil {
+			return Receipt{}, err
+		}
 		code, err := s.reward(ctx, q, l.Survey, r, now)
 		return Receipt{Response: r, Reward: code}, err
 	}
@@ -181,6 +184,9 @@ func (s *Service) answerLink(ctx context.Context, q heed.Queries, l Link, a Answ
 		return Receipt{}, err
 	}
 	if r, err = q.CreateResponse(ctx, r, now); err != nil {
+		return Receipt{}, err
+	}
+	if err := s.written(ctx, q, r, true, now); err != nil {
 		return Receipt{}, err
 	}
 	code, err := s.reward(ctx, q, l.Survey, r, now)
@@ -382,6 +388,9 @@ func (s *Service) AnswerOpen(ctx context.Context, surveyKey, channel, origin str
 		now := s.now()
 		created, err := q.CreateResponse(ctx, r, now)
 		if err != nil {
+			return err
+		}
+		if err := s.written(ctx, q, created, true, now); err != nil {
 			return err
 		}
 		code, err := s.reward(ctx, q, sv, created, now)

@@ -80,15 +80,20 @@ func (s *Service) recordOne(ctx context.Context, q heed.Queries, r heed.Response
 				return Recorded{}, err
 			}
 			r.ID = old.ID
-			r, err = q.UpdateResponse(ctx, r, now)
-			return Recorded{ID: r.ID}, err
+			if r, err = q.UpdateResponse(ctx, r, now); err != nil {
+				return Recorded{}, err
+			}
+			return Recorded{ID: r.ID}, s.written(ctx, q, r, false, now)
 		}
 		if !heed.IsNotFound(err) {
 			return Recorded{}, err
 		}
 	}
 	r, err := q.CreateResponse(ctx, r, now)
-	return Recorded{ID: r.ID, Created: true}, err
+	if err != nil {
+		return Recorded{}, err
+	}
+	return Recorded{ID: r.ID, Created: true}, s.written(ctx, q, r, true, now)
 }
 
 // sameOrigin refuses a re-sent response that moves to another customer,

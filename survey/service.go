@@ -28,7 +28,16 @@ type Config struct {
 	Logger *slog.Logger
 	// Now is the clock; nil: time.Now.
 	Now func() time.Time
+	// OnResponse, when set, runs inside the transaction of every response
+	// written (created or changed), so what it writes — cases, jobs —
+	// lands with the response or not at all. The closing-the-loop service
+	// evaluates its rules here.
+	OnResponse ResponseHook
 }
+
+// ResponseHook is called with a response just written in q's
+// transaction; created is false when an existing response was changed.
+type ResponseHook func(ctx context.Context, q heed.Queries, r heed.Response, created bool, now time.Time) error
 
 // Service asks customers and receives their answers.
 type Service struct {
@@ -37,6 +46,7 @@ type Service struct {
 	mailer mail.Sender
 	log    *slog.Logger
 	now    func() time.Time
+	hook   ResponseHook
 }
 
 // New returns a Service over store.
@@ -47,6 +57,7 @@ func New(store heed.Store, cfg Config) *Service {
 		mailer: cfg.Mailer,
 		log:    cfg.Logger,
 		now:    cfg.Now,
+		hook:   cfg.OnResponse,
 	}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -61,6 +72,14 @@ func New(store heed.Store, cfg Config) *Service {
 		s.public = "http://localhost:8080"
 	}
 	return s
+}
+
+// written runs the response hook, if any, in q's transaction.
+func (s *Service) written(ctx context.Context, q heed.Queries, r heed.Response, created bool, now time.Time) error {
+	if s.hook == nil {
+		return nil
+	}
+	return s.hook(ctx, q, r, created, now)
 }
 
 // PublicURL is the base of the links respondents get.

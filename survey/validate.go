@@ -34,18 +34,18 @@ func checkKey(field, key string) error {
 	return nil
 }
 
-// checkObjectKey is checkKey for the key of a survey or program, which
+// CheckObjectKey is checkKey for the key of a survey, program or rule, which
 // also names its page: /surveys/new and /programs/new are the forms that
 // create one, so "new" could never be opened.
-func checkObjectKey(key string) error {
+func CheckObjectKey(key string) error {
 	if key == "new" {
 		return heed.FieldErrorf(heed.EInvalid, "key", `the key "new" is reserved (it names the page that creates one); choose another`)
 	}
 	return checkKey("key", key)
 }
 
-// checkName validates the name of a survey or program.
-func checkName(name string) error {
+// CheckName validates the name of a survey, program or rule.
+func CheckName(name string) error {
 	switch {
 	case name == "":
 		return heed.FieldErrorf(heed.EInvalid, "name", "name is required")
@@ -88,13 +88,13 @@ func normalizeSurvey(s *heed.Survey) error {
 	if !s.Kind.Valid() {
 		return heed.FieldErrorf(heed.EInvalid, "kind", "kind %q must be one of nps, csat, ces", s.Kind)
 	}
-	if err := checkName(s.Name); err != nil {
+	if err := CheckName(s.Name); err != nil {
 		return err
 	}
 	if s.Key == "" {
 		s.Key = Slug(s.Name)
 	}
-	if err := checkObjectKey(s.Key); err != nil {
+	if err := CheckObjectKey(s.Key); err != nil {
 		return err
 	}
 	if s.Language == "" {
@@ -244,13 +244,13 @@ const (
 // normalizeProgram fills defaults and validates p.
 func normalizeProgram(p *heed.Program) error {
 	p.Name = strings.TrimSpace(p.Name)
-	if err := checkName(p.Name); err != nil {
+	if err := CheckName(p.Name); err != nil {
 		return err
 	}
 	if p.Key == "" {
 		p.Key = Slug(p.Name)
 	}
-	if err := checkObjectKey(p.Key); err != nil {
+	if err := CheckObjectKey(p.Key); err != nil {
 		return err
 	}
 	if p.Survey == "" {

@@ -51,7 +51,7 @@ type ServeFlags struct {
 	ShutdownTimeout time.Duration `name:"shutdown-timeout" env:"HEED_SHUTDOWN_TIMEOUT" default:"15s" help:"On SIGINT or SIGTERM, how long open requests and then running jobs may take to finish."`
 	JobBackoff      time.Duration `name:"job-backoff" env:"HEED_JOB_BACKOFF" default:"10s" help:"Longest wait before retrying a job after its first failure; it doubles with each failure (with jitter), up to an hour."`
 	JobLease        time.Duration `name:"job-lease" env:"HEED_JOB_LEASE" default:"5m" help:"How long a worker owns a job it took; a job whose process died runs again after this."`
-	JobPoll         time.Duration `name:"job-poll" env:"HEED_JOB_POLL" default:"1s" help:"How often idle job workers look for new jobs."`
+	JobPoll         time.Duration `name:"job-poll" env:"HEED_JOB_POLL" default:"250ms" help:"How often idle job workers look for new jobs; alerts and webhooks wait at most this long for a worker."`
 	SMTP            string        `name:"smtp" env:"HEED_SMTP" placeholder:"URL" help:"SMTP server for survey emails: smtp://user:pass@host:port (STARTTLS when offered) or smtps://user:pass@host:port (implicit TLS); add ?tls=skip-verify for a self-signed test server. Default: none, emails are only logged."`
 	SMTPFrom        string        `name:"smtp-from" env:"HEED_SMTP_FROM" default:"Heed <heed@localhost>" help:"From address of survey emails, e.g. 'Northwind <feedback@northwind.example>'."`
 	SampleEvery     time.Duration `name:"sample-every" env:"HEED_SAMPLE_EVERY" default:"1h" help:"How often the scheduler runs the active programs (each run tops today's invitations up to the day's quota); 0 turns the scheduler off in this process."`
@@ -133,7 +133,8 @@ func newServer(a *app, store heed.Store, f ServeFlags, publicURL string) (*serve
 	if err != nil {
 		return nil, err
 	}
-	sv := survey.New(store, survey.Config{PublicURL: publicURL, Mailer: mailer, Logger: a.log})
+	lp := newLoop(store, a.log, publicURL, mailer)
+	sv := lp.surveys
 
 	apiHandler, err := api.New(api.Config{Directory: dir, Accounts: acc, Jobs: js, Surveys: sv, Logger: a.log, Version: a.version,
 		Ping: store.Ping})
@@ -169,7 +170,7 @@ func newServer(a *app, store heed.Store, f ServeFlags, publicURL string) (*serve
 			Registerer:    reg,
 		}, a.log)
 		jobs.RegisterTestJob(s.pool)
-		sv.RegisterJobs(s.pool)
+		lp.register(s.pool)
 	}
 	return s, nil
 }

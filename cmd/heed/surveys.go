@@ -31,7 +31,7 @@ func (f SurveyFlags) open(ctx context.Context, a *app) (heed.Store, *survey.Serv
 	if err != nil {
 		return nil, nil, err
 	}
-	return store, survey.New(store, survey.Config{PublicURL: f.PublicURL, Logger: a.log}), nil
+	return store, newLoop(store, a.log, f.PublicURL, nil).surveys, nil
 }
 
 // printJSON writes v indented, for --json and for scripts.

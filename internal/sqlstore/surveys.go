@@ -186,14 +186,17 @@ func orEmptyMap[K comparable, V any](m map[K]V) map[K]V {
 // SampleCandidatesSQL is the statement SampleCandidates runs: the
 // customers of p's population (the subtrees of p.Units, looked up with
 // unitPath: ENotFound on field "units" for an unknown key; p.Segments),
-// by id, each with when p last asked them and when any program did, in
-// the columns of the engines' scanSampleCandidate. attributes is the
-// attributes column as text ("c.attributes" or "c.attributes::text").
-// Both last-asked times are correlated MAX subqueries that the indexes
-// invitations_customer_program and invitations_customer answer with one
-// probe per customer; no invitation is read twice.
+// by id, each with whether they have an open case, when p last asked
+// them and when any program did, in the columns of the engines'
+// scanSampleCandidate. attributes is the attributes column as text
+// ("c.attributes" or "c.attributes::text"). The open case and both
+// last-asked times are correlated subqueries that the indexes
+// cases_customer, invitations_customer_program and invitations_customer
+// answer with one probe per customer; no case or invitation is read
+// twice.
 func SampleCandidatesSQL(ctx context.Context, p heed.Program, a *Args, unitPath PathLookup, attributes string) (string, error) {
 	stmt := `SELECT c.id, c.external_id, c.unit_id, c.email, c.language, c.segment, ` + attributes + `, c.consent,
+	EXISTS (SELECT 1 FROM cases k WHERE k.customer_id = c.id AND k.stage <> 'closed'),
 	(SELECT MAX(i.created_at) FROM invitations i WHERE i.customer_id = c.id AND i.program_id = ` + a.Add(p.ID) + `),
 	(SELECT MAX(i.created_at) FROM invitations i WHERE i.customer_id = c.id)
 	FROM customers c`

@@ -1,0 +1,333 @@
+package cases
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/heedhq/heed"
+	"github.com/heedhq/heed/jobs"
+	"github.com/heedhq/heed/metrics"
+	"github.com/heedhq/heed/survey"
+)
+
+var _ survey.ResponseHook = (*Service)(nil).OnResponse
+
+// OnResponse is the survey service's response hook: it runs in the
+// transaction that stores a response, so whatever it decides — a case, an
+// email, a webhook delivery, a tag — is written with the response or not
+// at all, and happens once per response however many processes run.
+//
+// A new response is announced (response.created), checked against an
+// open case's verification re-survey, and put through the active rules in
+// order. A changed answer (the respondent pressed back) only updates a
+// verification score: rules fire once per response. Answers older than
+// Config.Backfill (an import of history) fire no rules either.
+func (s *Service) OnResponse(ctx context.Context, q heed.Queries, r heed.Response, created bool, now time.Time) error {
+	c := newLookups()
+	fx, err := factsOf(ctx, q, r, c)
+	if err != nil {
+		return err
+	}
+	if err := s.verify(ctx, q, fx, now); err != nil || !created {
+		return err
+	}
+	if err := s.emit(ctx, q, heed.EventResponseCreated, 0, map[string]any{"response": fx.r}, now); err != nil {
+		return err
+	}
+	if !r.CreatedAt.IsZero() && now.Sub(r.CreatedAt) > s.cfg.Backfill {
+		return nil
+	}
+	rules, err := q.ListRules(ctx)
+	if err != nil {
+		return err
+	}
+	f := &firing{s: s, q: q, fx: fx, now: now, emailed: map[string]bool{}}
+	for _, rule := range rules {
+		if !rule.Active {
+			continue
+		}
+		unitPath, err := c.keyPath(ctx, q, rule.When.Unit)
+		if err != nil {
+			return err
+		}
+		if !matches(rule.When, fx, unitPath) {
+			continue
+		}
+		for _, a := range rule.Then {
+			if err := f.act(ctx, rule, a); err != nil {
+				return fmt.Errorf("cases: rule %s, action %s: %w", rule.Key, a.Kind, err)
+			}
+		}
+	}
+	return nil
+}
+
+// firing is one response going through the rules: what earlier actions
+// found (the owner, the case) serves the later ones.
+type firing struct {
+	s       *Service
+	q       heed.Queries
+	fx      facts
+	now     time.Time
+	routed  bool
+	owner   heed.Employee
+	owned   bool
+	kase    *heed.Case
+	emailed map[string]bool // kind and recipient: one email each, whatever the rules say
+}
+
+func (f *firing) act(ctx context.Context, rule heed.Rule, a heed.RuleAction) error {
+	switch a.Kind {
+	case heed.ActionOpenCase:
+		return f.openCase(ctx, rule)
+	case heed.ActionNotifyOwner:
+		if err := f.route(ctx); err != nil || !f.owned {
+			return err
+		}
+		return f.email(ctx, emailAlert, f.owner.ID, 0)
+	case heed.ActionNotifyManagers:
+		return f.notifyManagers(ctx, a.Levels)
+	case heed.ActionWebhook:
+		if f.s.webhooks == nil {
+			return nil
+		}
+		data := map[string]any{"response": f.fx.r, "rule": rule.Key}
+		var caseID int64
+		if f.kase != nil {
+			data["case"], caseID = *f.kase, f.kase.ID
+		}
+		return f.s.webhooks.EmitTo(ctx, f.q, a.Webhook, heed.EventResponseMatched, caseID, data, f.now)
+	case heed.ActionTag:
+		return f.q.TagResponse(ctx, f.fx.r.ID, a.Tag, f.now)
+	case heed.ActionAdvocacy:
+		cust := f.fx.customer
+		if cust == nil || !cust.Consent || cust.Email == "" || f.emailed["advocacy"] {
+			return nil
+		}
+		f.emailed["advocacy"] = true
+		_, err := jobs.Enqueue(ctx, f.q, EmailJob, emailPayload{Kind: emailAdvocacy, Customer: cust.ExternalID,
+			Response: f.fx.r.ID, URL: a.URL}, f.now)
+		return err
+	}
+	return nil
+}
+
+// route finds the owner once.
+func (f *firing) route(ctx context.Context) error {
+	if f.routed {
+		return nil
+	}
+	f.routed = true
+	var c heed.Customer
+	if f.fx.customer != nil {
+		c = *f.fx.customer
+	}
+	var err error
+	f.owner, f.owned, err = Owner(ctx, f.q, c, f.fx.r.UnitID)
+	return err
+}
+
+// email queues one email of kind to an employee, once per response.
+func (f *firing) email(ctx context.Context, kind string, to int64, level int) error {
+	key := fmt.Sprintf("%s:%d", kind, to)
+	if f.emailed[key] {
+		return nil
+	}
+	f.emailed[key] = true
+	pl := emailPayload{Kind: kind, To: to, Response: f.fx.r.ID, Level: level}
+	if f.kase != nil {
+		pl.Case = f.kase.ID
+	}
+	_, err := jobs.Enqueue(ctx, f.q, EmailJob, pl, f.now)
+	return err
+}
+
+func (f *firing) notifyManagers(ctx context.Context, levels int) error {
+	if err := f.route(ctx); err != nil {
+		return err
+	}
+	var mgrs []heed.Employee
+	var err error
+	if f.owned {
+		mgrs, err = Managers(ctx, f.q, f.owner, f.fx.r.UnitID, levels)
+	} else {
+		mgrs, err = responsibleChain(ctx, f.q, f.fx.r.UnitID, 0, levels)
+	}
+	if err != nil {
+		return err
+	}
+	for i, m := range mgrs {
+		if err := f.email(ctx, emailManager, m.ID, i+1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// openCase opens a case for the owner, or adds the response to the
+// customer's open case: one customer, one open case. Anonymous answers
+// open none (nobody could be called back).
+func (f *firing) openCase(ctx context.Context, rule heed.Rule) error {
+	cust := f.fx.customer
+	if cust == nil || f.kase != nil {
+		return nil
+	}
+	open, err := f.q.FindOpenCase(ctx, cust.ID)
+	switch {
+	case err == nil:
+		f.kase = &open
+		ev := heed.CaseEvent{CaseID: open.ID, Kind: heed.EventFeedback, Actor: "system", ResponseID: f.fx.r.ID,
+			Note: fmt.Sprintf("answered %d on %s again while the case was open", f.fx.r.Score, f.fx.r.Survey), At: f.now}
+		if _, err := f.q.AddCaseEvent(ctx, ev); err != nil {
+			return err
+		}
+		return f.s.emit(ctx, f.q, heed.EventCaseUpdated, open.ID, caseData(open, &f.fx.r), f.now)
+	case !heed.IsNotFound(err):
+		return err
+	}
+	if err := f.route(ctx); err != nil {
+		return err
+	}
+	c, err := f.newCase(ctx, rule)
+	if err != nil {
+		return err
+	}
+	ev := heed.CaseEvent{Kind: heed.EventOpened, Actor: "system", To: string(heed.StageReported),
+		ResponseID: f.fx.r.ID, Note: "opened by rule " + rule.Key, At: f.now}
+	if c, err = f.q.CreateCase(ctx, c, ev, f.now); err != nil {
+		return err
+	}
+	c.Rule = rule.Key
+	f.kase = &c
+	if _, err := jobs.Enqueue(ctx, f.q, EscalateJob, escalatePayload{Case: c.ID, Level: 1}, f.now,
+		jobs.RunAt(c.FirstContactDue)); err != nil {
+		return err
+	}
+	return f.s.emit(ctx, f.q, heed.EventCaseOpened, c.ID, caseData(c, &f.fx.r), f.now)
+}
+
+// newCase is the case a response opens, with the service levels of the
+// program that asked (the defaults when none did).
+func (f *firing) newCase(ctx context.Context, rule heed.Rule) (heed.Case, error) {
+	r := f.fx.r
+	levels, err := serviceLevels(ctx, f.q, r.InvitationID)
+	if err != nil {
+		return heed.Case{}, err
+	}
+	score := r.Score
+	c := heed.Case{
+		CustomerID: r.CustomerID, Customer: r.Customer, UnitID: r.UnitID, ResponseID: r.ID, RuleID: rule.ID,
+		ProgramID: levels.ProgramID, Stage: heed.StageReported, ScoreBefore: &score, CategoryBefore: f.fx.category,
+		Title:           title(f.fx),
+		FirstContactDue: f.now.Add(time.Duration(levels.FirstContactHours) * time.Hour),
+		ResolveDue:      f.now.AddDate(0, 0, levels.ResolveDays),
+	}
+	if f.owned {
+		c.OwnerID = f.owner.ID
+	}
+	return c, nil
+}
+
+// title says in a line what the case is about: "Detractor: 3 on
+// store-visit — “the queue was endless”".
+func title(fx facts) string {
+	cat := fx.category
+	if cat == "" {
+		cat = "score"
+	}
+	t := fmt.Sprintf("%s%s: %d on %s", strings.ToUpper(cat[:1]), cat[1:], fx.r.Score, fx.r.Survey)
+	if c := strings.Join(strings.Fields(fx.r.Comment), " "); c != "" {
+		if r := []rune(c); len(r) > 80 {
+			c = string(r[:79]) + "…"
+		}
+		t += " — “" + c + "”"
+	}
+	return t
+}
+
+// levels are the service levels a case gets.
+type levels struct {
+	ProgramID                                    int64
+	FirstContactHours, ResolveDays, ResurveyDays int
+}
+
+// serviceLevels are those of the program whose invitation was answered,
+// or the defaults.
+func serviceLevels(ctx context.Context, q heed.Queries, invitationID int64) (levels, error) {
+	l := levels{FirstContactHours: survey.DefaultFirstContactHours, ResolveDays: survey.DefaultResolveDays,
+		ResurveyDays: survey.DefaultResurveyDays}
+	if invitationID == 0 {
+		return l, nil
+	}
+	inv, err := q.GetInvitation(ctx, invitationID)
+	if err != nil || inv.ProgramID == 0 {
+		return l, err
+	}
+	return programLevels(ctx, q, inv.ProgramID)
+}
+
+func programLevels(ctx context.Context, q heed.Queries, programID int64) (levels, error) {
+	l := levels{FirstContactHours: survey.DefaultFirstContactHours, ResolveDays: survey.DefaultResolveDays,
+		ResurveyDays: survey.DefaultResurveyDays}
+	if programID == 0 {
+		return l, nil
+	}
+	p, err := q.GetProgramByID(ctx, programID)
+	if err != nil {
+		return l, err
+	}
+	l.ProgramID = p.ID
+	if p.FirstContactHours > 0 {
+		l.FirstContactHours = p.FirstContactHours
+	}
+	if p.ResolveDays > 0 {
+		l.ResolveDays = p.ResolveDays
+	}
+	if p.ResurveyDays > 0 {
+		l.ResurveyDays = p.ResurveyDays
+	}
+	return l, nil
+}
+
+// caseData is the data of a case event: the case and, when one caused
+// the event, the response.
+func caseData(c heed.Case, r *heed.Response) map[string]any {
+	d := map[string]any{"case": c}
+	if r != nil {
+		d["response"] = *r
+	}
+	return d
+}
+
+// verify records the answer to a closed case's re-survey as the case's
+// score after, which the recovery rate counts.
+func (s *Service) verify(ctx context.Context, q heed.Queries, fx facts, now time.Time) error {
+	if fx.r.InvitationID == 0 {
+		return nil
+	}
+	c, err := q.GetCaseByResurvey(ctx, fx.r.InvitationID)
+	if heed.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	score := fx.r.Score
+	c.ScoreAfter, c.CategoryAfter = &score, metrics.Category(fx.kind, score)
+	ev := heed.CaseEvent{Kind: heed.EventFeedback, Actor: "system", ResponseID: fx.r.ID, At: now,
+		Note: fmt.Sprintf("verification: the customer answered %d (%s); before it was %s", score, c.CategoryAfter, scoreText(c.ScoreBefore))}
+	c, err = q.UpdateCase(ctx, c, ev, now)
+	if err != nil {
+		return err
+	}
+	return s.emit(ctx, q, heed.EventCaseUpdated, c.ID, caseData(c, &fx.r), now)
+}
+
+func scoreText(p *int) string {
+	if p == nil {
+		return "unknown"
+	}
+	return fmt.Sprint(*p)
+}

@@ -1,0 +1,83 @@
+package cases_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/heedhq/heed"
+	"github.com/heedhq/heed/cases"
+	"github.com/heedhq/heed/internal/testdb"
+)
+
+// TestEscalatesTwoLevels: a case nobody answers climbs to the owner's
+// manager when its first contact is due, and a day later to the next
+// level; each is emailed and sees it among their escalated cases. A case
+// contacted in time does not climb.
+func TestEscalatesTwoLevels(t *testing.T) {
+	for _, engine := range testdb.Engines {
+		t.Run(engine, func(t *testing.T) {
+			f := newFixture(t, engine)
+			ctx := t.Context()
+			rcv := newReceiver(t)
+			if _, err := f.hooks.Create(ctx, heed.System(), heed.Webhook{URL: rcv.URL, Events: []string{heed.EventCaseEscalated}, Active: true}); err != nil {
+				t.Fatal(err)
+			}
+			f.answer(t, "C-1", 2, "Broken on arrival") // nobody calls
+			f.answer(t, "C-3", 1, "Rude staff")        // called in time
+			nell := f.who(t, "nell@co.example")
+			if _, err := f.cs.LogCall(ctx, nell, onlyCase(t, f, nell).ID, heed.CallReached, "sorted"); err != nil {
+				t.Fatal(err)
+			}
+			f.runPool(t)
+			level := func(customer string) heed.Case {
+				cs, err := f.cs.List(ctx, heed.System(), cases.Filter{Customer: customer})
+				if err != nil || len(cs) != 1 {
+					t.Fatalf("cases of %s: %v", customer, err)
+				}
+				return cs[0]
+			}
+			f.clock.Add(47 * time.Hour)
+			time.Sleep(150 * time.Millisecond)
+			if c := level("C-1"); c.EscalationLevel != 0 {
+				t.Fatalf("escalated before the due time: %+v", c)
+			}
+			f.clock.Add(time.Hour + time.Second)
+			waitFor(t, "level 1", func() bool { return level("C-1").EscalationLevel == 1 })
+			if c := level("C-1"); c.EscalatedTo != "nora@co.example" {
+				t.Fatalf("level 1 went to %q; want nora, nick's manager", c.EscalatedTo)
+			}
+			esc, err := f.cs.List(ctx, f.who(t, "nora@co.example"), cases.Filter{Escalated: "me"})
+			if err != nil || len(esc) != 1 {
+				t.Fatalf("nora's escalated cases = %v, %v", esc, err)
+			}
+			f.clock.Add(23 * time.Hour)
+			time.Sleep(150 * time.Millisecond)
+			if c := level("C-1"); c.EscalationLevel != 1 {
+				t.Fatalf("level 2 came early: %+v", c)
+			}
+			f.clock.Add(time.Hour + time.Second)
+			waitFor(t, "level 2", func() bool { return level("C-1").EscalationLevel == 2 })
+			if c := level("C-1"); c.EscalatedTo != "ceo@co.example" {
+				t.Fatalf("level 2 went to %q; want the ceo, one level further up", c.EscalatedTo)
+			}
+			if c := level("C-3"); c.EscalationLevel != 0 {
+				t.Fatalf("the case called in time escalated: %+v", c)
+			}
+			waitFor(t, "two escalation emails", func() bool {
+				n := 0
+				for _, m := range f.mail.Messages() {
+					if m.To[0] == "nora@co.example" || m.To[0] == "ceo@co.example" {
+						n++
+					}
+				}
+				return n == 2
+			})
+			waitFor(t, "two case.escalated webhooks", func() bool { return len(rcv.all()) == 2 })
+			f.clock.Add(10 * 24 * time.Hour)
+			time.Sleep(150 * time.Millisecond)
+			if c := level("C-1"); c.EscalationLevel != 2 {
+				t.Fatalf("climbed past the second level: %+v", c)
+			}
+		})
+	}
+}

@@ -1,0 +1,44 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/heedhq/heed"
+	"github.com/heedhq/heed/cases"
+	"github.com/heedhq/heed/jobs"
+	"github.com/heedhq/heed/mail"
+	"github.com/heedhq/heed/survey"
+	"github.com/heedhq/heed/webhooks"
+)
+
+// loop is the survey service with the closing-the-loop services hooked
+// into it: every response written through it — answered, sent to the
+// API, imported — goes through the rules in its own transaction. Every
+// command that writes responses builds it here, so none can skip them.
+type loop struct {
+	surveys  *survey.Service
+	cases    *cases.Service
+	webhooks *webhooks.Service
+}
+
+// newLoop wires the services over store; mailer may be nil (emails are
+// logged).
+func newLoop(store heed.Store, log *slog.Logger, publicURL string, mailer mail.Sender) loop {
+	hooks := webhooks.New(store, webhooks.Config{PublicURL: publicURL, Logger: log})
+	var cs *cases.Service
+	sv := survey.New(store, survey.Config{PublicURL: publicURL, Mailer: mailer, Logger: log,
+		OnResponse: func(ctx context.Context, q heed.Queries, r heed.Response, created bool, now time.Time) error {
+			return cs.OnResponse(ctx, q, r, created, now)
+		}})
+	cs = cases.New(store, sv, hooks, cases.Config{PublicURL: publicURL, Mailer: mailer, Logger: log})
+	return loop{surveys: sv, cases: cs, webhooks: hooks}
+}
+
+// register makes pool run every job of the services.
+func (l loop) register(pool *jobs.Pool) {
+	l.surveys.RegisterJobs(pool)
+	l.cases.RegisterJobs(pool)
+	l.webhooks.RegisterJobs(pool)
+}
