@@ -40,6 +40,10 @@ type NewJob struct {
 	Payload     json.RawMessage
 	RunAt       time.Time // zero: now
 	MaxAttempts int       // zero: DefaultMaxAttempts
+	// Key, when set, merges this job into a queued job of the same kind
+	// and key (whose run time becomes the earlier of the two) instead of
+	// queueing another: for work where one run does what many would.
+	Key string
 }
 
 // DefaultMaxAttempts is how often a job is tried before it is parked dead.

@@ -362,6 +362,9 @@ type WebhookQueries interface {
 	// NextDelivery returns the webhook's pending delivery with the lowest
 	// ID, whether or not its NextAt has come; ENotFound when none.
 	NextDelivery(ctx context.Context, webhookID int64) (WebhookDelivery, error)
+	// PendingDeliveries returns up to n of the webhook's pending
+	// deliveries, lowest ID first; [] when none.
+	PendingDeliveries(ctx context.Context, webhookID int64, n int) ([]WebhookDelivery, error)
 	// RecordDelivery records one attempt: one more attempt, the state,
 	// status and error, NextAt when still pending, DeliveredAt when
 	// delivered.

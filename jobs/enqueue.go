@@ -20,6 +20,10 @@ type Option func(*heed.NewJob)
 // RunAt delays the job until t.
 func RunAt(t time.Time) Option { return func(j *heed.NewJob) { j.RunAt = t } }
 
+// Key merges the job into a queued one of the same kind and key (see
+// heed.NewJob.Key).
+func Key(k string) Option { return func(j *heed.NewJob) { j.Key = k } }
+
 // MaxAttempts sets how often the job is tried before it is parked dead.
 func MaxAttempts(n int) Option { return func(j *heed.NewJob) { j.MaxAttempts = n } }
 

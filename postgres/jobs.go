@@ -3,11 +3,13 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/heedhq/heed"
 	"github.com/heedhq/heed/internal/sqlstore"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
@@ -23,10 +25,23 @@ func (q queries) EnqueueJob(ctx context.Context, j heed.NewJob, now time.Time) (
 		return 0, err
 	}
 	var id int64
+	if qj.Key != "" {
+		// Merge into a queued job of the same kind and key, if any.
+		err := q.db.QueryRow(ctx, `UPDATE jobs SET run_at = LEAST(run_at, $1), updated_at = $2
+			WHERE id = (SELECT id FROM jobs WHERE kind = $3 AND dedupe_key = $4 AND state = 'queued' AND dedupe_key <> ''
+				LIMIT 1 FOR UPDATE SKIP LOCKED)
+			RETURNING id`, utc(qj.RunAt), utc(now), qj.Kind, qj.Key).Scan(&id)
+		if err == nil {
+			return id, nil
+		}
+		if !errors.Is(err, pgx.ErrNoRows) {
+			return 0, heed.Internal(err, "postgres: merge job")
+		}
+	}
 	err = q.db.QueryRow(ctx, `INSERT INTO jobs
-		(kind, payload, state, attempts, max_attempts, run_at, created_at, updated_at)
-		VALUES ($1, $2, 'queued', 0, $3, $4, $5, $5) RETURNING id`,
-		qj.Kind, qj.Payload, qj.MaxAttempts, utc(qj.RunAt), utc(now)).Scan(&id)
+		(kind, payload, state, attempts, max_attempts, run_at, created_at, updated_at, dedupe_key)
+		VALUES ($1, $2, 'queued', 0, $3, $4, $5, $5, $6) RETURNING id`,
+		qj.Kind, qj.Payload, qj.MaxAttempts, utc(qj.RunAt), utc(now), qj.Key).Scan(&id)
 	if err != nil {
 		return 0, heed.Internal(err, "postgres: enqueue job")
 	}

@@ -126,6 +126,13 @@ func (q queries) NextDelivery(ctx context.Context, webhookID int64) (heed.Webhoo
 	return d, rowErr(err, sqlstore.NoPendingDelivery(webhookID), "postgres: next delivery")
 }
 
+// PendingDeliveries returns up to n pending deliveries, oldest first.
+func (q queries) PendingDeliveries(ctx context.Context, webhookID int64, n int) ([]heed.WebhookDelivery, error) {
+	return queryList(ctx, q.db, `SELECT `+sqlstore.DeliveryColumns+` FROM webhook_deliveries
+		WHERE webhook_id = $1 AND state = 'pending' ORDER BY id LIMIT $2`, []any{webhookID, max(n, 1)},
+		[]heed.WebhookDelivery{}, scanDelivery, "postgres: pending deliveries")
+}
+
 // RecordDelivery records one attempt at the delivery.
 func (q queries) RecordDelivery(ctx context.Context, id int64, r heed.DeliveryResult, now time.Time) error {
 	rec, err := sqlstore.RecordedDelivery(r, now)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -23,10 +24,22 @@ func (q queries) EnqueueJob(ctx context.Context, j heed.NewJob, now time.Time) (
 		return 0, err
 	}
 	var id int64
+	if qj.Key != "" {
+		// Merge into a queued job of the same kind and key, if any.
+		err := q.w.QueryRowContext(ctx, `UPDATE jobs SET run_at = min(run_at, ?), updated_at = ?
+			WHERE id = (SELECT id FROM jobs WHERE kind = ? AND dedupe_key = ? AND state = 'queued' AND dedupe_key <> '' LIMIT 1)
+			RETURNING id`, micros(qj.RunAt), micros(now), qj.Kind, qj.Key).Scan(&id)
+		if err == nil {
+			return id, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return 0, heed.Internal(err, "sqlite: merge job")
+		}
+	}
 	err = q.w.QueryRowContext(ctx, `INSERT INTO jobs
-		(kind, payload, state, attempts, max_attempts, run_at, created_at, updated_at)
-		VALUES (?, ?, 'queued', 0, ?, ?, ?, ?) RETURNING id`,
-		qj.Kind, qj.Payload, qj.MaxAttempts, micros(qj.RunAt), micros(now), micros(now)).Scan(&id)
+		(kind, payload, state, attempts, max_attempts, run_at, created_at, updated_at, dedupe_key)
+		VALUES (?, ?, 'queued', 0, ?, ?, ?, ?, ?) RETURNING id`,
+		qj.Kind, qj.Payload, qj.MaxAttempts, micros(qj.RunAt), micros(now), micros(now), qj.Key).Scan(&id)
 	if err != nil {
 		return 0, heed.Internal(err, "sqlite: enqueue job")
 	}

@@ -131,6 +131,13 @@ func (q queries) NextDelivery(ctx context.Context, webhookID int64) (heed.Webhoo
 	return d, rowErr(err, sqlstore.NoPendingDelivery(webhookID), "sqlite: next delivery")
 }
 
+// PendingDeliveries returns up to n pending deliveries, oldest first.
+func (q queries) PendingDeliveries(ctx context.Context, webhookID int64, n int) ([]heed.WebhookDelivery, error) {
+	return queryList(ctx, q.r, `SELECT `+sqlstore.DeliveryColumns+` FROM webhook_deliveries
+		WHERE webhook_id = ? AND state = 'pending' ORDER BY id LIMIT ?`, []any{webhookID, max(n, 1)},
+		[]heed.WebhookDelivery{}, scanDelivery, "sqlite: pending deliveries")
+}
+
 // RecordDelivery records one attempt at the delivery.
 func (q queries) RecordDelivery(ctx context.Context, id int64, r heed.DeliveryResult, now time.Time) error {
 	rec, err := sqlstore.RecordedDelivery(r, now)

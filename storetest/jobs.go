@@ -514,3 +514,36 @@ func testJobDeleteFinished(t *testing.T, s heed.Store) {
 		t.Fatalf("CountJobs = %v, %v; want %v", c, err, want)
 	}
 }
+
+// testJobKeys: a job with a key merges into a queued one of the same kind
+// and key, taking the earlier run time; once that one is leased, the next
+// is queued anew. Jobs without a key never merge.
+func testJobKeys(t *testing.T, open Opener) {
+	s := open(t)
+	ctx := t.Context()
+	later := heed.NewJob{Kind: "k", Key: "w:1", RunAt: T0.Add(time.Hour)}
+	a, err := s.EnqueueJob(ctx, later, T0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := s.EnqueueJob(ctx, heed.NewJob{Kind: "k", Key: "w:1"}, T0)
+	if err != nil || b != a {
+		t.Fatalf("second keyed job = %d, %v; want merged into %d", b, err, a)
+	}
+	if j, _ := s.GetJob(ctx, a); !j.RunAt.Equal(T0) {
+		t.Fatalf("merged job runs at %v; want the earlier %v", j.RunAt, T0)
+	}
+	other, _ := s.EnqueueJob(ctx, heed.NewJob{Kind: "k", Key: "w:2"}, T0)
+	plain, _ := s.EnqueueJob(ctx, heed.NewJob{Kind: "k"}, T0)
+	plain2, _ := s.EnqueueJob(ctx, heed.NewJob{Kind: "k"}, T0)
+	if other == a || plain == a || plain2 == plain {
+		t.Fatalf("jobs of another key or none merged: %d %d %d %d", a, other, plain, plain2)
+	}
+	if leased, err := s.LeaseJobs(ctx, "w", 10, T0, time.Minute); err != nil || len(leased) != 4 {
+		t.Fatalf("leased %d, %v; want 4", len(leased), err)
+	}
+	c, err := s.EnqueueJob(ctx, heed.NewJob{Kind: "k", Key: "w:1"}, T0)
+	if err != nil || c == a {
+		t.Fatalf("keyed job while the first runs = %d, %v; want a new one", c, err)
+	}
+}

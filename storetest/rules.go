@@ -333,6 +333,19 @@ func wantNext(t *testing.T, s heed.Store, what string, webhook, id int64) {
 	} else if err != nil || d.ID != id {
 		t.Errorf("%s: NextDelivery = %d, %v; want %d", what, d.ID, err, id)
 	}
+	// PendingDeliveries starts with the same one, or is empty.
+	ds, err := s.PendingDeliveries(t.Context(), webhook, 100)
+	switch {
+	case err != nil || ds == nil:
+		t.Errorf("%s: PendingDeliveries = %v, %v", what, ds, err)
+	case id == 0 && len(ds) != 0, id != 0 && (len(ds) == 0 || ds[0].ID != id):
+		t.Errorf("%s: PendingDeliveries starts %v; want %d first (0: none)", what, ds, id)
+	}
+	for i := 1; i < len(ds); i++ {
+		if ds[i].ID <= ds[i-1].ID || ds[i].State != heed.DeliveryPending {
+			t.Errorf("%s: PendingDeliveries not pending in ID order: %v", what, ds)
+		}
+	}
 }
 
 func testDeliveries(t *testing.T, s heed.Store) {

@@ -20,6 +20,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("counts", func(t *testing.T) { testCounts(t, open) })
 	t.Run("accounts", func(t *testing.T) { testAccounts(t, open) })
 	t.Run("jobs", func(t *testing.T) { testJobs(t, open) })
+	t.Run("job keys", func(t *testing.T) { testJobKeys(t, open) })
 	t.Run("surveys", func(t *testing.T) { testSurveys(t, open) })
 	t.Run("cases", func(t *testing.T) { testCases(t, open) })
 	t.Run("rules", func(t *testing.T) { testRules(t, open) })

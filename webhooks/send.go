@@ -61,49 +61,73 @@ func (s *Service) Send(ctx context.Context, job heed.Job) error {
 	}
 }
 
+// batch is how many deliveries one read fetches and one transaction
+// records.
+const batch = 100
+
 // drain sends the webhook's due deliveries in order until none is due or
-// one fails.
+// one fails. It reads them a batch at a time and records the batch's
+// outcomes in one transaction, so a burst costs a few writes, not one per
+// event.
 func (s *Service) drain(ctx context.Context, webhookID int64, owner string) error {
 	w, err := s.store.GetWebhook(ctx, webhookID)
 	if err != nil || !w.Active {
 		return err // an inactive webhook keeps its queue until it is switched on again
 	}
-	lockUntil := s.cfg.Now().Add(lockFor)
 	for ctx.Err() == nil {
 		now := s.cfg.Now()
-		if lockUntil.Sub(now) < lockFor/2 {
-			if got, err := s.store.LockWebhook(ctx, w.ID, owner, now.Add(lockFor), now); err != nil || !got {
-				return err
-			}
-			lockUntil = now.Add(lockFor)
-		}
-		d, err := s.store.NextDelivery(ctx, w.ID)
-		if heed.IsNotFound(err) {
-			return nil
-		}
-		if err != nil || d.NextAt.After(now) {
+		if got, err := s.store.LockWebhook(ctx, w.ID, owner, now.Add(lockFor), now); err != nil || !got {
 			return err
 		}
-		res := s.attempt(ctx, w, d, now)
-		if err := s.record(ctx, d, res); err != nil || res.State == heed.DeliveryPending {
+		ds, err := s.store.PendingDeliveries(ctx, w.ID, batch)
+		if err != nil || len(ds) == 0 {
+			return err
+		}
+		var done []outcome
+		stop := false
+		for _, d := range ds {
+			now := s.cfg.Now()
+			if d.NextAt.After(now) || ctx.Err() != nil {
+				stop = true
+				break
+			}
+			res := s.attempt(ctx, w, d, now)
+			done = append(done, outcome{d, res})
+			if res.State == heed.DeliveryPending {
+				stop = true
+				break
+			}
+		}
+		if err := s.record(ctx, done); err != nil || stop || len(ds) < batch {
 			return err
 		}
 	}
 	return ctx.Err()
 }
 
-// record stores an attempt's outcome and, when the delivery must wait,
-// the job that will try it again, together.
-func (s *Service) record(ctx context.Context, d heed.WebhookDelivery, res heed.DeliveryResult) error {
+type outcome struct {
+	d   heed.WebhookDelivery
+	res heed.DeliveryResult
+}
+
+// record stores the attempts' outcomes and, when the last must wait, the
+// job that will try it again, together.
+func (s *Service) record(ctx context.Context, done []outcome) error {
+	if len(done) == 0 {
+		return nil
+	}
 	now := s.cfg.Now()
 	return s.store.InTx(context.WithoutCancel(ctx), func(q heed.Queries) error {
-		if err := q.RecordDelivery(ctx, d.ID, res, now); err != nil {
-			return err
+		for _, o := range done {
+			if err := q.RecordDelivery(ctx, o.d.ID, o.res, now); err != nil {
+				return err
+			}
 		}
-		if res.State != heed.DeliveryPending {
+		last := done[len(done)-1]
+		if last.res.State != heed.DeliveryPending {
 			return nil
 		}
-		_, err := jobs.Enqueue(ctx, q, SendJob, sendPayload{Webhook: d.WebhookID}, now, jobs.RunAt(res.NextAt))
+		_, err := jobs.Enqueue(ctx, q, SendJob, sendPayload{Webhook: last.d.WebhookID}, now, jobs.RunAt(last.res.NextAt))
 		return err
 	})
 }

@@ -249,7 +249,8 @@ func (s *Service) queue(ctx context.Context, q heed.Queries, webhookID int64, ev
 	if _, err := q.CreateDelivery(ctx, d, now); err != nil {
 		return err
 	}
-	_, err = jobs.Enqueue(ctx, q, SendJob, sendPayload{Webhook: webhookID}, now)
+	// One queued send job per webhook stands for a burst of deliveries.
+	_, err = jobs.Enqueue(ctx, q, SendJob, sendPayload{Webhook: webhookID}, now, jobs.Key(fmt.Sprint("webhook:", webhookID)))
 	return err
 }
 

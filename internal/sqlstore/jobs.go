@@ -17,6 +17,7 @@ type QueuedJob struct {
 	Payload     string // compact JSON, {} for none
 	MaxAttempts int
 	RunAt       time.Time
+	Key         string // "" for none
 }
 
 // QueueJob checks j and fills in its defaults: payload {}, the default
@@ -31,7 +32,7 @@ func QueueJob(j heed.NewJob, now time.Time) (QueuedJob, error) {
 	if runAt.IsZero() {
 		runAt = now
 	}
-	return QueuedJob{Kind: j.Kind, Payload: string(payload), MaxAttempts: maxAttempts, RunAt: runAt}, nil
+	return QueuedJob{Kind: j.Kind, Payload: string(payload), MaxAttempts: maxAttempts, RunAt: runAt, Key: j.Key}, nil
 }
 
 // checkNewJob validates j and returns its compacted payload ({} for none)
