@@ -15,10 +15,12 @@ import (
 	"github.com/heedhq/heed"
 	"github.com/heedhq/heed/accounts"
 	"github.com/heedhq/heed/api"
+	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/directory"
 	"github.com/heedhq/heed/internal/testdb"
 	"github.com/heedhq/heed/jobs"
 	"github.com/heedhq/heed/survey"
+	"github.com/heedhq/heed/webhooks"
 )
 
 // env is a running API over a real store, with the services behind it.
@@ -30,6 +32,8 @@ type env struct {
 	acc     *accounts.Service
 	jobs    *jobs.Service
 	surveys *survey.Service
+	cases   *cases.Service
+	hooks   *webhooks.Service
 	tokens  map[string]string // token name → secret
 	logs    *bytes.Buffer
 }
@@ -51,9 +55,19 @@ func newEnv(t *testing.T, engine string) *env {
 	}
 	// One logger for both: two handlers on one buffer would race.
 	log := slog.New(slog.NewTextHandler(e.logs, nil))
-	e.surveys = survey.New(store, survey.Config{PublicURL: publicURL, Logger: log})
+	// Wired as heed serve wires them (cmd/heed/services.go): every
+	// response stored through the survey service goes through the rules
+	// in its transaction. One attempt per webhook delivery, so a test that
+	// runs the job pool sees a delivery to a receiver that is down die at
+	// once rather than after two days of retries.
+	e.hooks = webhooks.New(store, webhooks.Config{PublicURL: publicURL, Logger: log, MaxAttempts: 1})
+	e.surveys = survey.New(store, survey.Config{PublicURL: publicURL, Logger: log,
+		OnResponse: func(ctx context.Context, q heed.Queries, r heed.Response, created bool, now time.Time) error {
+			return e.cases.OnResponse(ctx, q, r, created, now)
+		}})
+	e.cases = cases.New(store, e.surveys, e.hooks, cases.Config{PublicURL: publicURL, Logger: log})
 	h, err := api.New(api.Config{
-		Directory: e.dir, Accounts: e.acc, Jobs: e.jobs, Surveys: e.surveys,
+		Directory: e.dir, Accounts: e.acc, Jobs: e.jobs, Surveys: e.surveys, Cases: e.cases, Webhooks: e.hooks,
 		Logger:  log,
 		Ping:    store.Ping,
 		Version: "test",

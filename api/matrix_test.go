@@ -93,6 +93,9 @@ func actions() map[string]action {
 		"record response for unit": recordResponseFor,
 		"create survey":            createSurvey,
 		"dry-run program":          dryRunProgram,
+		// Case actions run against a case of the unit's customer.
+		"get case of unit":  getCaseOf,
+		"move case of unit": moveCaseOf,
 	}
 }
 
@@ -338,6 +341,8 @@ func TestAccessMatrix(t *testing.T) {
 		{"admin", "record response for unit", 200, 200, 200},
 		{"admin", "create survey", 201, 201, 201},
 		{"admin", "dry-run program", 200, 200, 200},
+		{"admin", "get case of unit", 200, 200, 200},
+		{"admin", "move case of unit", 200, 200, 200},
 
 		{"analyst", "get unit", 200, 200, 200},
 		{"analyst", "get employee", 200, 200, 200},
@@ -362,6 +367,8 @@ func TestAccessMatrix(t *testing.T) {
 		{"analyst", "record response for unit", 403, 403, 403},
 		{"analyst", "create survey", 403, 403, 403},
 		{"analyst", "dry-run program", 403, 403, 403},
+		{"analyst", "get case of unit", 200, 200, 200},
+		{"analyst", "move case of unit", 403, 403, 403},
 
 		{"manager region A", "get unit", 200, 200, 404},
 		{"manager region A", "get employee", 200, 200, 404},
@@ -386,6 +393,8 @@ func TestAccessMatrix(t *testing.T) {
 		{"manager region A", "record response for unit", 403, 403, 403},
 		{"manager region A", "create survey", 403, 403, 403},
 		{"manager region A", "dry-run program", 403, 403, 403},
+		{"manager region A", "get case of unit", 200, 200, 404},
+		{"manager region A", "move case of unit", 200, 200, 404},
 
 		{"manager store A1", "get unit", 200, 200, 404},
 		{"manager store A1", "get employee", 200, 200, 404},
@@ -410,6 +419,8 @@ func TestAccessMatrix(t *testing.T) {
 		{"manager store A1", "record response for unit", 403, 403, 403},
 		{"manager store A1", "create survey", 403, 403, 403},
 		{"manager store A1", "dry-run program", 403, 403, 403},
+		{"manager store A1", "get case of unit", 200, 200, 404},
+		{"manager store A1", "move case of unit", 200, 200, 404},
 
 		// Frontline staff see their own unit only, not the units below it.
 		{"frontline A1", "get unit", 200, 404, 404},
@@ -435,6 +446,8 @@ func TestAccessMatrix(t *testing.T) {
 		{"frontline A1", "record response for unit", 403, 403, 403},
 		{"frontline A1", "create survey", 403, 403, 403},
 		{"frontline A1", "dry-run program", 403, 403, 403},
+		{"frontline A1", "get case of unit", 200, 404, 404},
+		{"frontline A1", "move case of unit", 200, 404, 404},
 
 		{"frontline role A1", "get unit", 200, 404, 404},
 		{"frontline role A1", "get employee", 200, 404, 404},
@@ -459,6 +472,8 @@ func TestAccessMatrix(t *testing.T) {
 		{"frontline role A1", "record response for unit", 403, 403, 403},
 		{"frontline role A1", "create survey", 403, 403, 403},
 		{"frontline role A1", "dry-run program", 403, 403, 403},
+		{"frontline role A1", "get case of unit", 200, 404, 404},
+		{"frontline role A1", "move case of unit", 200, 404, 404},
 
 		{"frontline B1", "get unit", 200, no, 404},
 		{"frontline B1", "get employee", 200, no, 404},
@@ -483,6 +498,8 @@ func TestAccessMatrix(t *testing.T) {
 		{"frontline B1", "record response for unit", 403, no, 403},
 		{"frontline B1", "create survey", 403, no, 403},
 		{"frontline B1", "dry-run program", 403, no, 403},
+		{"frontline B1", "get case of unit", 200, no, 404},
+		{"frontline B1", "move case of unit", 200, no, 404},
 	}
 	forEngine(t, func(t *testing.T, engine string) {
 		e := newOrgEnv(t, engine)

@@ -2,8 +2,13 @@ package api
 
 import (
 	"context"
+	"errors"
+	"reflect"
 	"time"
 
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/heedhq/heed"
+	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/survey"
 )
 
@@ -16,8 +21,24 @@ type metricsInput struct {
 	Min    int       `query:"min" minimum:"1" maximum:"100000" doc:"Minimum sample: a group with fewer responses has no score (default 30)"`
 }
 
+// metrics is a survey's figures and, when the API closes the loop, the
+// closed-loop figures of the same unit and days. Its name keeps the
+// document's schema called Metrics, as it was before the loop.
+type metrics struct {
+	survey.Metrics
+	Loop *cases.LoopMetrics `json:"loop,omitempty" doc:"Closed-loop figures of the cases opened in the same days under the same unit, of every survey, by unit; open cases as they are now"`
+}
+
+// loopFigures is cases.Figures under a name of its own: the document
+// cannot hold two schemas called Figures, and survey.Figures came first.
+type loopFigures cases.Figures
+
+func registerLoopFigures(r huma.Registry) {
+	r.RegisterTypeAlias(reflect.TypeFor[cases.Figures](), reflect.TypeFor[loopFigures]())
+}
+
 type metricsOutput struct {
-	Body survey.Metrics
+	Body metrics
 }
 
 func (s *server) getMetrics(ctx context.Context, in *metricsInput) (*metricsOutput, error) {
@@ -32,5 +53,22 @@ func (s *server) getMetrics(ctx context.Context, in *metricsInput) (*metricsOutp
 		return nil, err
 	}
 	m.Groups, m.ResponseRates = nonNil(m.Groups), nonNil(m.ResponseRates)
-	return &metricsOutput{Body: m}, nil
+	out := &metricsOutput{Body: metrics{Metrics: m}}
+	if s.cfg.Cases == nil {
+		return out, nil
+	}
+	// The survey's answer names the days it settled on (defaults filled
+	// in); the loop counts the cases opened on them, the last one whole.
+	from, err1 := time.Parse(time.DateOnly, m.From)
+	to, err2 := time.Parse(time.DateOnly, m.To)
+	if err := errors.Join(err1, err2); err != nil {
+		return nil, heed.Internal(err, "api: the span of the survey's metrics")
+	}
+	loop, err := s.cfg.Cases.Metrics(ctx, p, in.Unit, from, to.AddDate(0, 0, 1))
+	if err != nil {
+		return nil, err
+	}
+	loop.Units = nonNil(loop.Units)
+	out.Body.Loop = &loop
+	return out, nil
 }

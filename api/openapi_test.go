@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -131,7 +132,7 @@ func validParams(t *testing.T, e *env) map[string]string {
 	var job heed.Job
 	e.call(t, "admin", "POST", "/api/v1/jobs/test", map[string]any{"marker": "openapi"}).must(t, http.StatusCreated).decode(t, &job)
 	sv, pr, resp := surveyFixtures(t, e)
-	return map[string]string{
+	params := map[string]string{
 		"key":             "ra",
 		"email":           mgrRAEmail,
 		"external_id":     customerOf("a1"),
@@ -142,6 +143,8 @@ func validParams(t *testing.T, e *env) map[string]string {
 		"/programs/{key}": pr,
 		"/responses/{id}": strconv.FormatInt(resp["a1"], 10),
 	}
+	maps.Copy(params, loopParams(t, e, sv))
+	return params
 }
 
 // fillParams replaces {name} in path; a value for the collection

@@ -59,25 +59,28 @@ func (s *server) getProgram(ctx context.Context, in *programKey) (*programOutput
 // programInput is a program as a client writes it; read-only fields of a
 // GET are accepted and ignored, so a fetched program can be sent back.
 type programInput struct {
-	Key          string            `json:"key,omitempty" doc:"Derived from the name when left out. In a PUT it must equal the path's if given"`
-	Name         string            `json:"name,omitempty" doc:"Required"`
-	Survey       string            `json:"survey,omitempty" doc:"The survey's key (required)"`
-	Channel      string            `json:"channel,omitempty" enum:"email" doc:"How invitations go out: email (the default and only one)"`
-	Active       bool              `json:"active,omitempty" doc:"Run by the scheduler of heed serve"`
-	Units        []string          `json:"units,omitempty" doc:"Population: customers of these units and the units below them; none: everyone"`
-	Segments     []string          `json:"segments,omitempty" doc:"Population: customers of any of these segments; none: any"`
-	Attributes   map[string]string `json:"attributes,omitempty" doc:"Population: customers whose attributes hold every pair"`
-	Target       int               `json:"target,omitempty" doc:"Invitations per period, spread evenly over its days"`
-	Period       string            `json:"period,omitempty" enum:"week,month,quarter" doc:"The period of the target (default month)"`
-	Margin       float64           `json:"margin,omitempty" doc:"When set: stratify by unit, asking each enough to reach ±margin points per period (target is then ignored)"`
-	ProgramDays  int               `json:"program_days,omitempty" doc:"Not asked by this program again within this many days (default 183)"`
-	GlobalDays   int               `json:"global_days,omitempty" doc:"Not asked by any program within this many days (default 30)"`
-	ReminderDays int               `json:"reminder_days,omitempty" doc:"One reminder after this many days (default 3; negative: none)"`
-	ExpiryDays   int               `json:"expiry_days,omitempty" doc:"Links expire after this many days (default 30)"`
-	Seed         int64             `json:"seed,omitempty" doc:"Makes the tie-breaking shuffle reproducible; left out: kept, or chosen at random"`
-	LastRunAt    *time.Time        `json:"last_run_at,omitempty" readOnly:"true" doc:"Ignored"`
-	CreatedAt    *time.Time        `json:"created_at,omitempty" readOnly:"true" doc:"Ignored"`
-	UpdatedAt    *time.Time        `json:"updated_at,omitempty" readOnly:"true" doc:"Ignored"`
+	Key               string            `json:"key,omitempty" doc:"Derived from the name when left out. In a PUT it must equal the path's if given"`
+	Name              string            `json:"name,omitempty" doc:"Required"`
+	Survey            string            `json:"survey,omitempty" doc:"The survey's key (required)"`
+	Channel           string            `json:"channel,omitempty" enum:"email" doc:"How invitations go out: email (the default and only one)"`
+	Active            bool              `json:"active,omitempty" doc:"Run by the scheduler of heed serve"`
+	Units             []string          `json:"units,omitempty" doc:"Population: customers of these units and the units below them; none: everyone"`
+	Segments          []string          `json:"segments,omitempty" doc:"Population: customers of any of these segments; none: any"`
+	Attributes        map[string]string `json:"attributes,omitempty" doc:"Population: customers whose attributes hold every pair"`
+	Target            int               `json:"target,omitempty" doc:"Invitations per period, spread evenly over its days"`
+	Period            string            `json:"period,omitempty" enum:"week,month,quarter" doc:"The period of the target (default month)"`
+	Margin            float64           `json:"margin,omitempty" doc:"When set: stratify by unit, asking each enough to reach ±margin points per period (target is then ignored)"`
+	ProgramDays       int               `json:"program_days,omitempty" doc:"Not asked by this program again within this many days (default 183)"`
+	GlobalDays        int               `json:"global_days,omitempty" doc:"Not asked by any program within this many days (default 30)"`
+	ReminderDays      int               `json:"reminder_days,omitempty" doc:"One reminder after this many days (default 3; negative: none)"`
+	ExpiryDays        int               `json:"expiry_days,omitempty" doc:"Links expire after this many days (default 30)"`
+	Seed              int64             `json:"seed,omitempty" doc:"Makes the tie-breaking shuffle reproducible; left out: kept, or chosen at random"`
+	FirstContactHours int               `json:"first_contact_hours,omitempty" doc:"Cases its answers open must see a first contact within this many hours (default 48)"`
+	ResolveDays       int               `json:"resolve_days,omitempty" doc:"… and be closed within this many days (default 14)"`
+	ResurveyDays      int               `json:"resurvey_days,omitempty" doc:"Closing a case re-surveys the customer after this many days (default 30)"`
+	LastRunAt         *time.Time        `json:"last_run_at,omitempty" readOnly:"true" doc:"Ignored"`
+	CreatedAt         *time.Time        `json:"created_at,omitempty" readOnly:"true" doc:"Ignored"`
+	UpdatedAt         *time.Time        `json:"updated_at,omitempty" readOnly:"true" doc:"Ignored"`
 }
 
 func (in programInput) program(key string) heed.Program {
@@ -86,7 +89,7 @@ func (in programInput) program(key string) heed.Program {
 		Units: in.Units, Segments: in.Segments, Attributes: in.Attributes,
 		Target: in.Target, Period: in.Period, Margin: in.Margin,
 		ProgramDays: in.ProgramDays, GlobalDays: in.GlobalDays, ReminderDays: in.ReminderDays, ExpiryDays: in.ExpiryDays,
-		Seed: in.Seed,
+		Seed: in.Seed, FirstContactHours: in.FirstContactHours, ResolveDays: in.ResolveDays, ResurveyDays: in.ResurveyDays,
 	}
 }
 

@@ -70,6 +70,47 @@ func (s *server) registerRoutes() {
 	documentBody(s.api, Prefix+"/responses", http.MethodPost, responseBatchSchema(s.api.OpenAPI().Components.Schemas))
 
 	register(s, route(http.MethodGet, "/metrics", "get-metrics", "A survey's score, sample and margin of error, overall and by week, month or unit"), s.getMetrics)
+
+	if s.cfg.Cases != nil {
+		register(s, route(http.MethodGet, "/cases", "list-cases", "List the cases you may see, newest first"), s.listCases)
+		register(s, route(http.MethodGet, "/cases/{id}", "get-case", "Get a case"), s.getCase)
+		register(s, route(http.MethodPatch, "/cases/{id}", "update-case", "Set what you decided about a case: title, customer kind, response type, root cause, preventive action"), s.updateCase)
+		register(s, route(http.MethodGet, "/cases/{id}/history", "get-case-history",
+			"What the employee working a case knows: the customer, their answers and other cases, suggestions, the timeline"), s.getCaseHistory)
+		register(s, route(http.MethodGet, "/cases/{id}/events", "list-case-events", "A case's timeline, oldest first"), s.listCaseEvents)
+		register(s, route(http.MethodPost, "/cases/{id}/transitions", "transition-case", "Move a case to another stage"), s.transitionCase)
+		register(s, route(http.MethodGet, "/cases/{id}/calls", "list-case-calls", "A case's call log, oldest first"), s.listCalls)
+		register(s, route(http.MethodPost, "/cases/{id}/calls", "log-case-call", "Log a call to the case's customer"), s.logCall)
+		register(s, route(http.MethodPost, "/cases/{id}/redirect", "redirect-case", "Hand a case to another employee or unit, with a note"), s.redirectCase)
+
+		register(s, route(http.MethodGet, "/root-causes", "list-root-causes", "List the root causes a case may name"), s.listRootCauses)
+		register(s, put(route(http.MethodPut, "/root-causes/{key}", "put-root-cause", "Add, rename, or switch a root cause on or off (admins)")), s.putRootCause)
+		register(s, route(http.MethodGet, "/preventive-actions", "list-preventive-actions",
+			"List preventive actions with the cases they cover and how many customers recovered"), s.listPreventiveActions)
+		register(s, created(route(http.MethodPost, "/preventive-actions", "create-preventive-action", "Plan a preventive action (managers and admins)")), s.createPreventiveAction)
+		register(s, route(http.MethodGet, "/preventive-actions/{id}", "get-preventive-action", "Get a preventive action"), s.getPreventiveAction)
+		register(s, route(http.MethodPut, "/preventive-actions/{id}", "update-preventive-action", "Rewrite a preventive action (managers and admins)"), s.updatePreventiveAction)
+
+		register(s, route(http.MethodGet, "/rules", "list-rules", "List the rules in the order they apply (admins and analysts)"), s.listRules)
+		register(s, created(route(http.MethodPost, "/rules", "create-rule", "Add a rule (admins)")), s.createRule)
+		register(s, route(http.MethodPost, "/rules/try", "try-rule",
+			"How often a rule, saved or not, would have fired on past responses; does nothing (admins and analysts)"), s.tryRule)
+		register(s, route(http.MethodGet, "/rules/{key}", "get-rule", "Get a rule (admins and analysts)"), s.getRule)
+		register(s, route(http.MethodPut, "/rules/{key}", "update-rule", "Rewrite a rule (admins)"), s.updateRule)
+		register(s, route(http.MethodDelete, "/rules/{key}", "delete-rule", "Delete a rule; the cases it opened stay (admins)"), s.deleteRule)
+	}
+
+	if s.cfg.Webhooks != nil {
+		register(s, route(http.MethodGet, "/webhooks", "list-webhooks", "List webhooks, without their secrets (admins)"), s.listWebhooks)
+		register(s, created(route(http.MethodPost, "/webhooks", "create-webhook",
+			"Add a webhook; its signing secret is shown only in this answer (admins)")), s.createWebhook)
+		register(s, route(http.MethodGet, "/webhooks/{id}", "get-webhook", "Get a webhook, without its secret (admins)"), s.getWebhook)
+		register(s, route(http.MethodPut, "/webhooks/{id}", "update-webhook", "Rewrite a webhook; its secret stays (admins)"), s.updateWebhook)
+		register(s, route(http.MethodDelete, "/webhooks/{id}", "delete-webhook", "Delete a webhook and its deliveries (admins)"), s.deleteWebhook)
+		register(s, route(http.MethodGet, "/webhooks/{id}/deliveries", "list-webhook-deliveries", "List a webhook's deliveries, newest first (admins)"), s.listDeliveries)
+		register(s, route(http.MethodPost, "/webhook-deliveries/{id}/redeliver", "redeliver",
+			"Send a delivery again, whatever became of it, with the same webhook-id (admins)"), s.redeliver)
+	}
 }
 
 // register adds one operation whose handler returns Heed's errors: they

@@ -19,9 +19,11 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 	"github.com/heedhq/heed"
 	"github.com/heedhq/heed/accounts"
+	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/directory"
 	"github.com/heedhq/heed/jobs"
 	"github.com/heedhq/heed/survey"
+	"github.com/heedhq/heed/webhooks"
 )
 
 // Prefix is where the API lives; every path it serves starts with it.
@@ -36,8 +38,13 @@ type Config struct {
 	Accounts  *accounts.Service
 	Jobs      *jobs.Service
 	Surveys   *survey.Service
-	Logger    *slog.Logger
-	Version   string
+	// Cases and Webhooks close the loop. Each is optional: without it,
+	// its routes are not served (nor documented), and the metrics answer
+	// carries no loop figures.
+	Cases    *cases.Service
+	Webhooks *webhooks.Service
+	Logger   *slog.Logger
+	Version  string
 	// Ping checks that the database answers (heed.Store's Ping). When set,
 	// an unexpected error is answered 503 "database unavailable" instead
 	// of 500 if the database does not answer.
@@ -178,6 +185,7 @@ func humaConfig(version string) huma.Config {
 	}
 	c.Security = []map[string][]string{{"bearer": {}}}
 	registerDecimal(c.Components.Schemas)
+	registerLoopFigures(c.Components.Schemas)
 	return c
 }
 
