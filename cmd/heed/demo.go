@@ -11,7 +11,6 @@ import (
 	"github.com/heedhq/heed/accounts"
 	"github.com/heedhq/heed/demo"
 	"github.com/heedhq/heed/directory"
-	"github.com/heedhq/heed/survey"
 )
 
 // demoCmd fills a database of its own with a generated organisation and
@@ -64,6 +63,9 @@ func loadDemo(ctx context.Context, a *app, store heed.Store, ds demo.Dataset) er
 	if err := loadDemoSurveys(ctx, a, store, ds); err != nil {
 		return err
 	}
+	if err := loadDemoCases(ctx, a, store, ds); err != nil {
+		return err
+	}
 	acc := accounts.New(store, time.Now, accounts.Config{})
 	for _, l := range ds.Logins {
 		// Set on every run, so the table printed below is always right,
@@ -79,7 +81,7 @@ func loadDemo(ctx context.Context, a *app, store heed.Store, ds demo.Dataset) er
 // invitations and answers; a second run adds nothing.
 func loadDemoSurveys(ctx context.Context, a *app, store heed.Store, ds demo.Dataset) error {
 	p := newProgress(a.stderr, "demo responses")
-	rep, err := demo.LoadSurveys(ctx, survey.New(store, survey.Config{Logger: a.log}), store, ds, time.Now(),
+	rep, err := demo.LoadSurveys(ctx, newLoop(store, a.log, "", nil).surveys, store, ds, time.Now(),
 		func(done, total int) { p.report("write", done, total) })
 	p.done()
 	if err != nil {
@@ -87,6 +89,20 @@ func loadDemoSurveys(ctx context.Context, a *app, store heed.Store, ds demo.Data
 	}
 	fmt.Fprintf(a.stdout, "  %-10s %d surveys, %d programs, %d invitations, %d responses added\n", "surveys:",
 		rep.Surveys, rep.Programs, rep.Invitations, rep.Responses)
+	return nil
+}
+
+// loadDemoCases gives the demo's detractors of the last months their
+// cases, so the closed loop shows at once; a second run adds nothing.
+func loadDemoCases(ctx context.Context, a *app, store heed.Store, ds demo.Dataset) error {
+	p := newProgress(a.stderr, "demo cases")
+	rep, err := demo.LoadCases(ctx, store, ds, time.Now(), func(done, total int) { p.report("write", done, total) })
+	p.done()
+	if err != nil {
+		return fmt.Errorf("cases: %w", err)
+	}
+	fmt.Fprintf(a.stdout, "  %-10s %d cases (%d open, %d late), %d preventive actions added\n", "cases:",
+		rep.Cases, rep.Open, rep.Late, rep.Actions)
 	return nil
 }
 
