@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/heedhq/heed"
+	"github.com/heedhq/heed/metrics"
 )
 
 // listPage is how many invitations or responses one page shows.
@@ -179,22 +180,13 @@ func newResponseRow(r heed.Response, sv heed.Survey, unitNames map[string]string
 	return row
 }
 
-// scoreTone says how a score reads: NPS promoters are good and
-// detractors bad; CSAT 4–5 good, 1–2 bad; CES 5–7 good, 1–3 bad.
+// scoreTone says how a score reads: promoters (and satisfied, easy
+// answers) are good, detractors bad, the passives in between.
 func scoreTone(kind heed.SurveyKind, score int) string {
-	var good, bad int
-	switch kind {
-	case heed.SurveyCSAT:
-		good, bad = 4, 2
-	case heed.SurveyCES:
-		good, bad = 5, 3
-	default:
-		good, bad = 9, 6
-	}
-	switch {
-	case score >= good:
+	switch metrics.Category(kind, score) {
+	case metrics.Promoter:
 		return "good"
-	case score <= bad:
+	case metrics.Detractor:
 		return "bad"
 	}
 	return "mid"

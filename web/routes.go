@@ -45,6 +45,43 @@ func (s *server) handler() http.Handler {
 	mux.Handle("GET /programs/{key}/dry-run", s.page(s.programDryRun))
 	mux.Handle("POST /programs/{key}/run", s.page(s.programRun))
 
+	if s.cs != nil {
+		// Closing the loop: the front line's inbox (live), the cases, and
+		// the loop's settings.
+		mux.Handle("GET /inbox", s.page(s.inbox))
+		mux.Handle("GET /inbox/events", s.page(s.inboxEvents))
+		mux.Handle("GET /cases", s.page(s.caseList))
+		mux.Handle("GET /cases/{id}", s.page(s.caseDetail))
+		mux.Handle("POST /cases/{id}/stage", s.page(s.caseMove))
+		mux.Handle("POST /cases/{id}/calls", s.page(s.caseCall))
+		mux.Handle("POST /cases/{id}/decisions", s.page(s.caseDecide))
+		mux.Handle("POST /cases/{id}/action", s.page(s.caseLinkAction))
+		mux.Handle("POST /cases/{id}/redirect", s.page(s.caseRedirect))
+		mux.Handle("GET /actions", s.page(s.actionList))
+		mux.Handle("POST /actions", s.page(s.actionCreate))
+		mux.Handle("GET /actions/{id}", s.page(s.actionEdit))
+		mux.Handle("POST /actions/{id}", s.page(s.actionSave))
+		mux.Handle("GET /settings/{$}", http.RedirectHandler("/settings/rules", http.StatusSeeOther))
+		mux.Handle("GET /settings/rules", s.page(s.ruleList))
+		mux.Handle("GET /settings/rules/new", s.page(s.ruleNew))
+		mux.Handle("POST /settings/rules/new", s.page(s.ruleCreate))
+		// "-" can never start a rule key: a trial of the form as typed.
+		mux.Handle("POST /settings/rules/-/try", s.page(s.ruleTry))
+		mux.Handle("GET /settings/rules/{key}", s.page(s.ruleEdit))
+		mux.Handle("POST /settings/rules/{key}", s.page(s.ruleSave))
+		mux.Handle("POST /settings/rules/{key}/delete", s.page(s.ruleDelete))
+		mux.Handle("GET /settings/root-causes", s.page(s.rootCauseList))
+		mux.Handle("POST /settings/root-causes", s.page(s.rootCauseSave))
+	}
+	if s.cs != nil && s.hooks != nil {
+		mux.Handle("GET /settings/webhooks", s.page(s.webhookList))
+		mux.Handle("POST /settings/webhooks", s.page(s.webhookCreate))
+		mux.Handle("GET /settings/webhooks/{id}", s.page(s.webhookEdit))
+		mux.Handle("POST /settings/webhooks/{id}", s.page(s.webhookSave))
+		mux.Handle("POST /settings/webhooks/{id}/delete", s.page(s.webhookDelete))
+		mux.Handle("POST /settings/webhooks/{id}/redeliver/{delivery}", s.page(s.webhookRedeliver))
+	}
+
 	// Everything else, any method: a friendly 404 (with the navigation
 	// when the visitor is signed in).
 	mux.Handle("/", s.optional(s.notFound))

@@ -1,7 +1,7 @@
 // Package web is Heed's browser face: server-rendered HTML pages over the
-// directory, accounts, jobs and survey services, with cookie sessions, CSRF
-// protection and strict security headers. Templates and assets are
-// embedded, so the binary needs no front-end build.
+// directory, accounts, jobs, survey and case services, with cookie
+// sessions, CSRF protection and strict security headers. Templates and
+// assets are embedded, so the binary needs no front-end build.
 package web
 
 import (
@@ -9,12 +9,15 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/heedhq/heed/accounts"
+	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/directory"
 	"github.com/heedhq/heed/internal/assets"
 	"github.com/heedhq/heed/jobs"
 	"github.com/heedhq/heed/survey"
+	"github.com/heedhq/heed/webhooks"
 )
 
 // Config is everything the web UI needs; the serve command fills it.
@@ -30,6 +33,20 @@ type Config struct {
 	// an unexpected error while it does not shows "unavailable" (503), not
 	// "something went wrong" (500).
 	Ping func(context.Context) error
+	// Cases and Webhooks close the loop: the inbox, the case pages and
+	// the loop's settings. Without Cases those pages are not served;
+	// without Webhooks the webhook settings are not.
+	Cases    *cases.Service
+	Webhooks *webhooks.Service
+	// LiveEvery is how often a live page (the inbox) asks the database
+	// whether something changed; default 2s. Polling the shared database,
+	// rather than listening in-process, sees what other processes did.
+	LiveEvery time.Duration
+	// Stop, when closed, ends the live pages' open event streams, so a
+	// graceful shutdown need not wait for them (http.Server.Shutdown
+	// waits for every open request); pass a channel closed by
+	// http.Server.RegisterOnShutdown. Browsers reconnect by themselves.
+	Stop <-chan struct{}
 }
 
 // server holds the dependencies shared by every handler.
@@ -44,6 +61,10 @@ type server struct {
 	ping    func(context.Context) error
 	tmpl    *templates
 	assets  *assets.Set
+	cs      *cases.Service    // nil: no loop pages
+	hooks   *webhooks.Service // nil: no webhook settings
+	every   time.Duration
+	stop    <-chan struct{}
 }
 
 // New returns the web UI as one handler, to be mounted at "/".
@@ -62,6 +83,14 @@ func New(cfg Config) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.Cases != nil {
+		if err := tmpl.addLoopPages(); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.LiveEvery <= 0 {
+		cfg.LiveEvery = 2 * time.Second
+	}
 	s := &server{
 		dir:     cfg.Directory,
 		acc:     cfg.Accounts,
@@ -73,6 +102,10 @@ func New(cfg Config) (http.Handler, error) {
 		version: cfg.Version,
 		tmpl:    tmpl,
 		assets:  as,
+		cs:      cfg.Cases,
+		hooks:   cfg.Webhooks,
+		every:   cfg.LiveEvery,
+		stop:    cfg.Stop,
 	}
 	return s.handler(), nil
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/heedhq/heed"
@@ -119,6 +120,7 @@ type server struct {
 	accounts    *accounts.Service
 	surveys     *survey.Service
 	sampleEvery time.Duration
+	stopLive    func() // ends the live event streams; safe to call twice
 }
 
 // newServer builds the services, the faces and the job pool over store.
@@ -137,13 +139,16 @@ func newServer(a *app, store heed.Store, f ServeFlags, publicURL string) (*serve
 	sv := lp.surveys
 
 	apiHandler, err := api.New(api.Config{Directory: dir, Accounts: acc, Jobs: js, Surveys: sv, Logger: a.log, Version: a.version,
-		Ping: store.Ping})
+		Ping: store.Ping, Cases: lp.cases, Webhooks: lp.webhooks})
 	if err != nil {
 		return nil, fmt.Errorf("api: %w", err)
 	}
+	// Live pages (the inbox's event stream) end when shutdown begins, so
+	// they do not hold it up for the whole timeout.
+	stopLive := make(chan struct{})
 	webHandler, err := web.New(web.Config{Directory: dir, Accounts: acc, Jobs: js, Surveys: sv, Logger: a.log,
 		SecureCookies: f.secureCookies(), Version: a.version,
-		Ping: store.Ping})
+		Ping: store.Ping, Cases: lp.cases, Webhooks: lp.webhooks, Stop: stopLive})
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
@@ -159,7 +164,7 @@ func newServer(a *app, store heed.Store, f ServeFlags, publicURL string) (*serve
 		return nil, err
 	}
 	s := &server{handler: trustProxies(instrument(mux, a.log, m), trusted), accounts: acc,
-		surveys: sv, sampleEvery: f.SampleEvery}
+		surveys: sv, sampleEvery: f.SampleEvery, stopLive: sync.OnceFunc(func() { close(stopLive) })}
 	if f.Workers > 0 {
 		s.pool = jobs.NewPool(store, jobs.PoolConfig{
 			Workers:       f.Workers,
@@ -202,6 +207,7 @@ func serve(ctx context.Context, a *app, store heed.Store, f ServeFlags, ready fu
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
 	}
+	hs.RegisterOnShutdown(s.stopLive)
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 
