@@ -36,12 +36,12 @@ func TestEscalatesTwoLevels(t *testing.T) {
 				}
 				return cs[0]
 			}
-			f.clock.Add(47 * time.Hour)
+			f.advance(t, 47*time.Hour)
 			time.Sleep(150 * time.Millisecond)
 			if c := level("C-1"); c.EscalationLevel != 0 {
 				t.Fatalf("escalated before the due time: %+v", c)
 			}
-			f.clock.Add(time.Hour + time.Second)
+			f.advance(t, time.Hour+time.Second)
 			waitFor(t, "level 1", func() bool { return level("C-1").EscalationLevel == 1 })
 			if c := level("C-1"); c.EscalatedTo != "nora@co.example" {
 				t.Fatalf("level 1 went to %q; want nora, nick's manager", c.EscalatedTo)
@@ -50,12 +50,12 @@ func TestEscalatesTwoLevels(t *testing.T) {
 			if err != nil || len(esc) != 1 {
 				t.Fatalf("nora's escalated cases = %v, %v", esc, err)
 			}
-			f.clock.Add(23 * time.Hour)
+			f.advance(t, 23*time.Hour)
 			time.Sleep(150 * time.Millisecond)
 			if c := level("C-1"); c.EscalationLevel != 1 {
 				t.Fatalf("level 2 came early: %+v", c)
 			}
-			f.clock.Add(time.Hour + time.Second)
+			f.advance(t, time.Hour+time.Second)
 			waitFor(t, "level 2", func() bool { return level("C-1").EscalationLevel == 2 })
 			if c := level("C-1"); c.EscalatedTo != "ceo@co.example" {
 				t.Fatalf("level 2 went to %q; want the ceo, one level further up", c.EscalatedTo)
@@ -73,7 +73,7 @@ func TestEscalatesTwoLevels(t *testing.T) {
 				return n == 2
 			})
 			waitFor(t, "two case.escalated webhooks", func() bool { return len(rcv.all()) == 2 })
-			f.clock.Add(10 * 24 * time.Hour)
+			f.advance(t, 10*24*time.Hour)
 			time.Sleep(150 * time.Millisecond)
 			if c := level("C-1"); c.EscalationLevel != 2 {
 				t.Fatalf("climbed past the second level: %+v", c)

@@ -273,3 +273,27 @@ func answerInvitation(t *testing.T, f *fixture, invitationID int64, score int) {
 	}
 	t.Fatalf("no email with a link reached %s", c.Email)
 }
+
+// advance moves the clock once the job pool has nothing running or due:
+// jumping it under a running job would expire that job's lease (the pool
+// reads the same clock) and run it twice, which no real clock does.
+func (f *fixture) advance(t *testing.T, d time.Duration) {
+	t.Helper()
+	waitFor(t, "the job queue to settle", func() bool {
+		running, err := f.store.ListJobs(t.Context(), heed.JobFilter{State: heed.JobRunning, Limit: 1})
+		if err != nil || len(running) > 0 {
+			return false
+		}
+		queued, err := f.store.ListJobs(t.Context(), heed.JobFilter{State: heed.JobQueued, Limit: 1000})
+		if err != nil {
+			return false
+		}
+		for _, j := range queued {
+			if !j.RunAt.After(f.clock.Now()) {
+				return false
+			}
+		}
+		return true
+	})
+	f.clock.Add(d)
+}

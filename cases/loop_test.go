@@ -160,12 +160,12 @@ func TestWorkCaseThroughEveryStage(t *testing.T) {
 			}
 			f.runPool(t)
 			before := len(f.mail.Messages())
-			f.clock.Add(29 * 24 * time.Hour)
+			f.advance(t, 29*24*time.Hour)
 			time.Sleep(200 * time.Millisecond) // the pool has looked, on a clock not yet there
 			if n := invitationsOf(t, f, "C-1"); n != 1 {
 				t.Fatalf("%d invitations of C-1 after 29 days; want only the first", n)
 			}
-			f.clock.Add(24*time.Hour + time.Minute)
+			f.advance(t, 24*time.Hour+time.Minute)
 			waitFor(t, "the re-survey", func() bool { return invitationsOf(t, f, "C-1") == 2 })
 			waitFor(t, "the re-survey email", func() bool {
 				for _, m := range f.mail.Messages()[before:] {

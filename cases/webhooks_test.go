@@ -52,14 +52,14 @@ func TestReceiverDownGetsEverythingInOrder(t *testing.T) {
 				return len(ds) == len(want) && ds[len(ds)-1].Attempts > 0
 			})
 			for range 3 {
-				f.clock.Add(6 * time.Minute)
+				f.advance(t, 6*time.Minute)
 				time.Sleep(60 * time.Millisecond)
 			}
 			if n := len(rcv.all()); n != 0 {
 				t.Fatalf("a down receiver got %d", n)
 			}
 			rcv.setDown(false)
-			f.clock.Add(6 * time.Minute)
+			f.advance(t, 6*time.Minute)
 			waitFor(t, "every event", func() bool { return len(rcv.all()) >= len(want) })
 			time.Sleep(100 * time.Millisecond)
 			got := rcv.all()

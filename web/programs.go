@@ -332,6 +332,9 @@ func (s *server) programSave(w http.ResponseWriter, r *http.Request) error {
 	}
 	p, f, err := parseProgramForm(r)
 	p.Key, p.Seed, f.Key = old.Key, old.Seed, old.Key
+	// The form does not show the service levels of the cases (set through
+	// the API); saving it keeps them.
+	p.FirstContactHours, p.ResolveDays, p.ResurveyDays = old.FirstContactHours, old.ResolveDays, old.ResurveyDays
 	body := &programBody{Form: f}
 	if err == nil {
 		_, err = s.sv.UpdateProgram(r.Context(), v.P, p)
