@@ -214,12 +214,15 @@ type CaseEvent struct {
 // CaseFilter narrows ListCases. The zero filter lists every case in
 // scope, newest first.
 type CaseFilter struct {
-	OwnerID            int64  // only this owner's cases
-	EscalatedTo        int64  // only cases escalated to this employee
-	CustomerID         int64  // only this customer's
-	Unit               string // subtree of this unit key
-	Stage              Stage  // only this stage
-	Open               bool   // only cases not closed
+	OwnerID     int64  // only this owner's cases
+	EscalatedTo int64  // only cases escalated to this employee
+	CustomerID  int64  // only this customer's
+	Unit        string // subtree of this unit key
+	Stage       Stage  // only this stage
+	Open        bool   // only cases not closed
+	// LateAt, when set, keeps only the cases late at that time (see
+	// Case.Late), filtered by the store so paging stays whole.
+	LateAt             time.Time
 	PreventiveActionID int64
 	Limit              int   // 1..1000; 0 means 50
 	BeforeID           int64 // newest first: only IDs below it

@@ -203,6 +203,11 @@ const (
 	ChannelImport = "import" // heed import responses
 )
 
+// Channels lists every response channel (a new slice each call).
+func Channels() []string {
+	return []string{ChannelEmail, ChannelLink, ChannelOpen, ChannelWidget, ChannelAPI, ChannelImport}
+}
+
 // Response is one answer to a survey. Comment is kept exactly as typed and
 // escaped wherever it is shown.
 type Response struct {

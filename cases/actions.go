@@ -55,7 +55,7 @@ func (s *Service) PreventiveAction(ctx context.Context, p heed.Principal, id int
 // SavePreventiveAction creates (ID 0) or rewrites a preventive action.
 // Managers and admins own process fixes.
 func (s *Service) SavePreventiveAction(ctx context.Context, p heed.Principal, a heed.PreventiveAction) (heed.PreventiveAction, error) {
-	if p.Role != heed.RoleAdmin && p.Role != heed.RoleManager {
+	if !CanPlan(p) {
 		return heed.PreventiveAction{}, heed.Errorf(heed.EForbidden, "only managers and admins may plan preventive actions")
 	}
 	a.Title = strings.TrimSpace(a.Title)

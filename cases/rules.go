@@ -111,16 +111,12 @@ func (s *Service) checkConditions(ctx context.Context, w *heed.RuleConditions) e
 		}
 	}
 	for i, ch := range w.Channels {
-		if !slices.Contains(channels(), ch) {
+		if !slices.Contains(heed.Channels(), ch) {
 			return heed.FieldErrorf(heed.EInvalid, fmt.Sprintf("when.channels[%d]", i), "unknown channel %q; one of %s",
-				ch, strings.Join(channels(), ", "))
+				ch, strings.Join(heed.Channels(), ", "))
 		}
 	}
 	return nil
-}
-
-func channels() []string {
-	return []string{heed.ChannelEmail, heed.ChannelLink, heed.ChannelOpen, heed.ChannelWidget, heed.ChannelAPI, heed.ChannelImport}
 }
 
 func (s *Service) checkAction(ctx context.Context, i int, a *heed.RuleAction) error {

@@ -106,10 +106,21 @@ func requireAdmin(p heed.Principal, what string) error {
 	return nil
 }
 
-// requireWorker lets everyone who may see a case work it, except analysts,
-// who change nothing.
+// CanWork reports whether p may change the cases it sees: everyone but
+// analysts, who change nothing. Faces ask it to decide what to offer; the
+// service enforces it.
+func CanWork(p heed.Principal) bool { return p.Role.Valid() && p.Role != heed.RoleAnalyst }
+
+// CanPlan reports whether p may create and change preventive actions:
+// managers and admins own process fixes.
+func CanPlan(p heed.Principal) bool { return p.Role == heed.RoleAdmin || p.Role == heed.RoleManager }
+
+// DefaultTrialSpan is how far back a rule is tried when no period is given.
+const DefaultTrialSpan = 30 * 24 * time.Hour
+
+// requireWorker enforces CanWork.
 func requireWorker(p heed.Principal) error {
-	if !p.Role.Valid() || p.Role == heed.RoleAnalyst {
+	if !CanWork(p) {
 		return heed.Errorf(heed.EForbidden, "analysts may read cases but not change them")
 	}
 	return nil
