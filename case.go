@@ -50,19 +50,27 @@ func (s Stage) Skippable() bool {
 // forward past skippable stages only, or back to any earlier stage (a
 // reopened case, which needs a note).
 func CanMove(from, to Stage) bool {
-	i, j := from.Index(), to.Index()
-	if i < 0 || j < 0 || i == j {
+	if from.Index() < 0 || to.Index() < 0 || from == to {
 		return false
 	}
-	if j < i {
-		return true
+	_, blocked := Blocker(from, to)
+	return !blocked
+}
+
+// Blocker is the first stage a forward move from one stage to another
+// would skip but may not; ok is false when none is in the way (and for
+// moves back, which skip nothing).
+func Blocker(from, to Stage) (Stage, bool) {
+	i, j := from.Index(), to.Index()
+	if i < 0 || j <= i {
+		return "", false
 	}
 	for _, s := range Stages()[i+1 : j] {
 		if !s.Skippable() {
-			return false
+			return s, true
 		}
 	}
-	return true
+	return "", false
 }
 
 // CustomerKind is how a customer approaches the business, which decides

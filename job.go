@@ -40,9 +40,12 @@ type NewJob struct {
 	Payload     json.RawMessage
 	RunAt       time.Time // zero: now
 	MaxAttempts int       // zero: DefaultMaxAttempts
-	// Key, when set, merges this job into a queued job of the same kind
-	// and key (whose run time becomes the earlier of the two) instead of
-	// queueing another: for work where one run does what many would.
+	// Key, when set, merges this job into a queued job of the same kind,
+	// key and payload (compacted JSON, byte for byte) that has not been
+	// tried yet, whose run time becomes the earlier of the two, instead
+	// of queueing another: for work where one run does what many would.
+	// A job that failed and waits to be retried takes no merge, nor does
+	// one another transaction holds; the new job is queued beside it.
 	Key string
 }
 

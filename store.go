@@ -147,6 +147,8 @@ type AccountQueries interface {
 
 // JobQueries is the durable job queue.
 type JobQueries interface {
+	// EnqueueJob queues j, or merges it into a queued job (see
+	// NewJob.Key), and returns the id of the job that will run it.
 	EnqueueJob(ctx context.Context, j NewJob, now time.Time) (int64, error)
 	// LeaseJobs claims up to n queued jobs whose RunAt has come, and running
 	// jobs whose lease has expired (their worker died), for worker until
@@ -264,7 +266,11 @@ type CaseQueries interface {
 	// for Scope.OwnerID); ENotFound otherwise.
 	GetCase(ctx context.Context, scope Scope, id int64) (Case, error)
 	// FindOpenCase returns the customer's open case (the newest, should
-	// there be several); ENotFound when there is none.
+	// there be several); ENotFound when there is none. Inside a
+	// transaction it holds the customer until commit, so two transactions
+	// that each look for the customer's open case and create one when
+	// there is none cannot both create one: the second waits and finds
+	// the first's.
 	FindOpenCase(ctx context.Context, customerID int64) (Case, error)
 	// GetCaseByResurvey returns the case whose verification re-survey is
 	// the invitation; ENotFound when none.
@@ -272,7 +278,8 @@ type CaseQueries interface {
 	// ListCases returns the cases inside scope that f selects, newest first.
 	ListCases(ctx context.Context, scope Scope, f CaseFilter) ([]Case, error)
 	// UpdateCase writes every changeable field of c (all but the customer,
-	// the response, the rule and the times of creation) if c.Version is
+	// the response, the rule, the program and the times of creation; the
+	// score before follows a corrected answer) if c.Version is
 	// the stored version, appends ev unless ev.Kind is "", and returns the
 	// case as stored, its Version one higher. EConflict when the version
 	// has moved on (someone else changed it first).
@@ -359,11 +366,9 @@ type WebhookQueries interface {
 	GetDelivery(ctx context.Context, id int64) (WebhookDelivery, error)
 	// ListDeliveries returns deliveries newest first.
 	ListDeliveries(ctx context.Context, f DeliveryFilter) ([]WebhookDelivery, error)
-	// NextDelivery returns the webhook's pending delivery with the lowest
-	// ID, whether or not its NextAt has come; ENotFound when none.
-	NextDelivery(ctx context.Context, webhookID int64) (WebhookDelivery, error)
 	// PendingDeliveries returns up to n of the webhook's pending
-	// deliveries, lowest ID first; [] when none.
+	// deliveries, lowest ID first, whether or not their NextAt has come;
+	// [] when none. EInvalid when n is not positive.
 	PendingDeliveries(ctx context.Context, webhookID int64, n int) ([]WebhookDelivery, error)
 	// RecordDelivery records one attempt: one more attempt, the state,
 	// status and error, NextAt when still pending, DeliveredAt when

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -36,7 +37,15 @@ type env struct {
 	hooks   *webhooks.Service
 	tokens  map[string]string // token name → secret
 	logs    *bytes.Buffer
+	clock   *shiftClock // the survey and cases services' clock
 }
+
+// shiftClock is the real clock moved by a shift, so a test can store an
+// answer "three days ago" and get a case that is late now.
+type shiftClock struct{ shift atomic.Int64 }
+
+func (c *shiftClock) Now() time.Time      { return time.Now().Add(time.Duration(c.shift.Load())) }
+func (c *shiftClock) Set(d time.Duration) { c.shift.Store(int64(d)) }
 
 // publicURL is where the tests' respondents would find their links.
 const publicURL = "https://feedback.heed.test"
@@ -52,20 +61,19 @@ func newEnv(t *testing.T, engine string) *env {
 		jobs:   jobs.NewService(store, time.Now),
 		tokens: map[string]string{},
 		logs:   &bytes.Buffer{},
+		clock:  &shiftClock{},
 	}
 	// One logger for both: two handlers on one buffer would race.
 	log := slog.New(slog.NewTextHandler(e.logs, nil))
-	// Wired as heed serve wires them (cmd/heed/services.go): every
+	// Wired as heed serve wires them (cases.Wire): every
 	// response stored through the survey service goes through the rules
 	// in its transaction. One attempt per webhook delivery, so a test that
 	// runs the job pool sees a delivery to a receiver that is down die at
 	// once rather than after two days of retries.
-	e.hooks = webhooks.New(store, webhooks.Config{PublicURL: publicURL, Logger: log, MaxAttempts: 1})
-	e.surveys = survey.New(store, survey.Config{PublicURL: publicURL, Logger: log,
-		OnResponse: func(ctx context.Context, q heed.Queries, r heed.Response, created bool, now time.Time) error {
-			return e.cases.OnResponse(ctx, q, r, created, now)
-		}})
-	e.cases = cases.New(store, e.surveys, e.hooks, cases.Config{PublicURL: publicURL, Logger: log})
+	e.surveys, e.cases, e.hooks = cases.Wire(store,
+		survey.Config{PublicURL: publicURL, Logger: log, Now: e.clock.Now},
+		webhooks.Config{PublicURL: publicURL, Logger: log, MaxAttempts: 1},
+		cases.Config{PublicURL: publicURL, Logger: log, Now: e.clock.Now})
 	h, err := api.New(api.Config{
 		Directory: e.dir, Accounts: e.acc, Jobs: e.jobs, Surveys: e.surveys, Cases: e.cases, Webhooks: e.hooks,
 		Logger:  log,

@@ -19,40 +19,79 @@ var _ survey.ResponseHook = (*Service)(nil).OnResponse
 // email, a webhook delivery, a tag — is written with the response or not
 // at all, and happens once per response however many processes run.
 //
-// A new response is announced (response.created), checked against an
-// open case's verification re-survey, and put through the active rules in
-// order. A changed answer (the respondent pressed back) only updates a
-// verification score: rules fire once per response. Answers older than
-// Config.Backfill (an import of history) fire no rules either.
-func (s *Service) OnResponse(ctx context.Context, q heed.Queries, r heed.Response, created bool, now time.Time) error {
-	c := newLookups()
-	fx, err := factsOf(ctx, q, r, c)
-	if err != nil {
-		return err
-	}
-	if err := s.verify(ctx, q, fx, now); err != nil || !created {
-		return err
-	}
-	if err := s.emit(ctx, q, heed.EventResponseCreated, 0, map[string]any{"response": fx.r}, now); err != nil {
-		return err
-	}
-	if !r.CreatedAt.IsZero() && now.Sub(r.CreatedAt) > s.cfg.Backfill {
+// A new response (old is nil) is announced (response.created), checked
+// against an open case's verification re-survey, and put through the
+// active rules in order.
+//
+// A changed answer (old is what it was) matters because the respondent's
+// page stores the score first and the reason later, and a respondent may
+// go back and correct the score: the verification score follows it; the
+// case this response opened, while nobody has worked it yet, takes the
+// new score, category and title, and otherwise the customer's open case
+// notes the change; and the rules that match the new answer but did not
+// match the old one fire (a "words" rule when the comment arrives, a
+// detractor rule when a 9 becomes a 2). Rules that matched before do not
+// fire again: rules fire once per response.
+//
+// Answers older than Config.Backfill (an import of history) fire no
+// rules.
+func (s *Service) OnResponse(ctx context.Context, q heed.Queries, r heed.Response, old *heed.Response, now time.Time) error {
+	if old != nil && old.Score == r.Score && old.Comment == r.Comment {
+		// Only extra answers or the language changed (or the page posted
+		// the same score twice): nothing a rule, a case or a verification
+		// looks at. Returned before any read, as this runs in every
+		// response's transaction.
 		return nil
 	}
-	rules, err := q.ListRules(ctx)
+	c := newLookups()
+	fx, err := factsOf(ctx, q, r, c, true)
 	if err != nil {
 		return err
 	}
-	f := &firing{s: s, q: q, fx: fx, now: now, emailed: map[string]bool{}}
+	f := &firing{s: s, q: q, fx: fx, now: now, emailed: map[string]bool{}, hooks: &webhookList{}}
+	if old == nil || old.Score != r.Score {
+		if err := s.verify(ctx, q, fx, f.hooks, now); err != nil {
+			return err
+		}
+	}
+	fresh := now.Sub(r.CreatedAt) <= s.cfg.Backfill
+	var before *facts // the old answer's facts; nil for a new response
+	if old == nil {
+		if err := f.emit(ctx, heed.EventResponseCreated, 0, map[string]any{"response": fx.r}); err != nil {
+			return err
+		}
+	} else {
+		ofx := fx // the same survey, customer and unit: only the answer changed
+		ofx.r, ofx.r.Survey = *old, fx.r.Survey
+		ofx.category, ofx.comment = metrics.Category(fx.kind, old.Score), heed.Fold(old.Comment)
+		before = &ofx
+		if err := f.changed(ctx, *old, fresh); err != nil {
+			return err
+		}
+	}
+	if !fresh {
+		return nil
+	}
+	return f.fire(ctx, c, before)
+}
+
+// fire does the actions of the active rules that match the response, in
+// order; of a changed answer, only of those that did not match it as it
+// was before.
+func (f *firing) fire(ctx context.Context, c *lookups, before *facts) error {
+	rules, err := f.q.ListRules(ctx)
+	if err != nil {
+		return err
+	}
 	for _, rule := range rules {
 		if !rule.Active {
 			continue
 		}
-		unitPath, err := c.keyPath(ctx, q, rule.When.Unit)
+		unitPath, err := c.keyPath(ctx, f.q, rule.When.Unit)
 		if err != nil {
 			return err
 		}
-		if !matches(rule.When, fx, unitPath) {
+		if !matches(rule.When, f.fx, unitPath) || (before != nil && matches(rule.When, *before, unitPath)) {
 			continue
 		}
 		for _, a := range rule.Then {
@@ -62,6 +101,110 @@ func (s *Service) OnResponse(ctx context.Context, q heed.Queries, r heed.Respons
 		}
 	}
 	return nil
+}
+
+// changed tells the customer's open case that they changed their answer
+// from old. The case this response opened, while nobody has worked it
+// (still reported, nothing on its timeline but the system's), is
+// refreshed to the new score, category and title — a score corrected
+// from 3 to 9 leaves a promoter's case open, noted, for its owner to
+// close: a case is never closed behind its owner's back. Any other open
+// case gets a note, unless the answer is history (not fresh). The case
+// then serves the rules that fire for the change, so a detractor rule
+// adds no second note.
+func (f *firing) changed(ctx context.Context, old heed.Response, fresh bool) error {
+	r := f.fx.r
+	if r.CustomerID == 0 {
+		return nil
+	}
+	open, err := f.q.FindOpenCase(ctx, r.CustomerID)
+	if heed.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	ev := heed.CaseEvent{CaseID: open.ID, Kind: heed.EventFeedback, Actor: "system", ResponseID: r.ID, At: f.now,
+		Note: changeNote(old, r)}
+	mine, err := f.untouched(ctx, open)
+	switch {
+	case err != nil:
+		return err
+	case mine:
+		score := r.Score
+		open.ScoreBefore, open.CategoryBefore, open.Title = &score, f.fx.category, title(f.fx)
+		if open, err = f.q.UpdateCase(ctx, open, ev, f.now); err != nil {
+			return err
+		}
+	case !fresh:
+		return nil
+	default:
+		if _, err := f.q.AddCaseEvent(ctx, ev); err != nil {
+			return err
+		}
+	}
+	f.kase = &open
+	return f.emit(ctx, heed.EventCaseUpdated, open.ID, caseData(open, &f.fx.r))
+}
+
+// untouched reports whether c was opened by this firing's response and
+// nobody has worked it yet: at reported, with only the system's opening
+// and feedback notes on its timeline.
+func (f *firing) untouched(ctx context.Context, c heed.Case) (bool, error) {
+	if c.ResponseID != f.fx.r.ID || c.Stage != heed.StageReported {
+		return false, nil
+	}
+	evs, err := f.q.ListCaseEvents(ctx, c.ID)
+	if err != nil {
+		return false, err
+	}
+	for _, e := range evs {
+		if e.Actor != "system" || (e.Kind != heed.EventOpened && e.Kind != heed.EventFeedback) {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// changeNote says how an answer changed: "the customer changed their
+// answer from 3 to 9", or what they wrote when only the comment changed.
+func changeNote(old, r heed.Response) string {
+	comment := strings.Join(strings.Fields(r.Comment), " ")
+	if rs := []rune(comment); len(rs) > 200 {
+		comment = string(rs[:199]) + "…"
+	}
+	switch {
+	case old.Score != r.Score && comment != "" && old.Comment != r.Comment:
+		return fmt.Sprintf("the customer changed their answer from %d to %d: “%s”", old.Score, r.Score, comment)
+	case old.Score != r.Score:
+		return fmt.Sprintf("the customer changed their answer from %d to %d", old.Score, r.Score)
+	case comment == "":
+		return "the customer removed their comment"
+	}
+	return fmt.Sprintf("the customer commented on their %d: “%s”", r.Score, comment)
+}
+
+// webhookList is the webhooks as read once for everything one response
+// emits: the hook runs in every response's transaction, and a response
+// that opens a case emits two or three events.
+type webhookList struct {
+	ws   []heed.Webhook
+	read bool
+}
+
+// emitOnce queues a webhook event against l, read on first use.
+func (s *Service) emitOnce(ctx context.Context, q heed.Queries, l *webhookList, event string, caseID int64, data any, now time.Time) error {
+	if s.webhooks == nil {
+		return nil
+	}
+	if !l.read {
+		ws, err := q.ListWebhooks(ctx)
+		if err != nil {
+			return err
+		}
+		l.ws, l.read = ws, true
+	}
+	return s.webhooks.EmitAmong(ctx, q, l.ws, event, caseID, data, now)
 }
 
 // firing is one response going through the rules: what earlier actions
@@ -76,6 +219,11 @@ type firing struct {
 	owned   bool
 	kase    *heed.Case
 	emailed map[string]bool // kind and recipient: one email each, whatever the rules say
+	hooks   *webhookList
+}
+
+func (f *firing) emit(ctx context.Context, event string, caseID int64, data any) error {
+	return f.s.emitOnce(ctx, f.q, f.hooks, event, caseID, data, f.now)
 }
 
 func (f *firing) act(ctx context.Context, rule heed.Rule, a heed.RuleAction) error {
@@ -145,16 +293,12 @@ func (f *firing) email(ctx context.Context, kind string, to int64, level int) er
 }
 
 func (f *firing) notifyManagers(ctx context.Context, levels int) error {
-	if err := f.route(ctx); err != nil {
+	// Unowned means Owner walked the unit's chain up to the root and
+	// found nobody responsible: there are no managers either.
+	if err := f.route(ctx); err != nil || !f.owned {
 		return err
 	}
-	var mgrs []heed.Employee
-	var err error
-	if f.owned {
-		mgrs, err = Managers(ctx, f.q, f.owner, f.fx.r.UnitID, levels)
-	} else {
-		mgrs, err = responsibleChain(ctx, f.q, f.fx.r.UnitID, 0, levels)
-	}
+	mgrs, err := Managers(ctx, f.q, f.owner, f.fx.r.UnitID, levels)
 	if err != nil {
 		return err
 	}
@@ -183,7 +327,7 @@ func (f *firing) openCase(ctx context.Context, rule heed.Rule) error {
 		if _, err := f.q.AddCaseEvent(ctx, ev); err != nil {
 			return err
 		}
-		return f.s.emit(ctx, f.q, heed.EventCaseUpdated, open.ID, caseData(open, &f.fx.r), f.now)
+		return f.emit(ctx, heed.EventCaseUpdated, open.ID, caseData(open, &f.fx.r))
 	case !heed.IsNotFound(err):
 		return err
 	}
@@ -205,7 +349,7 @@ func (f *firing) openCase(ctx context.Context, rule heed.Rule) error {
 		jobs.RunAt(c.FirstContactDue)); err != nil {
 		return err
 	}
-	return f.s.emit(ctx, f.q, heed.EventCaseOpened, c.ID, caseData(c, &f.fx.r), f.now)
+	return f.emit(ctx, heed.EventCaseOpened, c.ID, caseData(c, &f.fx.r))
 }
 
 // newCase is the case a response opens, with the service levels of the
@@ -256,18 +400,19 @@ type levels struct {
 // serviceLevels are those of the program whose invitation was answered,
 // or the defaults.
 func serviceLevels(ctx context.Context, q heed.Queries, invitationID int64) (levels, error) {
-	l := levels{FirstContactHours: survey.DefaultFirstContactHours, ResolveDays: survey.DefaultResolveDays,
-		ResurveyDays: survey.DefaultResurveyDays}
-	if invitationID == 0 {
-		return l, nil
+	var programID int64
+	if invitationID != 0 {
+		inv, err := q.GetInvitation(ctx, invitationID)
+		if err != nil {
+			return levels{}, err
+		}
+		programID = inv.ProgramID
 	}
-	inv, err := q.GetInvitation(ctx, invitationID)
-	if err != nil || inv.ProgramID == 0 {
-		return l, err
-	}
-	return programLevels(ctx, q, inv.ProgramID)
+	return programLevels(ctx, q, programID)
 }
 
+// programLevels are the program's service levels, the defaults where it
+// sets none (or for program 0).
 func programLevels(ctx context.Context, q heed.Queries, programID int64) (levels, error) {
 	l := levels{FirstContactHours: survey.DefaultFirstContactHours, ResolveDays: survey.DefaultResolveDays,
 		ResurveyDays: survey.DefaultResurveyDays}
@@ -303,7 +448,7 @@ func caseData(c heed.Case, r *heed.Response) map[string]any {
 
 // verify records the answer to a closed case's re-survey as the case's
 // score after, which the recovery rate counts.
-func (s *Service) verify(ctx context.Context, q heed.Queries, fx facts, now time.Time) error {
+func (s *Service) verify(ctx context.Context, q heed.Queries, fx facts, hooks *webhookList, now time.Time) error {
 	if fx.r.InvitationID == 0 {
 		return nil
 	}
@@ -322,7 +467,7 @@ func (s *Service) verify(ctx context.Context, q heed.Queries, fx facts, now time
 	if err != nil {
 		return err
 	}
-	return s.emit(ctx, q, heed.EventCaseUpdated, c.ID, caseData(c, &fx.r), now)
+	return s.emitOnce(ctx, q, hooks, heed.EventCaseUpdated, c.ID, caseData(c, &fx.r), now)
 }
 
 func scoreText(p *int) string {

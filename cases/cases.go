@@ -26,7 +26,7 @@ type Filter struct {
 	Unit      string     // subtree of this unit key
 	Stage     heed.Stage // only this stage
 	Open      bool       // only cases not closed
-	Late      bool       // only late cases (filtered after the page is read: a page may be short)
+	Late      bool       // only cases late now (see heed.Case.Late)
 	Limit     int
 	BeforeID  int64
 }
@@ -40,6 +40,9 @@ func (s *Service) List(ctx context.Context, p heed.Principal, f Filter) ([]heed.
 		return nil, heed.FieldErrorf(heed.EInvalid, "stage", "unknown stage %q", f.Stage)
 	}
 	sf := heed.CaseFilter{Unit: f.Unit, Stage: f.Stage, Open: f.Open, Limit: f.Limit, BeforeID: f.BeforeID}
+	if f.Late {
+		sf.LateAt = s.now()
+	}
 	var err error
 	if sf.OwnerID, err = s.employeeID(ctx, p, "owner", f.Owner); err != nil {
 		return nil, err
@@ -57,17 +60,7 @@ func (s *Service) List(ctx context.Context, p heed.Principal, f Filter) ([]heed.
 		}
 		sf.CustomerID = c.ID
 	}
-	cs, err := s.store.ListCases(ctx, p.Scope(), sf)
-	if err != nil || !f.Late {
-		return cs, err
-	}
-	now, late := s.now(), cs[:0]
-	for _, c := range cs {
-		if c.Late(now) {
-			late = append(late, c)
-		}
-	}
-	return late, nil
+	return s.store.ListCases(ctx, p.Scope(), sf)
 }
 
 // employeeID resolves "me" or an email to an employee id; "" is 0.
@@ -161,10 +154,8 @@ func checkMove(from, to heed.Stage, note string) error {
 	case from == to:
 		return heed.FieldErrorf(heed.EInvalid, "to", "the case is at %s already", to)
 	case !heed.CanMove(from, to):
-		for _, st := range heed.Stages()[from.Index()+1 : to.Index()] {
-			if !st.Skippable() {
-				return heed.FieldErrorf(heed.EInvalid, "to", "cannot move from %s to %s: %s cannot be skipped", from, to, st)
-			}
+		if st, ok := heed.Blocker(from, to); ok {
+			return heed.FieldErrorf(heed.EInvalid, "to", "cannot move from %s to %s: %s cannot be skipped", from, to, st)
 		}
 		return heed.FieldErrorf(heed.EInvalid, "to", "cannot move from %s to %s", from, to)
 	case to.Index() < from.Index() && note == "":

@@ -59,7 +59,14 @@ func (s *Service) escalate(ctx context.Context, q heed.Queries, c heed.Case, lev
 		s.log.Warn("cases: a late case has nobody to escalate to", "case", c.ID, "unit", c.Unit)
 		return nil
 	}
-	to := chain[min(level, len(chain))-1]
+	if level > len(chain) {
+		// Nobody is higher up: the manager of the last level has it
+		// already, and a second email to them would say nothing new.
+		s.log.Info("cases: a late case has nobody further up to escalate to", "case", c.ID, "level", level,
+			"escalated_to", c.EscalatedTo)
+		return nil
+	}
+	to := chain[level-1]
 	what := "no first contact by " + c.FirstContactDue.UTC().Format(time.RFC3339)
 	if c.FirstContactAt != nil {
 		what = "not resolved by " + c.ResolveDue.UTC().Format(time.RFC3339)

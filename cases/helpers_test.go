@@ -75,13 +75,10 @@ func newFixture(t *testing.T, engine string) *fixture {
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	f := &fixture{store: store, clock: clk, mail: srv}
-	f.hooks = webhooks.New(store, webhooks.Config{Now: clk.Now, Logger: quiet,
-		Backoff: []time.Duration{time.Minute, 5 * time.Minute}, MaxAttempts: 50})
-	f.sv = survey.New(store, survey.Config{PublicURL: "http://heed.test", Mailer: m, Now: clk.Now, Logger: quiet,
-		OnResponse: func(ctx context.Context, q heed.Queries, r heed.Response, created bool, now time.Time) error {
-			return f.cs.OnResponse(ctx, q, r, created, now)
-		}})
-	f.cs = cases.New(store, f.sv, f.hooks, cases.Config{PublicURL: "http://heed.test", Mailer: m, Now: clk.Now, Logger: quiet})
+	f.sv, f.cs, f.hooks = cases.Wire(store,
+		survey.Config{PublicURL: "http://heed.test", Mailer: m, Now: clk.Now, Logger: quiet},
+		webhooks.Config{Now: clk.Now, Logger: quiet, Backoff: []time.Duration{time.Minute, 5 * time.Minute}, MaxAttempts: 50},
+		cases.Config{PublicURL: "http://heed.test", Mailer: m, Now: clk.Now, Logger: quiet})
 	f.org(t)
 	if f.surv, err = f.sv.CreateSurvey(t.Context(), heed.System(), heed.Survey{Kind: heed.SurveyNPS, Name: "Store visit"}); err != nil {
 		t.Fatal(err)
@@ -186,13 +183,14 @@ func (f *fixture) runPool(t *testing.T) {
 	t.Cleanup(func() { cancel(); <-done })
 }
 
-// receiver is a webhook endpoint on loopback that records what it gets
-// and can be told to fail.
+// receiver is a webhook endpoint on loopback that records what it
+// accepts and can be told to fail, counting what it refuses.
 type receiver struct {
 	*httptest.Server
-	mu   sync.Mutex
-	got  []received
-	down bool
+	mu      sync.Mutex
+	got     []received
+	down    bool
+	refused int
 }
 
 type received struct {
@@ -209,6 +207,7 @@ func newReceiver(t *testing.T) *receiver {
 		r.mu.Lock()
 		defer r.mu.Unlock()
 		if r.down {
+			r.refused++
 			http.Error(w, "down for maintenance", http.StatusServiceUnavailable)
 			return
 		}
@@ -229,6 +228,8 @@ func newReceiver(t *testing.T) *receiver {
 }
 
 func (r *receiver) setDown(down bool) { r.mu.Lock(); r.down = down; r.mu.Unlock() }
+
+func (r *receiver) refusals() int { r.mu.Lock(); defer r.mu.Unlock(); return r.refused }
 
 func (r *receiver) all() []received {
 	r.mu.Lock()

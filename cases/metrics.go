@@ -170,7 +170,9 @@ func (x *Figures) addOpen(f heed.CaseFact, now time.Time) {
 	default:
 		x.OpenByAge["30d+"]++
 	}
-	if (f.FirstContactAt == nil && now.After(f.FirstContactDue)) || now.After(f.ResolveDue) {
+	c := heed.Case{Stage: f.Stage, FirstContactAt: f.FirstContactAt, FirstContactDue: f.FirstContactDue,
+		ResolveDue: f.ResolveDue}
+	if c.Late(now) {
 		x.Late++
 	}
 	if f.EscalationLevel > 0 {

@@ -201,8 +201,10 @@ func matches(w heed.RuleConditions, f facts, unitPath string) bool {
 }
 
 // factsOf gathers what the conditions need of r; lookups are cached in
-// c, for the many responses of a trial run.
-func factsOf(ctx context.Context, q heed.Queries, r heed.Response, c *lookups) (facts, error) {
+// c, for the many responses of a trial run. The customer is read only
+// when withCustomer (a trial of a rule that tests no segment or value
+// does without).
+func factsOf(ctx context.Context, q heed.Queries, r heed.Response, c *lookups, withCustomer bool) (facts, error) {
 	f := facts{r: r, comment: heed.Fold(r.Comment)}
 	sv, err := c.survey(ctx, q, r.SurveyID)
 	if err != nil {
@@ -216,27 +218,26 @@ func factsOf(ctx context.Context, q heed.Queries, r heed.Response, c *lookups) (
 			return f, err
 		}
 	}
-	if r.CustomerID != 0 && r.Customer != "" {
-		cust, err := q.GetCustomer(ctx, heed.Scope{All: true}, r.Customer)
-		if err != nil && !heed.IsNotFound(err) {
+	if withCustomer && r.CustomerID != 0 && r.Customer != "" {
+		if f.customer, err = c.customer(ctx, q, r); err != nil {
 			return f, err
-		}
-		if err == nil {
-			f.customer = &cust
 		}
 	}
 	return f, nil
 }
 
-// lookups caches surveys and unit paths for one batch of responses.
+// lookups caches surveys, unit paths and customers for one batch of
+// responses.
 type lookups struct {
-	surveys map[int64]heed.Survey
-	paths   map[int64]string
-	keys    map[string]string // unit key → path ("" when unknown)
+	surveys   map[int64]heed.Survey
+	paths     map[int64]string
+	keys      map[string]string        // unit key → path ("" when unknown)
+	customers map[int64]*heed.Customer // nil when gone
 }
 
 func newLookups() *lookups {
-	return &lookups{surveys: map[int64]heed.Survey{}, paths: map[int64]string{}, keys: map[string]string{}}
+	return &lookups{surveys: map[int64]heed.Survey{}, paths: map[int64]string{}, keys: map[string]string{},
+		customers: map[int64]*heed.Customer{}}
 }
 
 func (c *lookups) survey(ctx context.Context, q heed.Queries, id int64) (heed.Survey, error) {
@@ -244,8 +245,28 @@ func (c *lookups) survey(ctx context.Context, q heed.Queries, id int64) (heed.Su
 		return sv, nil
 	}
 	sv, err := q.GetSurveyByID(ctx, id)
+	if err != nil {
+		return sv, err
+	}
 	c.surveys[id] = sv
-	return sv, err
+	return sv, nil
+}
+
+// customer is r's customer, nil when it no longer exists.
+func (c *lookups) customer(ctx context.Context, q heed.Queries, r heed.Response) (*heed.Customer, error) {
+	if cust, ok := c.customers[r.CustomerID]; ok {
+		return cust, nil
+	}
+	cust, err := q.GetCustomer(ctx, heed.Scope{All: true}, r.Customer)
+	if heed.IsNotFound(err) {
+		c.customers[r.CustomerID] = nil
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.customers[r.CustomerID] = &cust
+	return &cust, nil
 }
 
 func (c *lookups) unitPath(ctx context.Context, q heed.Queries, id int64) (string, error) {
@@ -283,6 +304,9 @@ type Trial struct {
 	Matched   int             `json:"matched"`   // "this rule would have fired 42 times"
 	Customers int             `json:"customers"` // distinct customers among them
 	Examples  []heed.Response `json:"examples"`  // the newest few
+	// Truncated: the trial stopped after maxTrial responses, the newest;
+	// the period may hold older ones it did not examine.
+	Truncated bool `json:"truncated"`
 }
 
 // maxTrial bounds how many responses one trial reads.
@@ -307,15 +331,20 @@ func (s *Service) TryRule(ctx context.Context, p heed.Principal, r heed.Rule, fr
 		return t, err
 	}
 	customers := map[int64]bool{}
+	withCustomer := len(r.When.Segments) > 0 || r.When.MinValue != nil
 	f := heed.ResponseFilter{From: from, To: to, Limit: 1000}
-	for t.Responses < maxTrial {
+	for {
+		if t.Responses >= maxTrial {
+			t.Truncated = true
+			break
+		}
 		page, err := s.store.ListResponses(ctx, heed.Scope{All: true}, f)
 		if err != nil {
 			return t, err
 		}
 		for _, resp := range page {
 			t.Responses++
-			fx, err := factsOf(ctx, s.store, resp, c)
+			fx, err := factsOf(ctx, s.store, resp, c, withCustomer)
 			if err != nil {
 				return t, err
 			}

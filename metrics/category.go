@@ -15,7 +15,8 @@ const (
 func Categories() []string { return []string{Detractor, Passive, Promoter} }
 
 // Category is the category of score on kind's scale; "" when the score
-// is off the scale.
+// is off the scale. Its cut-offs are the only ones: NPS, CSAT and CES
+// count by it, so a rule's "detractor" and the reports' never differ.
 func Category(kind heed.SurveyKind, score int) string {
 	lo, hi := kind.Scale()
 	if score < lo || score > hi {

@@ -25,9 +25,10 @@ type CES struct {
 // Add counts one answer from CESMin to CESMax.
 func (s *CES) Add(score int) error { return s.AddN(score, 1) }
 
-// AddN counts n answers of score, as pre-aggregated counts come.
+// AddN counts n answers of score, as pre-aggregated counts come; the
+// scale is Category's.
 func (s *CES) AddN(score, n int) error {
-	if score < CESMin || score > CESMax {
+	if Category(heed.SurveyCES, score) == "" {
 		return heed.FieldErrorf(heed.EInvalid, "score", "CES score %d is out of range %d–%d", score, CESMin, CESMax)
 	}
 	v, k := float64(score), float64(n)

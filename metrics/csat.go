@@ -15,12 +15,13 @@ type CSAT struct {
 // Add counts one answer from 1 to 5.
 func (s *CSAT) Add(score int) error { return s.AddN(score, 1) }
 
-// AddN counts n answers of score, as pre-aggregated counts come.
+// AddN counts n answers of score, as pre-aggregated counts come;
+// satisfied is Category's promoter.
 func (s *CSAT) AddN(score, n int) error {
-	if score < 1 || score > 5 {
+	switch Category(heed.SurveyCSAT, score) {
+	case "":
 		return heed.FieldErrorf(heed.EInvalid, "score", "CSAT score %d is out of range 1–5", score)
-	}
-	if score >= 4 {
+	case Promoter:
 		s.Satisfied += n
 	}
 	s.N += n

@@ -16,17 +16,18 @@ type NPS struct {
 // Add counts one answer: 9–10 is a promoter, 7–8 a passive, 0–6 a detractor.
 func (s *NPS) Add(score int) error { return s.AddN(score, 1) }
 
-// AddN counts n answers of score, as pre-aggregated counts come.
+// AddN counts n answers of score, as pre-aggregated counts come; the
+// cut-offs are Category's.
 func (s *NPS) AddN(score, n int) error {
-	switch {
-	case score < 0 || score > 10:
-		return heed.FieldErrorf(heed.EInvalid, "score", "NPS score %d is out of range 0–10", score)
-	case score >= 9:
+	switch Category(heed.SurveyNPS, score) {
+	case Promoter:
 		s.Promoters += n
-	case score >= 7:
+	case Passive:
 		s.Passives += n
-	default:
+	case Detractor:
 		s.Detractors += n
+	default:
+		return heed.FieldErrorf(heed.EInvalid, "score", "NPS score %d is out of range 0–10", score)
 	}
 	s.N += n
 	return nil

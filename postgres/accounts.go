@@ -6,7 +6,6 @@ import (
 
 	"github.com/heedhq/heed"
 	"github.com/heedhq/heed/internal/sqlstore"
-	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // CreateSession stores a signed-in browser's session.
@@ -113,7 +112,7 @@ func (q queries) resolveTokenRefs(ctx context.Context, t *heed.APIToken) error {
 func (q queries) GetAPIToken(ctx context.Context, tokenHash string) (heed.APIToken, error) {
 	t, err := scanToken(q.db.QueryRow(ctx, tokenSelect+` WHERE t.token_hash = $1 AND t.revoked_at IS NULL`, tokenHash))
 	if err != nil {
-		return heed.APIToken{}, rowErr(err, heed.Errorf(heed.ENotFound, "no such token"), "postgres: get api token")
+		return heed.APIToken{}, rowErr(err, sqlstore.TokenNotFound(), "postgres: get api token")
 	}
 	return t, nil
 }
@@ -127,24 +126,13 @@ func (q queries) ListAPITokens(ctx context.Context) ([]heed.APIToken, error) {
 // time. ENotFound if there is no such token.
 func (q queries) RevokeAPIToken(ctx context.Context, id int64, now time.Time) error {
 	tag, err := q.db.Exec(ctx, `UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2`, utc(now), id)
-	return requireOneRow(tag, err, "token", "postgres: revoke api token")
+	return rowTouched(tag, err, sqlstore.TokenNotFound(), "postgres: revoke api token")
 }
 
 // TouchAPIToken records that a token was just used.
 func (q queries) TouchAPIToken(ctx context.Context, id int64, now time.Time) error {
 	tag, err := q.db.Exec(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, utc(now), id)
-	return requireOneRow(tag, err, "token", "postgres: touch api token")
-}
-
-// requireOneRow turns an UPDATE that matched no row into ENotFound.
-func requireOneRow(tag pgconn.CommandTag, err error, what, op string) error {
-	if err != nil {
-		return heed.Internal(err, op)
-	}
-	if tag.RowsAffected() == 0 {
-		return heed.Errorf(heed.ENotFound, "no such %s", what)
-	}
-	return nil
+	return rowTouched(tag, err, sqlstore.TokenNotFound(), "postgres: touch api token")
 }
 
 // RecordLoginFailure notes one failed sign-in under key.

@@ -2,10 +2,12 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/heedhq/heed"
 	"github.com/heedhq/heed/internal/sqlstore"
+	"github.com/jackc/pgx/v5"
 )
 
 // utcArg is how sqlstore's shared statements take a time here.
@@ -15,7 +17,7 @@ func scanCase(sc sqlstore.Scanner) (heed.Case, error) {
 	var c heed.Case
 	var stage, kind, respType string
 	err := sc.Scan(&c.ID, &c.CustomerID, &c.Customer, &c.CustomerName, &c.UnitID, &c.Unit, &c.UnitPath,
-		&c.OwnerID, &c.Owner, &c.OwnerName, &c.ResponseID, &c.RuleID, &c.ProgramID, &c.Title, &stage,
+		&c.OwnerID, &c.Owner, &c.OwnerName, &c.ResponseID, &c.RuleID, &c.Rule, &c.ProgramID, &c.Title, &stage,
 		&c.ScoreBefore, &c.CategoryBefore, &c.ScoreAfter, &c.CategoryAfter, &kind, &respType, &c.RootCause,
 		&c.PreventiveActionID, &c.FirstContactDue, &c.ResolveDue, &c.FirstContactAt, &c.ClosedAt,
 		&c.EscalationLevel, &c.EscalatedToID, &c.EscalatedTo, &c.EscalatedAt, &c.ResurveyAt,
@@ -113,9 +115,23 @@ func (q queries) GetCase(ctx context.Context, scope heed.Scope, id int64) (heed.
 	return q.getCase(ctx, scope, `c.id = $1`, id)
 }
 
-// FindOpenCase returns the customer's newest open case.
+// FindOpenCase returns the customer's newest open case. Inside a
+// transaction it first locks the customer's row until commit: under READ
+// COMMITTED two transactions would otherwise both find no open case and
+// both create one. The second now waits for the first to commit and then
+// reads its case. FOR NO KEY UPDATE does not conflict with the KEY SHARE
+// lock a foreign key check takes, so inserting cases, responses or
+// invitations of the customer does not wait for it. Outside a transaction
+// the lock would end with the statement, so it is not taken.
 func (q queries) FindOpenCase(ctx context.Context, customerID int64) (heed.Case, error) {
-	return q.getCase(ctx, heed.Scope{All: true}, `c.customer_id = $1 AND `+sqlstore.CaseOpen, customerID)
+	if q.deltas != nil {
+		var one int
+		err := q.db.QueryRow(ctx, `SELECT 1 FROM customers WHERE id = $1 FOR NO KEY UPDATE`, customerID).Scan(&one)
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return heed.Case{}, heed.Internal(err, "postgres: lock customer")
+		}
+	}
+	return q.getCase(ctx, heed.Scope{All: true}, `c.customer_id = $1 AND `+sqlstore.CaseOpen("c"), customerID)
 }
 
 // GetCaseByResurvey returns the case the invitation re-surveys.
@@ -143,7 +159,7 @@ func (q queries) ListCases(ctx context.Context, scope heed.Scope, f heed.CaseFil
 		return nil, err
 	}
 	args := newArgs()
-	where, err := sqlstore.CaseWhere(ctx, scope, f, args, q.unitPath)
+	where, err := sqlstore.CaseWhere(ctx, scope, f, args, q.unitPath, utcArg)
 	if err != nil {
 		return nil, err
 	}
@@ -282,7 +298,7 @@ func (q queries) UpdatePreventiveAction(ctx context.Context, a heed.PreventiveAc
 	if missingReference(err) {
 		return heed.PreventiveAction{}, sqlstore.ActionOwnerNotFound(a.OwnerID)
 	}
-	if err := requireOneRow(tag, err, "preventive action", "postgres: update preventive action"); err != nil {
+	if err := rowTouched(tag, err, sqlstore.PreventiveActionNotFound(), "postgres: update preventive action"); err != nil {
 		return heed.PreventiveAction{}, err
 	}
 	return q.GetPreventiveAction(ctx, a.ID)

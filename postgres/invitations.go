@@ -87,20 +87,20 @@ func (q queries) SetDelivery(ctx context.Context, id int64, d heed.Delivery, err
 	}
 	tag, err := q.db.Exec(ctx, `UPDATE invitations SET delivery = $1, error = $2, sent_at = COALESCE($3, sent_at)
 		WHERE id = $4`, string(d), errMsg, sentAt, id)
-	return requireOneRow(tag, err, "invitation", "postgres: set delivery")
+	return rowTouched(tag, err, sqlstore.InvitationNotFound(), "postgres: set delivery")
 }
 
 // MarkReminded records that the reminder went out at now.
 func (q queries) MarkReminded(ctx context.Context, id int64, now time.Time) error {
 	tag, err := q.db.Exec(ctx, `UPDATE invitations SET reminded_at = $1 WHERE id = $2`, utc(now), id)
-	return requireOneRow(tag, err, "invitation", "postgres: mark reminded")
+	return rowTouched(tag, err, sqlstore.InvitationNotFound(), "postgres: mark reminded")
 }
 
 // MarkOpened records the first time the link was opened; later opens
 // keep it.
 func (q queries) MarkOpened(ctx context.Context, id int64, now time.Time) error {
 	tag, err := q.db.Exec(ctx, `UPDATE invitations SET opened_at = COALESCE(opened_at, $1) WHERE id = $2`, utc(now), id)
-	return requireOneRow(tag, err, "invitation", "postgres: mark opened")
+	return rowTouched(tag, err, sqlstore.InvitationNotFound(), "postgres: mark opened")
 }
 
 // CountInvitations counts a program's invitations created in [from, to)

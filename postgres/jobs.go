@@ -17,20 +17,23 @@ import (
 const jobCols = `id, kind, payload, state, attempts, max_attempts, run_at, leased_by,
 	leased_until, last_error, created_at, updated_at, finished_at`
 
-// EnqueueJob inserts a queued job. Inside InTx it commits or rolls back
-// with the caller's change.
+// EnqueueJob inserts a queued job, or merges a keyed one into a queued
+// job of the same kind, key and payload not tried yet (see heed.NewJob).
+// Inside InTx it commits or rolls back with the caller's change. A
+// queued job another transaction holds (merging into it too, or leasing
+// it) is skipped rather than waited for: a second job is only a wasted
+// run, a wait could be as long as that transaction.
 func (q queries) EnqueueJob(ctx context.Context, j heed.NewJob, now time.Time) (int64, error) {
 	qj, err := sqlstore.QueueJob(j, now)
 	if err != nil {
 		return 0, err
 	}
 	var id int64
-	if qj.Key != "" {
-		// Merge into a queued job of the same kind and key, if any.
+	if qj.MergeKey != "" {
 		err := q.db.QueryRow(ctx, `UPDATE jobs SET run_at = LEAST(run_at, $1), updated_at = $2
-			WHERE id = (SELECT id FROM jobs WHERE kind = $3 AND dedupe_key = $4 AND state = 'queued' AND dedupe_key <> ''
-				LIMIT 1 FOR UPDATE SKIP LOCKED)
-			RETURNING id`, utc(qj.RunAt), utc(now), qj.Kind, qj.Key).Scan(&id)
+			WHERE id = (SELECT id FROM jobs WHERE `+sqlstore.MergeableJob("$3", "$4")+`
+				ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
+			RETURNING id`, utc(qj.RunAt), utc(now), qj.Kind, qj.MergeKey).Scan(&id)
 		if err == nil {
 			return id, nil
 		}
@@ -41,7 +44,7 @@ func (q queries) EnqueueJob(ctx context.Context, j heed.NewJob, now time.Time) (
 	err = q.db.QueryRow(ctx, `INSERT INTO jobs
 		(kind, payload, state, attempts, max_attempts, run_at, created_at, updated_at, dedupe_key)
 		VALUES ($1, $2, 'queued', 0, $3, $4, $5, $5, $6) RETURNING id`,
-		qj.Kind, qj.Payload, qj.MaxAttempts, utc(qj.RunAt), utc(now), qj.Key).Scan(&id)
+		qj.Kind, qj.Payload, qj.MaxAttempts, utc(qj.RunAt), utc(now), qj.MergeKey).Scan(&id)
 	if err != nil {
 		return 0, heed.Internal(err, "postgres: enqueue job")
 	}

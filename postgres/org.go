@@ -39,6 +39,18 @@ func unstorableText(err error) bool {
 	return errors.As(err, &pe) && pe.Code == "22021"
 }
 
+// rowTouched classifies the outcome of a write by id or key: notFound
+// when it touched no row, an internal error under op when it failed.
+func rowTouched(tag pgconn.CommandTag, err, notFound error, op string) error {
+	switch {
+	case err != nil:
+		return heed.Internal(err, op)
+	case tag.RowsAffected() == 0:
+		return notFound
+	}
+	return nil
+}
+
 // found classifies the error of a one-row query where no row is an
 // answer (an upsert's "not stored yet"), not a failure.
 func found(err error, op string) (bool, error) {
@@ -117,7 +129,9 @@ func utcPtr(t *time.Time) *time.Time {
 	return &u
 }
 
-// nullIfZero stores 0 as NULL, for optional foreign keys.
+// nullIfZero stores 0 as NULL, for optional foreign keys. It is typed,
+// unlike sqlstore.NullID, because the customer import fills a []*int64
+// column with it, sent as one bigint[] array.
 func nullIfZero(id int64) *int64 {
 	if id == 0 {
 		return nil

@@ -6,7 +6,6 @@ import (
 
 	"github.com/heedhq/heed"
 	"github.com/heedhq/heed/internal/sqlstore"
-	"github.com/jackc/pgx/v5/pgconn"
 )
 
 func scanRule(sc sqlstore.Scanner) (heed.Rule, error) {
@@ -91,16 +90,4 @@ func (q queries) ListResponseTags(ctx context.Context, responseID int64) ([]stri
 			var tag string
 			return tag, sc.Scan(&tag)
 		}, "postgres: list response tags")
-}
-
-// rowTouched classifies the outcome of a write by id or key: notFound
-// when it touched no row, an internal error under op when it failed.
-func rowTouched(tag pgconn.CommandTag, err, notFound error, op string) error {
-	switch {
-	case err != nil:
-		return heed.Internal(err, op)
-	case tag.RowsAffected() == 0:
-		return notFound
-	}
-	return nil
 }

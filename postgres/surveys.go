@@ -260,7 +260,7 @@ func (q queries) MarkProgramRun(ctx context.Context, id int64, now time.Time) er
 		return heed.Internal(err, "postgres: lock program runs")
 	}
 	tag, err := q.db.Exec(ctx, `UPDATE programs SET last_run_at = $1 WHERE id = $2`, utc(now), id)
-	return requireOneRow(tag, err, "program", "postgres: mark program run")
+	return rowTouched(tag, err, sqlstore.ProgramNotFound("", id), "postgres: mark program run")
 }
 
 // SampleCandidates returns p's population with when each was last asked,

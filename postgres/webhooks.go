@@ -118,18 +118,13 @@ func (q queries) ListDeliveries(ctx context.Context, f heed.DeliveryFilter) ([]h
 	return queryList(ctx, q.db, stmt, args.Values(), []heed.WebhookDelivery{}, scanDelivery, "postgres: list deliveries")
 }
 
-// NextDelivery returns the webhook's oldest pending delivery, due or not:
-// the sender waits for it rather than send a later one first.
-func (q queries) NextDelivery(ctx context.Context, webhookID int64) (heed.WebhookDelivery, error) {
-	d, err := scanDelivery(q.db.QueryRow(ctx, `SELECT `+sqlstore.DeliveryColumns+` FROM webhook_deliveries
-		WHERE webhook_id = $1 AND state = 'pending' ORDER BY id LIMIT 1`, webhookID))
-	return d, rowErr(err, sqlstore.NoPendingDelivery(webhookID), "postgres: next delivery")
-}
-
 // PendingDeliveries returns up to n pending deliveries, oldest first.
 func (q queries) PendingDeliveries(ctx context.Context, webhookID int64, n int) ([]heed.WebhookDelivery, error) {
+	if err := sqlstore.CheckPendingCount(n); err != nil {
+		return nil, err
+	}
 	return queryList(ctx, q.db, `SELECT `+sqlstore.DeliveryColumns+` FROM webhook_deliveries
-		WHERE webhook_id = $1 AND state = 'pending' ORDER BY id LIMIT $2`, []any{webhookID, max(n, 1)},
+		WHERE webhook_id = $1 AND state = 'pending' ORDER BY id LIMIT $2`, []any{webhookID, n},
 		[]heed.WebhookDelivery{}, scanDelivery, "postgres: pending deliveries")
 }
 

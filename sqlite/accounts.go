@@ -91,7 +91,8 @@ func (q queries) CreateAPIToken(ctx context.Context, t heed.APIToken) (heed.APIT
 		}
 		res, err := q.w.ExecContext(ctx, `INSERT INTO api_tokens
 			(name, token_hash, prefix, role, employee_id, unit_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			t.Name, t.TokenHash, t.Prefix, string(t.Role), nullIfZero(t.EmployeeID), nullIfZero(t.UnitID), micros(t.CreatedAt))
+			t.Name, t.TokenHash, t.Prefix, string(t.Role), sqlstore.NullID(t.EmployeeID), sqlstore.NullID(t.UnitID),
+			micros(t.CreatedAt))
 		if err != nil {
 			return heed.Internal(err, "sqlite: create api token")
 		}
@@ -117,7 +118,7 @@ func (q queries) resolveTokenRefs(ctx context.Context, t *heed.APIToken) error {
 func (q queries) GetAPIToken(ctx context.Context, tokenHash string) (heed.APIToken, error) {
 	t, err := scanToken(q.r.QueryRowContext(ctx, tokenSelect+` WHERE t.token_hash = ? AND t.revoked_at IS NULL`, tokenHash))
 	if err != nil {
-		return heed.APIToken{}, rowErr(err, heed.Errorf(heed.ENotFound, "no such token"), "sqlite: get api token")
+		return heed.APIToken{}, rowErr(err, sqlstore.TokenNotFound(), "sqlite: get api token")
 	}
 	return t, nil
 }
@@ -131,28 +132,13 @@ func (q queries) ListAPITokens(ctx context.Context) ([]heed.APIToken, error) {
 // time. ENotFound if there is no such token.
 func (q queries) RevokeAPIToken(ctx context.Context, id int64, now time.Time) error {
 	res, err := q.w.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?`, micros(now), id)
-	return requireOneRow(res, err, "token", "sqlite: revoke api token")
+	return rowTouched(res, err, sqlstore.TokenNotFound(), "sqlite: revoke api token")
 }
 
 // TouchAPIToken records that a token was just used.
 func (q queries) TouchAPIToken(ctx context.Context, id int64, now time.Time) error {
 	res, err := q.w.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, micros(now), id)
-	return requireOneRow(res, err, "token", "sqlite: touch api token")
-}
-
-// requireOneRow turns an UPDATE that matched no row into ENotFound.
-func requireOneRow(res sql.Result, err error, what, op string) error {
-	if err != nil {
-		return heed.Internal(err, op)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return heed.Internal(err, op)
-	}
-	if n == 0 {
-		return heed.Errorf(heed.ENotFound, "no such %s", what)
-	}
-	return nil
+	return rowTouched(res, err, sqlstore.TokenNotFound(), "sqlite: touch api token")
 }
 
 // RecordLoginFailure notes one failed sign-in under key.

@@ -18,7 +18,7 @@ func scanCase(sc sqlstore.Scanner) (heed.Case, error) {
 	var firstDue, resolveDue, created, updated int64
 	var firstAt, closedAt, escalatedAt, resurveyAt sql.NullInt64
 	err := sc.Scan(&c.ID, &c.CustomerID, &c.Customer, &c.CustomerName, &c.UnitID, &c.Unit, &c.UnitPath,
-		&c.OwnerID, &c.Owner, &c.OwnerName, &c.ResponseID, &c.RuleID, &c.ProgramID, &c.Title, &stage,
+		&c.OwnerID, &c.Owner, &c.OwnerName, &c.ResponseID, &c.RuleID, &c.Rule, &c.ProgramID, &c.Title, &stage,
 		&c.ScoreBefore, &c.CategoryBefore, &c.ScoreAfter, &c.CategoryAfter, &kind, &respType, &c.RootCause,
 		&c.PreventiveActionID, &firstDue, &resolveDue, &firstAt, &closedAt,
 		&c.EscalationLevel, &c.EscalatedToID, &c.EscalatedTo, &escalatedAt, &resurveyAt,
@@ -119,9 +119,11 @@ func (q queries) GetCase(ctx context.Context, scope heed.Scope, id int64) (heed.
 	return q.getCaseOn(ctx, q.r, scope, `c.id = ?`, id)
 }
 
-// FindOpenCase returns the customer's newest open case.
+// FindOpenCase returns the customer's newest open case. Inside InTx it
+// needs no lock to hold the customer until commit: the transaction is
+// IMMEDIATE, so no other writer runs until it ends.
 func (q queries) FindOpenCase(ctx context.Context, customerID int64) (heed.Case, error) {
-	return q.getCaseOn(ctx, q.r, heed.Scope{All: true}, `c.customer_id = ? AND `+sqlstore.CaseOpen, customerID)
+	return q.getCaseOn(ctx, q.r, heed.Scope{All: true}, `c.customer_id = ? AND `+sqlstore.CaseOpen("c"), customerID)
 }
 
 // GetCaseByResurvey returns the case the invitation re-surveys.
@@ -149,7 +151,7 @@ func (q queries) ListCases(ctx context.Context, scope heed.Scope, f heed.CaseFil
 		return nil, err
 	}
 	args := newArgs()
-	where, err := sqlstore.CaseWhere(ctx, scope, f, args, q.unitPath)
+	where, err := sqlstore.CaseWhere(ctx, scope, f, args, q.unitPath, microsArg)
 	if err != nil {
 		return nil, err
 	}
@@ -267,23 +269,18 @@ func (q queries) CreatePreventiveAction(ctx context.Context, a heed.PreventiveAc
 	if err != nil {
 		return heed.PreventiveAction{}, err
 	}
-	var out heed.PreventiveAction
-	err = q.withTx(ctx, func(q queries) error {
-		var id int64
-		err := q.w.QueryRowContext(ctx, `INSERT INTO preventive_actions (title, description, owner_id, due, status,
-			created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			a.Title, a.Description, nullIfZero(a.OwnerID), nullTime(a.Due), string(a.Status), micros(now),
-			micros(now)).Scan(&id)
-		if missingReference(err) {
-			return sqlstore.ActionOwnerNotFound(a.OwnerID)
-		}
-		if err != nil {
-			return heed.Internal(err, "sqlite: create preventive action")
-		}
-		out, err = q.getPreventiveActionOn(ctx, q.w, id)
-		return err
-	})
-	return out, err
+	var id int64
+	err = q.w.QueryRowContext(ctx, `INSERT INTO preventive_actions (title, description, owner_id, due, status,
+		created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		a.Title, a.Description, sqlstore.NullID(a.OwnerID), sqlstore.NullTime(a.Due, microsArg), string(a.Status),
+		micros(now), micros(now)).Scan(&id)
+	if missingReference(err) {
+		return heed.PreventiveAction{}, sqlstore.ActionOwnerNotFound(a.OwnerID)
+	}
+	if err != nil {
+		return heed.PreventiveAction{}, heed.Internal(err, "sqlite: create preventive action")
+	}
+	return q.GetPreventiveAction(ctx, id)
 }
 
 // UpdatePreventiveAction rewrites the action with a.ID.
@@ -292,30 +289,23 @@ func (q queries) UpdatePreventiveAction(ctx context.Context, a heed.PreventiveAc
 	if err != nil {
 		return heed.PreventiveAction{}, err
 	}
-	var out heed.PreventiveAction
-	err = q.withTx(ctx, func(q queries) error {
-		res, err := q.w.ExecContext(ctx, `UPDATE preventive_actions SET title = ?, description = ?, owner_id = ?,
-			due = ?, status = ?, updated_at = ? WHERE id = ?`,
-			a.Title, a.Description, nullIfZero(a.OwnerID), nullTime(a.Due), string(a.Status), micros(now), a.ID)
-		if missingReference(err) {
-			return sqlstore.ActionOwnerNotFound(a.OwnerID)
-		}
-		if err := requireOneRow(res, err, "preventive action", "sqlite: update preventive action"); err != nil {
-			return err
-		}
-		out, err = q.getPreventiveActionOn(ctx, q.w, a.ID)
-		return err
-	})
-	return out, err
+	res, err := q.w.ExecContext(ctx, `UPDATE preventive_actions SET title = ?, description = ?, owner_id = ?,
+		due = ?, status = ?, updated_at = ? WHERE id = ?`,
+		a.Title, a.Description, sqlstore.NullID(a.OwnerID), sqlstore.NullTime(a.Due, microsArg), string(a.Status),
+		micros(now), a.ID)
+	if missingReference(err) {
+		return heed.PreventiveAction{}, sqlstore.ActionOwnerNotFound(a.OwnerID)
+	}
+	if err := rowTouched(res, err, sqlstore.PreventiveActionNotFound(), "sqlite: update preventive action"); err != nil {
+		return heed.PreventiveAction{}, err
+	}
+	return q.GetPreventiveAction(ctx, a.ID)
 }
 
-// GetPreventiveAction returns the action with id and its counts.
+// GetPreventiveAction returns the action with id and its counts. Inside
+// InTx q.r is the transaction, so it sees the caller's own writes.
 func (q queries) GetPreventiveAction(ctx context.Context, id int64) (heed.PreventiveAction, error) {
-	return q.getPreventiveActionOn(ctx, q.r, id)
-}
-
-func (q queries) getPreventiveActionOn(ctx context.Context, db querier, id int64) (heed.PreventiveAction, error) {
-	a, err := scanPreventiveAction(db.QueryRowContext(ctx, sqlstore.PreventiveActionSelect+` WHERE a.id = ?`, id))
+	a, err := scanPreventiveAction(q.r.QueryRowContext(ctx, sqlstore.PreventiveActionSelect+` WHERE a.id = ?`, id))
 	return a, rowErr(err, sqlstore.PreventiveActionNotFound(), "sqlite: get preventive action")
 }
 

@@ -164,7 +164,7 @@ func (w *customerWriter) upsert(ctx context.Context, c heed.Customer) (heed.Upse
 	}
 	keys := sqlstore.Keys(row.Name, row.Email, row.Phone, c.ExternalID)
 	res, err := w.ins.ExecContext(ctx, row.Name, row.Email, row.Phone, row.Language, row.Segment, row.Value,
-		nullIfZero(row.OwnerID), row.UnitID, row.Attributes, row.Consent, keys.SortName, keys.SearchText,
+		sqlstore.NullID(row.OwnerID), row.UnitID, row.Attributes, row.Consent, keys.SortName, keys.SearchText,
 		c.ExternalID, w.now, w.now)
 	if err != nil {
 		return heed.UpsertResult{}, heed.Internal(err, "sqlite: insert customer")
@@ -188,7 +188,7 @@ func (w *customerWriter) upsert(ctx context.Context, c heed.Customer) (heed.Upse
 		return heed.UpsertResult{Unchanged: 1}, nil
 	}
 	_, err = w.upd.ExecContext(ctx, row.Name, row.Email, row.Phone, row.Language, row.Segment, row.Value,
-		nullIfZero(row.OwnerID), row.UnitID, row.Attributes, row.Consent, keys.SortName, keys.SearchText, w.now, id)
+		sqlstore.NullID(row.OwnerID), row.UnitID, row.Attributes, row.Consent, keys.SortName, keys.SearchText, w.now, id)
 	if err != nil {
 		return heed.UpsertResult{}, heed.Internal(err, "sqlite: update customer")
 	}

@@ -107,13 +107,13 @@ func (w employeeWriter) StoredEmployee(ctx context.Context, email string) (sqlst
 
 func (w employeeWriter) InsertEmployee(ctx context.Context, email string, row sqlstore.EmployeeRow) error {
 	_, err := w.q.w.ExecContext(ctx, `INSERT INTO employees (email, name, role, unit_id, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?)`, email, row.Name, string(row.Role), nullIfZero(row.UnitID), w.now, w.now)
+		VALUES (?, ?, ?, ?, ?, ?)`, email, row.Name, string(row.Role), sqlstore.NullID(row.UnitID), w.now, w.now)
 	return heed.Internal(err, "sqlite: insert employee")
 }
 
 func (w employeeWriter) UpdateEmployee(ctx context.Context, id int64, row sqlstore.EmployeeRow) error {
 	_, err := w.q.w.ExecContext(ctx, `UPDATE employees SET name = ?, role = ?, unit_id = ?, updated_at = ? WHERE id = ?`,
-		row.Name, string(row.Role), nullIfZero(row.UnitID), w.now, id)
+		row.Name, string(row.Role), sqlstore.NullID(row.UnitID), w.now, id)
 	return heed.Internal(err, "sqlite: update employee")
 }
 

@@ -40,10 +40,11 @@ func (q queries) CreateInvitation(ctx context.Context, inv heed.Invitation) (int
 		language, hidden, token_hash, delivery, error, created_at, sent_at, reminded_at, opened_at, answered_at, expires_at)
 		VALUES (?, ?, ?, COALESCE(?, (SELECT unit_id FROM customers WHERE id = ?)), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (token_hash) DO NOTHING RETURNING id`,
-		inv.SurveyID, nullIfZero(inv.ProgramID), inv.CustomerID, nullIfZero(inv.UnitID), inv.CustomerID, inv.Channel,
-		inv.Language, sqlstore.EncodeHidden(inv.Hidden), inv.TokenHash, string(inv.Delivery), inv.Error,
-		micros(inv.CreatedAt), nullTime(inv.SentAt), nullTime(inv.RemindedAt), nullTime(inv.OpenedAt),
-		nullTime(inv.AnsweredAt), micros(inv.ExpiresAt)).Scan(&id)
+		inv.SurveyID, sqlstore.NullID(inv.ProgramID), inv.CustomerID, sqlstore.NullID(inv.UnitID), inv.CustomerID,
+		inv.Channel, inv.Language, sqlstore.EncodeHidden(inv.Hidden), inv.TokenHash, string(inv.Delivery), inv.Error,
+		micros(inv.CreatedAt), sqlstore.NullTime(inv.SentAt, microsArg), sqlstore.NullTime(inv.RemindedAt, microsArg),
+		sqlstore.NullTime(inv.OpenedAt, microsArg), sqlstore.NullTime(inv.AnsweredAt, microsArg),
+		micros(inv.ExpiresAt)).Scan(&id)
 	if missingReference(err) {
 		return 0, sqlstore.MissingReference("invitation")
 	}
@@ -90,20 +91,20 @@ func (q queries) SetDelivery(ctx context.Context, id int64, d heed.Delivery, err
 	}
 	res, err := q.w.ExecContext(ctx, `UPDATE invitations SET delivery = ?, error = ?, sent_at = COALESCE(?, sent_at)
 		WHERE id = ?`, string(d), errMsg, sentAt, id)
-	return requireOneRow(res, err, "invitation", "sqlite: set delivery")
+	return rowTouched(res, err, sqlstore.InvitationNotFound(), "sqlite: set delivery")
 }
 
 // MarkReminded records that the reminder went out at now.
 func (q queries) MarkReminded(ctx context.Context, id int64, now time.Time) error {
 	res, err := q.w.ExecContext(ctx, `UPDATE invitations SET reminded_at = ? WHERE id = ?`, micros(now), id)
-	return requireOneRow(res, err, "invitation", "sqlite: mark reminded")
+	return rowTouched(res, err, sqlstore.InvitationNotFound(), "sqlite: mark reminded")
 }
 
 // MarkOpened records the first time the link was opened; later opens
 // keep it.
 func (q queries) MarkOpened(ctx context.Context, id int64, now time.Time) error {
 	res, err := q.w.ExecContext(ctx, `UPDATE invitations SET opened_at = COALESCE(opened_at, ?) WHERE id = ?`, micros(now), id)
-	return requireOneRow(res, err, "invitation", "sqlite: mark opened")
+	return rowTouched(res, err, sqlstore.InvitationNotFound(), "sqlite: mark opened")
 }
 
 // CountInvitations counts a program's invitations created in [from, to)
@@ -117,14 +118,6 @@ func (q queries) CountInvitations(ctx context.Context, programID int64, from, to
 			err := sc.Scan(&c.UnitID, &c.Invited, &c.Answered)
 			return c, err
 		}, "sqlite: count invitations")
-}
-
-// nullTime stores a nil time as NULL.
-func nullTime(t *time.Time) any {
-	if t == nil {
-		return nil
-	}
-	return micros(*t)
 }
 
 // missingReference reports whether err is a write naming a row that does

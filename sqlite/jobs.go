@@ -16,19 +16,19 @@ import (
 const jobCols = `id, kind, payload, state, attempts, max_attempts, run_at, leased_by,
 	leased_until, last_error, created_at, updated_at, finished_at`
 
-// EnqueueJob inserts a queued job. Inside InTx it commits or rolls back
-// with the caller's change.
+// EnqueueJob inserts a queued job, or merges a keyed one into a queued
+// job of the same kind, key and payload not tried yet (see heed.NewJob).
+// Inside InTx it commits or rolls back with the caller's change.
 func (q queries) EnqueueJob(ctx context.Context, j heed.NewJob, now time.Time) (int64, error) {
 	qj, err := sqlstore.QueueJob(j, now)
 	if err != nil {
 		return 0, err
 	}
 	var id int64
-	if qj.Key != "" {
-		// Merge into a queued job of the same kind and key, if any.
+	if qj.MergeKey != "" {
 		err := q.w.QueryRowContext(ctx, `UPDATE jobs SET run_at = min(run_at, ?), updated_at = ?
-			WHERE id = (SELECT id FROM jobs WHERE kind = ? AND dedupe_key = ? AND state = 'queued' AND dedupe_key <> '' LIMIT 1)
-			RETURNING id`, micros(qj.RunAt), micros(now), qj.Kind, qj.Key).Scan(&id)
+			WHERE id = (SELECT id FROM jobs WHERE `+sqlstore.MergeableJob("?", "?")+` ORDER BY id LIMIT 1)
+			RETURNING id`, micros(qj.RunAt), micros(now), qj.Kind, qj.MergeKey).Scan(&id)
 		if err == nil {
 			return id, nil
 		}
@@ -39,7 +39,7 @@ func (q queries) EnqueueJob(ctx context.Context, j heed.NewJob, now time.Time) (
 	err = q.w.QueryRowContext(ctx, `INSERT INTO jobs
 		(kind, payload, state, attempts, max_attempts, run_at, created_at, updated_at, dedupe_key)
 		VALUES (?, ?, 'queued', 0, ?, ?, ?, ?, ?) RETURNING id`,
-		qj.Kind, qj.Payload, qj.MaxAttempts, micros(qj.RunAt), micros(now), micros(now), qj.Key).Scan(&id)
+		qj.Kind, qj.Payload, qj.MaxAttempts, micros(qj.RunAt), micros(now), micros(now), qj.MergeKey).Scan(&id)
 	if err != nil {
 		return 0, heed.Internal(err, "sqlite: enqueue job")
 	}

@@ -28,6 +28,27 @@ func rowErr(err, notFound error, op string) error {
 	return heed.Internal(err, op)
 }
 
+// rowTouched classifies the outcome of a write by id or key: notFound
+// when it touched no row, an internal error under op when it failed.
+func rowTouched(res sql.Result, err, notFound error, op string) error {
+	n, err := affected(res, err)
+	switch {
+	case err != nil:
+		return heed.Internal(err, op)
+	case n == 0:
+		return notFound
+	}
+	return nil
+}
+
+// affected is the number of rows a write touched, or its error.
+func affected(res sql.Result, err error) (int64, error) {
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
 // found classifies the error of a one-row query where no row is an
 // answer (an upsert's "not stored yet"), not a failure.
 func found(err error, op string) (bool, error) {
@@ -109,12 +130,4 @@ func (q queries) prepare(ctx context.Context, stmt string) (*sql.Stmt, error) {
 		return nil, heed.Internal(err, "sqlite: prepare")
 	}
 	return st, nil
-}
-
-// nullIfZero stores 0 as NULL, for optional foreign keys.
-func nullIfZero(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
 }

@@ -40,7 +40,7 @@ func (q queries) CreateResponse(ctx context.Context, r heed.Response, now time.T
 		err := q.w.QueryRowContext(ctx, `INSERT INTO responses (survey_id, invitation_id, customer_id, unit_id, channel,
 			score, comment, answers, hidden, language, external_id, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
-			r.SurveyID, nullIfZero(r.InvitationID), nullIfZero(r.CustomerID), nullIfZero(r.UnitID), r.Channel,
+			r.SurveyID, sqlstore.NullID(r.InvitationID), sqlstore.NullID(r.CustomerID), sqlstore.NullID(r.UnitID), r.Channel,
 			r.Score, r.Comment, row.Answers, row.Hidden, r.Language, nullIfEmpty(r.ExternalID),
 			micros(row.CreatedAt), micros(row.UpdatedAt)).Scan(&r.ID)
 		switch {

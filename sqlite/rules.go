@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"time"
 
 	"github.com/heedhq/heed"
@@ -85,25 +84,4 @@ func (q queries) ListResponseTags(ctx context.Context, responseID int64) ([]stri
 			var tag string
 			return tag, sc.Scan(&tag)
 		}, "sqlite: list response tags")
-}
-
-// rowTouched classifies the outcome of a write by id or key: notFound
-// when it touched no row, an internal error under op when it failed.
-func rowTouched(res sql.Result, err, notFound error, op string) error {
-	n, err := affected(res, err)
-	switch {
-	case err != nil:
-		return heed.Internal(err, op)
-	case n == 0:
-		return notFound
-	}
-	return nil
-}
-
-// affected is the number of rows a write touched, or its error.
-func affected(res sql.Result, err error) (int64, error) {
-	if err != nil {
-		return 0, err
-	}
-	return res.RowsAffected()
 }

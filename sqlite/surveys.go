@@ -258,7 +258,7 @@ func (q queries) ListPrograms(ctx context.Context) ([]heed.Program, error) {
 // already makes two runs take turns.
 func (q queries) MarkProgramRun(ctx context.Context, id int64, now time.Time) error {
 	res, err := q.w.ExecContext(ctx, `UPDATE programs SET last_run_at = ? WHERE id = ?`, micros(now), id)
-	return requireOneRow(res, err, "program", "sqlite: mark program run")
+	return rowTouched(res, err, sqlstore.ProgramNotFound("", id), "sqlite: mark program run")
 }
 
 // SampleCandidates returns p's population with when each was last asked,

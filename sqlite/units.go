@@ -81,7 +81,7 @@ func (w unitWriter) InsertUnit(ctx context.Context, key string, row sqlstore.Uni
 	var id int64
 	err := w.q.w.QueryRowContext(ctx, `INSERT INTO units (key, name, parent_id, responsible, depth, path, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, '', ?, ?) RETURNING id`,
-		key, row.Name, nullIfZero(row.ParentID), row.Responsible, depth, w.now, w.now).Scan(&id)
+		key, row.Name, sqlstore.NullID(row.ParentID), row.Responsible, depth, w.now, w.now).Scan(&id)
 	return id, heed.Internal(err, "sqlite: insert unit")
 }
 
@@ -98,6 +98,6 @@ func (w unitWriter) MoveSubtree(ctx context.Context, oldPath, newPath string, de
 
 func (w unitWriter) UpdateUnit(ctx context.Context, id int64, row sqlstore.UnitRow) error {
 	_, err := w.q.w.ExecContext(ctx, `UPDATE units SET name = ?, parent_id = ?, responsible = ?, updated_at = ? WHERE id = ?`,
-		row.Name, nullIfZero(row.ParentID), row.Responsible, w.now, id)
+		row.Name, sqlstore.NullID(row.ParentID), row.Responsible, w.now, id)
 	return heed.Internal(err, "sqlite: update unit")
 }

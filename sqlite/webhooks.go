@@ -95,7 +95,7 @@ func (q queries) CreateDelivery(ctx context.Context, d heed.WebhookDelivery, now
 	out, err := scanDelivery(q.w.QueryRowContext(ctx, `INSERT INTO webhook_deliveries
 		(webhook_id, message_id, event, case_id, payload, state, attempts, next_at, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?) RETURNING `+sqlstore.DeliveryColumns,
-		d.WebhookID, d.MessageID, d.Event, nullIfZero(d.CaseID), row.Payload, micros(row.NextAt),
+		d.WebhookID, d.MessageID, d.Event, sqlstore.NullID(d.CaseID), row.Payload, micros(row.NextAt),
 		micros(now), micros(now)))
 	if missingReference(err) {
 		return heed.WebhookDelivery{}, sqlstore.WebhookNotFound(d.WebhookID)
@@ -123,18 +123,13 @@ func (q queries) ListDeliveries(ctx context.Context, f heed.DeliveryFilter) ([]h
 	return queryList(ctx, q.r, stmt, args.Values(), []heed.WebhookDelivery{}, scanDelivery, "sqlite: list deliveries")
 }
 
-// NextDelivery returns the webhook's oldest pending delivery, due or not:
-// the sender waits for it rather than send a later one first.
-func (q queries) NextDelivery(ctx context.Context, webhookID int64) (heed.WebhookDelivery, error) {
-	d, err := scanDelivery(q.r.QueryRowContext(ctx, `SELECT `+sqlstore.DeliveryColumns+` FROM webhook_deliveries
-		WHERE webhook_id = ? AND state = 'pending' ORDER BY id LIMIT 1`, webhookID))
-	return d, rowErr(err, sqlstore.NoPendingDelivery(webhookID), "sqlite: next delivery")
-}
-
 // PendingDeliveries returns up to n pending deliveries, oldest first.
 func (q queries) PendingDeliveries(ctx context.Context, webhookID int64, n int) ([]heed.WebhookDelivery, error) {
+	if err := sqlstore.CheckPendingCount(n); err != nil {
+		return nil, err
+	}
 	return queryList(ctx, q.r, `SELECT `+sqlstore.DeliveryColumns+` FROM webhook_deliveries
-		WHERE webhook_id = ? AND state = 'pending' ORDER BY id LIMIT ?`, []any{webhookID, max(n, 1)},
+		WHERE webhook_id = ? AND state = 'pending' ORDER BY id LIMIT ?`, []any{webhookID, n},
 		[]heed.WebhookDelivery{}, scanDelivery, "sqlite: pending deliveries")
 }
 
@@ -148,7 +143,8 @@ func (q queries) RecordDelivery(ctx context.Context, id int64, r heed.DeliveryRe
 		SET attempts = attempts + 1, state = ?, last_status = ?, last_error = ?, next_at = COALESCE(?, next_at),
 			delivered_at = ?, updated_at = ?
 		WHERE id = ?`,
-		string(r.State), r.Status, r.Error, nullTime(rec.NextAt), nullTime(rec.DeliveredAt), micros(now), id)
+		string(r.State), r.Status, r.Error, sqlstore.NullTime(rec.NextAt, microsArg),
+		sqlstore.NullTime(rec.DeliveredAt, microsArg), micros(now), id)
 	return rowTouched(res, err, sqlstore.DeliveryNotFound(id), "sqlite: record delivery")
 }
 

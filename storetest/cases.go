@@ -21,7 +21,9 @@ func testCases(t *testing.T, open Opener) {
 	t.Run("case update", func(t *testing.T) { testCaseUpdate(t, open(t)) })
 	t.Run("case update concurrently", func(t *testing.T) { testCaseUpdateConcurrently(t, open(t)) })
 	t.Run("case timeline", func(t *testing.T) { testCaseTimeline(t, open(t)) })
+	t.Run("late cases", func(t *testing.T) { testCaseLate(t, open(t)) })
 	t.Run("open case and resurvey", func(t *testing.T) { testOpenCase(t, open(t)) })
+	t.Run("open case race", func(t *testing.T) { testOpenCaseRace(t, open(t)) })
 	t.Run("case facts", func(t *testing.T) { testCaseFacts(t, open(t)) })
 	t.Run("root causes", func(t *testing.T) { testRootCauses(t, open(t)) })
 	t.Run("preventive actions", func(t *testing.T) { testPreventiveActions(t, open(t)) })
@@ -160,15 +162,19 @@ func testCaseRoundTrip(t *testing.T, s heed.Store) {
 	if err != nil {
 		t.Fatalf("CreatePreventiveAction: %v", err)
 	}
+	rule, err := s.GetRule(ctx, "detractor-case") // seeded by the migrations
+	if err != nil {
+		t.Fatalf("GetRule: %v", err)
+	}
 	in := heed.Case{CustomerID: c1.ID, UnitID: f.units["n1"].ID, OwnerID: f.emps["ann"].Employee.ID,
-		ResponseID: resp.ID, RuleID: 42, ProgramID: f.program.ID, Title: `Slow <checkout> & "rude" ☺`,
+		ResponseID: resp.ID, RuleID: rule.ID, ProgramID: f.program.ID, Title: `Slow <checkout> & "rude" ☺`,
 		Stage: heed.StageInvestigating, ScoreBefore: caseScore(3), CategoryBefore: "detractor",
 		CustomerKind: heed.KindGeek, ResponseType: heed.ResponseAdvisory, RootCause: "waiting_time",
 		PreventiveActionID: pa.ID, FirstContactDue: T0.Add(4*time.Hour + 999), ResolveDue: T0.Add(3 * caseDay),
 		FirstContactAt: caseTime(time.Hour + 999), EscalationLevel: 1, EscalatedToID: f.emps["boss"].Employee.ID,
 		EscalatedAt: caseTime(2 * time.Hour), ResurveyAt: caseTime(30 * caseDay), ResurveyInvitationID: f.ids["c3"],
 		// Read-only: filled from the store, whatever the caller says.
-		Customer: "ignored", Owner: "ignored", Version: 7}
+		Customer: "ignored", Owner: "ignored", Rule: "ignored", Version: 7}
 	ev := heed.CaseEvent{Actor: "system", ResponseID: resp.ID, Note: "opened by a rule",
 		Data: json.RawMessage(`{ "rule": "detractors" }`)}
 	now := T0.Add(time.Minute + 999)
@@ -180,6 +186,7 @@ func testCaseRoundTrip(t *testing.T, s heed.Store) {
 	want.ID, want.Version, want.CreatedAt, want.UpdatedAt = got.ID, 1, T0.Add(time.Minute), T0.Add(time.Minute)
 	want.Customer, want.CustomerName, want.Unit, want.UnitPath = "c1", "Alice Adams", "n1", f.units["n1"].Path
 	want.Owner, want.OwnerName, want.EscalatedTo = "ann@acme.example", "Ann", "boss@acme.example"
+	want.Rule = "detractor-case"
 	want.FirstContactDue, want.FirstContactAt = T0.Add(4*time.Hour), caseTime(time.Hour)
 	wantCase(t, "CreateCase", got, want)
 	wantCase(t, "GetCase", mustGetCase(t, s, got.ID), want)
@@ -191,6 +198,33 @@ func testCaseRoundTrip(t *testing.T, s heed.Store) {
 	}
 	if err != nil || !reflect.DeepEqual(evs, wantEv) {
 		t.Errorf("ListCaseEvents = %+v, %v; want %+v", evs, err, wantEv)
+	}
+
+	// A case outlives the rule that opened it, and never comes to name
+	// another: a new rule does not take the deleted one's id.
+	promoter, err := s.GetRule(ctx, "promoter-advocacy") // seeded last: the highest id
+	if err != nil {
+		t.Fatalf("GetRule: %v", err)
+	}
+	byRule := in
+	byRule.RuleID = promoter.ID
+	byRule = mustCreateCase(t, s, byRule, heed.CaseEvent{}, T0)
+	if byRule.Rule != "promoter-advocacy" || byRule.RuleID != promoter.ID {
+		t.Errorf("case opened by a rule reads rule %q (%d); want promoter-advocacy (%d)",
+			byRule.Rule, byRule.RuleID, promoter.ID)
+	}
+	if err := s.DeleteRule(ctx, "promoter-advocacy"); err != nil {
+		t.Fatalf("DeleteRule: %v", err)
+	}
+	if _, err := s.CreateRule(ctx, heed.Rule{Key: "newer", Name: "Newer"}, T0); err != nil {
+		t.Fatalf("CreateRule: %v", err)
+	}
+	if c := mustGetCase(t, s, byRule.ID); c.Rule != "" || c.RuleID != promoter.ID {
+		t.Errorf("case of a deleted rule reads rule %q (%d); want none (%d)", c.Rule, c.RuleID, promoter.ID)
+	}
+	if cases, err := s.ListCases(ctx, heed.Scope{All: true}, heed.CaseFilter{}); err != nil || len(cases) != 2 ||
+		cases[0].Rule != "" || cases[1].Rule != "detractor-case" {
+		t.Errorf("ListCases reads rules %v, %v; want none, then detractor-case", caseRules(cases), err)
 	}
 
 	// The least a case needs: nothing optional reads back as anything.
@@ -232,6 +266,8 @@ func testCaseRoundTrip(t *testing.T, s heed.Store) {
 		{func(c *heed.Case, _ *heed.CaseEvent) { c.ResurveyInvitationID = 1000 }, heed.ENotFound, "", "an unknown invitation"},
 		{func(_ *heed.Case, ev *heed.CaseEvent) { ev.Data = json.RawMessage(`{`) }, heed.EInvalid, "data", "event data that is not JSON"},
 		{func(_ *heed.Case, ev *heed.CaseEvent) { ev.Outcome = "maybe" }, heed.EInvalid, "outcome", "an unknown call outcome"},
+		{func(_ *heed.Case, ev *heed.CaseEvent) { ev.Data = json.RawMessage("{\"a\":\"\xff\"}") }, heed.EInvalid, "data",
+			"invalid UTF-8 in event data"},
 	}
 	for _, tt := range bad {
 		c, ev := bare, heed.CaseEvent{}
@@ -239,11 +275,20 @@ func testCaseRoundTrip(t *testing.T, s heed.Store) {
 		_, err := s.CreateCase(ctx, c, ev, T0)
 		wantErr(t, "CreateCase with "+tt.what, err, tt.code, tt.field)
 	}
-	if cases, err := s.ListCases(ctx, heed.Scope{All: true}, heed.CaseFilter{}); err != nil || len(cases) != 2 {
-		t.Errorf("ListCases after refused creates = %d cases, %v; want the 2 created", len(cases), err)
+	if cases, err := s.ListCases(ctx, heed.Scope{All: true}, heed.CaseFilter{}); err != nil || len(cases) != 3 {
+		t.Errorf("ListCases after refused creates = %d cases, %v; want the 3 created", len(cases), err)
 	}
 	_, err = s.GetCase(ctx, heed.Scope{All: true}, got.ID+100)
 	wantErr(t, "GetCase of an unknown id", err, heed.ENotFound, "")
+}
+
+// caseRules are the rules of cases, for messages.
+func caseRules(cases []heed.Case) []string {
+	var out []string
+	for _, c := range cases {
+		out = append(out, c.Rule)
+	}
+	return out
 }
 
 func testCaseScope(t *testing.T, s heed.Store) {
@@ -344,11 +389,13 @@ func testCaseUpdate(t *testing.T, s heed.Store) {
 	change.FirstContactAt, change.ClosedAt = caseTime(30*time.Minute), caseTime(3*caseDay)
 	change.EscalationLevel, change.EscalatedToID, change.EscalatedAt = 2, f.emps["admin"].Employee.ID, caseTime(5*time.Hour)
 	change.ResurveyAt, change.ResurveyInvitationID = caseTime(40*caseDay), f.ids["c1"]
-	// Not the update's to change: the customer, the response and its
-	// score, the rule, the program, the times of creation.
+	// The respondent corrected the answer that opened the case.
+	change.ScoreBefore, change.CategoryBefore = caseScore(5), "detractor"
+	// Not the update's to change: the customer, the response, the rule,
+	// the program, the times of creation.
 	changeFixed := change
 	changeFixed.CustomerID, changeFixed.RuleID, changeFixed.ProgramID = f.cases["k2"].CustomerID, 9, f.program.ID
-	changeFixed.ScoreBefore, changeFixed.CategoryBefore, changeFixed.CreatedAt = caseScore(10), "promoter", T0.Add(-caseDay)
+	changeFixed.CreatedAt = T0.Add(-caseDay)
 	ev := heed.CaseEvent{Kind: heed.EventTransition, Actor: "ann@acme.example", From: "investigating",
 		To: "corrective_action", Note: "refund"}
 	later := T0.Add(10*time.Hour + 999)
@@ -527,6 +574,8 @@ func testCaseTimeline(t *testing.T, s heed.Store) {
 		{func(ev *heed.CaseEvent) { ev.Outcome = "maybe" }, heed.EInvalid, "outcome", "an unknown outcome"},
 		{func(ev *heed.CaseEvent) { ev.Data = json.RawMessage(`[1,`) }, heed.EInvalid, "data", "data that is not JSON"},
 		{func(ev *heed.CaseEvent) { ev.Note = "bad \xff" }, heed.EInvalid, "note", "invalid UTF-8"},
+		{func(ev *heed.CaseEvent) { ev.Data = json.RawMessage("[\"bad \xff\"]") }, heed.EInvalid, "data",
+			"invalid UTF-8 in data"},
 	}
 	for _, tt := range bad {
 		ev := call

@@ -141,6 +141,14 @@ func testJobInvalid(t *testing.T, s heed.Store) {
 	wantCode(t, "EnqueueJob with broken JSON", err, heed.EInvalid)
 	_, err = s.EnqueueJob(ctx, heed.NewJob{Kind: "x", MaxAttempts: -1}, T0)
 	wantCode(t, "EnqueueJob with negative max attempts", err, heed.EInvalid)
+	// Text PostgreSQL cannot store is refused on both engines alike.
+	for _, j := range []heed.NewJob{
+		{Kind: "x\x00"}, {Kind: "x\xff"}, {Kind: "x", Key: "k\x00"}, {Kind: "x", Key: "k\xff"},
+		{Kind: "x", Payload: json.RawMessage("{\"a\":\"\xff\"}")},
+	} {
+		_, err = s.EnqueueJob(ctx, j, T0)
+		wantCode(t, fmt.Sprintf("EnqueueJob(%q, key %q, payload %q)", j.Kind, j.Key, j.Payload), err, heed.EInvalid)
+	}
 	if c, err := s.CountJobs(ctx); err != nil || c[heed.JobQueued] != 0 {
 		t.Fatalf("after rejected enqueues CountJobs = %v, %v; want nothing queued", c, err)
 	}
@@ -518,32 +526,138 @@ func testJobDeleteFinished(t *testing.T, s heed.Store) {
 // testJobKeys: a job with a key merges into a queued one of the same kind
 // and key, taking the earlier run time; once that one is leased, the next
 // is queued anew. Jobs without a key never merge.
+// testJobKeys: a keyed job merges into a queued job of the same kind,
+// key and payload that has not been tried yet, which then runs at the
+// earlier of the two times; anything else queues a job of its own.
 func testJobKeys(t *testing.T, open Opener) {
 	s := open(t)
 	ctx := t.Context()
-	later := heed.NewJob{Kind: "k", Key: "w:1", RunAt: T0.Add(time.Hour)}
-	a, err := s.EnqueueJob(ctx, later, T0)
-	if err != nil {
-		t.Fatal(err)
+	enqueue := func(what string, j heed.NewJob) int64 {
+		t.Helper()
+		id, err := s.EnqueueJob(ctx, j, T0)
+		if err != nil {
+			t.Fatalf("%s: EnqueueJob: %v", what, err)
+		}
+		return id
 	}
-	b, err := s.EnqueueJob(ctx, heed.NewJob{Kind: "k", Key: "w:1"}, T0)
-	if err != nil || b != a {
-		t.Fatalf("second keyed job = %d, %v; want merged into %d", b, err, a)
+	runAt := func(id int64) time.Time { return mustGetJob(t, s, id).RunAt }
+	payload := json.RawMessage(`{"webhook": 1}`)
+
+	// Later, then earlier: the earlier time wins.
+	a := enqueue("first", heed.NewJob{Kind: "k", Key: "w:1", Payload: payload, RunAt: T0.Add(time.Hour)})
+	if b := enqueue("earlier", heed.NewJob{Kind: "k", Key: "w:1", Payload: payload}); b != a {
+		t.Errorf("an earlier job of the same kind, key and payload = %d; want merged into %d", b, a)
 	}
-	if j, _ := s.GetJob(ctx, a); !j.RunAt.Equal(T0) {
-		t.Fatalf("merged job runs at %v; want the earlier %v", j.RunAt, T0)
+	if got := runAt(a); !got.Equal(T0) {
+		t.Errorf("after an earlier merge the job runs at %v; want %v", got, T0)
 	}
-	other, _ := s.EnqueueJob(ctx, heed.NewJob{Kind: "k", Key: "w:2"}, T0)
-	plain, _ := s.EnqueueJob(ctx, heed.NewJob{Kind: "k"}, T0)
-	plain2, _ := s.EnqueueJob(ctx, heed.NewJob{Kind: "k"}, T0)
-	if other == a || plain == a || plain2 == plain {
-		t.Fatalf("jobs of another key or none merged: %d %d %d %d", a, other, plain, plain2)
+	// Earlier, then later: the earlier time stays. The payload is the
+	// same once compacted.
+	if b := enqueue("later", heed.NewJob{Kind: "k", Key: "w:1", Payload: json.RawMessage(`{"webhook":1}`),
+		RunAt: T0.Add(2 * time.Hour)}); b != a {
+		t.Errorf("a later job of the same kind, key and payload = %d; want merged into %d", b, a)
 	}
-	if leased, err := s.LeaseJobs(ctx, "w", 10, T0, time.Minute); err != nil || len(leased) != 4 {
-		t.Fatalf("leased %d, %v; want 4", len(leased), err)
+	if got := runAt(a); !got.Equal(T0) {
+		t.Errorf("after a later merge the job runs at %v; want still %v", got, T0)
 	}
-	c, err := s.EnqueueJob(ctx, heed.NewJob{Kind: "k", Key: "w:1"}, T0)
-	if err != nil || c == a {
-		t.Fatalf("keyed job while the first runs = %d, %v; want a new one", c, err)
+
+	// Anything else is a job of its own.
+	others := map[string]heed.NewJob{
+		"another key":       {Kind: "k", Key: "w:2", Payload: payload},
+		"another kind":      {Kind: "k2", Key: "w:1", Payload: payload},
+		"another payload":   {Kind: "k", Key: "w:1", Payload: json.RawMessage(`{"webhook":2}`)},
+		"no payload":        {Kind: "k", Key: "w:1"},
+		"no key":            {Kind: "k", Payload: payload},
+		"no key, once more": {Kind: "k", Payload: payload},
+	}
+	ids := map[int64]string{a: "first"}
+	for what, j := range others {
+		id := enqueue(what, j)
+		if prev, ok := ids[id]; ok {
+			t.Errorf("%s: merged into %q (%d); want a job of its own", what, prev, id)
+		}
+		ids[id] = what
+	}
+
+	// A job that failed waits out its backoff: a new job is not merged
+	// into it (it would wait too, or cut the backoff short).
+	leased := mustLease(t, s, "w", 100, T0, time.Minute)
+	if len(leased) != len(ids) {
+		t.Fatalf("leased %d jobs; want all %d", len(leased), len(ids))
+	}
+	retryAt := T0.Add(time.Hour)
+	if err := s.FailJob(ctx, a, "w", "boom", retryAt, false, T0); err != nil {
+		t.Fatalf("FailJob: %v", err)
+	}
+	c := enqueue("after a failure", heed.NewJob{Kind: "k", Key: "w:1", Payload: payload})
+	if c == a {
+		t.Errorf("a keyed job merged into a failed one waiting to be retried")
+	}
+	if j := mustGetJob(t, s, a); !j.RunAt.Equal(retryAt) || j.Attempts != 1 {
+		t.Errorf("the failed job runs at %v after %d attempts; want %v after 1", j.RunAt, j.Attempts, retryAt)
+	}
+	// A running job takes no merge either; the new job merges into the
+	// one queued after the failure.
+	if d := enqueue("while another runs", heed.NewJob{Kind: "k", Key: "w:2", Payload: payload}); d == c || ids[d] != "" {
+		t.Errorf("a keyed job merged into a running or another job (%d)", d)
+	}
+	if d := enqueue("again after a failure", heed.NewJob{Kind: "k", Key: "w:1", Payload: payload}); d != c {
+		t.Errorf("a keyed job = %d; want merged into %d, queued after the failure", d, c)
+	}
+
+	if s.Engine() == "sqlite" {
+		return // one writer at a time: no transaction can hold a job while another merges
+	}
+	testJobKeyHeld(t, s)
+}
+
+// testJobKeyHeld: a keyed job whose match another open transaction holds
+// (it merged into it and has not committed) neither waits for that
+// transaction nor fails: it queues a job of its own.
+func testJobKeyHeld(t *testing.T, s heed.Store) {
+	ctx := t.Context()
+	j := heed.NewJob{Kind: "held", Key: "w:9", Payload: json.RawMessage(`{"webhook":9}`)}
+	first := mustJob(t, s, j, T0)
+	held, release := make(chan struct{}), make(chan struct{})
+	var wg sync.WaitGroup
+	var holdErr error
+	wg.Go(func() {
+		holdErr = s.InTx(ctx, func(q heed.Queries) error {
+			id, err := q.EnqueueJob(ctx, j, T0)
+			if err == nil && id != first {
+				err = fmt.Errorf("merged into %d; want %d", id, first)
+			}
+			close(held)
+			<-release
+			return err
+		})
+	})
+	<-held
+	type result struct {
+		id  int64
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		var r result
+		r.err = s.InTx(ctx, func(q heed.Queries) error {
+			var err error
+			r.id, err = q.EnqueueJob(ctx, j, T0)
+			return err
+		})
+		done <- r
+	}()
+	select {
+	case r := <-done:
+		if r.err != nil || r.id == first {
+			t.Errorf("enqueue while another transaction holds the job = %d, %v; want a job of its own", r.id, r.err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Errorf("enqueue waited for the transaction holding the job")
+	}
+	close(release)
+	wg.Wait()
+	if holdErr != nil {
+		t.Errorf("the holding transaction: %v", holdErr)
 	}
 }

@@ -323,17 +323,11 @@ func wantDelivery(t *testing.T, s heed.Store, what string, want heed.WebhookDeli
 	}
 }
 
-// wantNext checks NextDelivery of webhook is the delivery with id (0:
-// none).
+// wantNext checks the webhook's first pending delivery is the one with
+// id (0: none): PendingDeliveries starts with it, or is empty, and lists
+// pending deliveries only, in ID order; asked for one, it gives that one.
 func wantNext(t *testing.T, s heed.Store, what string, webhook, id int64) {
 	t.Helper()
-	d, err := s.NextDelivery(t.Context(), webhook)
-	if id == 0 {
-		wantErr(t, what+": NextDelivery", err, heed.ENotFound, "")
-	} else if err != nil || d.ID != id {
-		t.Errorf("%s: NextDelivery = %d, %v; want %d", what, d.ID, err, id)
-	}
-	// PendingDeliveries starts with the same one, or is empty.
 	ds, err := s.PendingDeliveries(t.Context(), webhook, 100)
 	switch {
 	case err != nil || ds == nil:
@@ -345,6 +339,10 @@ func wantNext(t *testing.T, s heed.Store, what string, webhook, id int64) {
 		if ds[i].ID <= ds[i-1].ID || ds[i].State != heed.DeliveryPending {
 			t.Errorf("%s: PendingDeliveries not pending in ID order: %v", what, ds)
 		}
+	}
+	one, err := s.PendingDeliveries(t.Context(), webhook, 1)
+	if err != nil || id == 0 && len(one) != 0 || id != 0 && (len(one) != 1 || one[0].ID != id) {
+		t.Errorf("%s: PendingDeliveries(1) = %v, %v; want just %d (0: none)", what, one, err, id)
 	}
 }
 
@@ -409,6 +407,12 @@ func testDeliveries(t *testing.T, s heed.Store) {
 	want1.State, want1.Attempts, want1.NextAt, want1.DeliveredAt, want1.UpdatedAt = heed.DeliveryPending, 0, t3, nil, t3
 	wantDelivery(t, s, "delivered and redelivered", want1)
 	wantNext(t, s, "redelivered", w.ID, d1.ID)
+
+	// Asking for no deliveries, or fewer, is a mistake, not an empty list.
+	for _, n := range []int{0, -1} {
+		_, err := s.PendingDeliveries(ctx, w.ID, n)
+		wantErr(t, fmt.Sprintf("PendingDeliveries(%d)", n), err, heed.EInvalid, "n")
+	}
 
 	// A pending result with no time is due at once.
 	if err := s.RecordDelivery(ctx, d1.ID, heed.DeliveryResult{State: heed.DeliveryPending, Status: 500}, t3); err != nil {

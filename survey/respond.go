@@ -168,7 +168,7 @@ func (s *Service) answerLink(ctx context.Context, q heed.Queries, l Link, a Answ
 		if err != nil {
 			return Receipt{}, err
 		}
-		if err := s.written(ctx, q, r, false, now); err != nil {
+		if err := s.written(ctx, q, r, l.Response, now); err != nil {
 			return Receipt{}, err
 		}
 		code, err := s.reward(ctx, q, l.Survey, r, now)
@@ -186,7 +186,7 @@ func (s *Service) answerLink(ctx context.Context, q heed.Queries, l Link, a Answ
 	if r, err = q.CreateResponse(ctx, r, now); err != nil {
 		return Receipt{}, err
 	}
-	if err := s.written(ctx, q, r, true, now); err != nil {
+	if err := s.written(ctx, q, r, nil, now); err != nil {
 		return Receipt{}, err
 	}
 	code, err := s.reward(ctx, q, l.Survey, r, now)
@@ -390,7 +390,7 @@ func (s *Service) AnswerOpen(ctx context.Context, surveyKey, channel, origin str
 		if err != nil {
 			return err
 		}
-		if err := s.written(ctx, q, created, true, now); err != nil {
+		if err := s.written(ctx, q, created, nil, now); err != nil {
 			return err
 		}
 		code, err := s.reward(ctx, q, sv, created, now)

@@ -83,7 +83,7 @@ func (s *Service) recordOne(ctx context.Context, q heed.Queries, r heed.Response
 			if r, err = q.UpdateResponse(ctx, r, now); err != nil {
 				return Recorded{}, err
 			}
-			return Recorded{ID: r.ID}, s.written(ctx, q, r, false, now)
+			return Recorded{ID: r.ID}, s.written(ctx, q, r, &old, now)
 		}
 		if !heed.IsNotFound(err) {
 			return Recorded{}, err
@@ -93,7 +93,7 @@ func (s *Service) recordOne(ctx context.Context, q heed.Queries, r heed.Response
 	if err != nil {
 		return Recorded{}, err
 	}
-	return Recorded{ID: r.ID, Created: true}, s.written(ctx, q, r, true, now)
+	return Recorded{ID: r.ID, Created: true}, s.written(ctx, q, r, nil, now)
 }
 
 // sameOrigin refuses a re-sent response that moves to another customer,

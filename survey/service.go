@@ -36,8 +36,10 @@ type Config struct {
 }
 
 // ResponseHook is called with a response just written in q's
-// transaction; created is false when an existing response was changed.
-type ResponseHook func(ctx context.Context, q heed.Queries, r heed.Response, created bool, now time.Time) error
+// transaction. old is the response as it was before a change (the
+// respondent's page posts the score first and the comment later, an API
+// re-send corrects an answer), nil when r was created.
+type ResponseHook func(ctx context.Context, q heed.Queries, r heed.Response, old *heed.Response, now time.Time) error
 
 // Service asks customers and receives their answers.
 type Service struct {
@@ -74,12 +76,13 @@ func New(store heed.Store, cfg Config) *Service {
 	return s
 }
 
-// written runs the response hook, if any, in q's transaction.
-func (s *Service) written(ctx context.Context, q heed.Queries, r heed.Response, created bool, now time.Time) error {
+// written runs the response hook, if any, in q's transaction; old is
+// nil when r was created.
+func (s *Service) written(ctx context.Context, q heed.Queries, r heed.Response, old *heed.Response, now time.Time) error {
 	if s.hook == nil {
 		return nil
 	}
-	return s.hook(ctx, q, r, created, now)
+	return s.hook(ctx, q, r, old, now)
 }
 
 // PublicURL is the base of the links respondents get.

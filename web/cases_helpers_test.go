@@ -23,7 +23,7 @@ import (
 
 // loopEnv is env with the loop closed: the survey service hands every
 // response to the cases service in its transaction, as heed serve wires
-// them (cmd/heed/services.go), and the web UI serves the loop's pages.
+// them (cases.Wire), and the web UI serves the loop's pages.
 type loopEnv struct {
 	*env
 	cs    *cases.Service
@@ -50,12 +50,11 @@ func newLoopEnv(t *testing.T, engine string) *loopEnv {
 	store := testdb.Open(t, engine)
 	quiet := slog.New(slog.DiscardHandler)
 	le := &loopEnv{clock: &shiftClock{}, stop: make(chan struct{})}
-	le.hooks = webhooks.New(store, webhooks.Config{Logger: quiet})
-	sv := survey.New(store, survey.Config{Logger: quiet, Now: le.clock.Now,
-		OnResponse: func(ctx context.Context, q heed.Queries, r heed.Response, created bool, now time.Time) error {
-			return le.cs.OnResponse(ctx, q, r, created, now)
-		}})
-	le.cs = cases.New(store, sv, le.hooks, cases.Config{Logger: quiet, Now: le.clock.Now})
+	var sv *survey.Service
+	sv, le.cs, le.hooks = cases.Wire(store,
+		survey.Config{Logger: quiet, Now: le.clock.Now},
+		webhooks.Config{Logger: quiet},
+		cases.Config{Logger: quiet, Now: le.clock.Now})
 	le.env = &env{
 		t:     t,
 		store: store,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -18,8 +19,14 @@ type sendPayload struct {
 	Webhook int64 `json:"webhook"`
 }
 
-// lockFor is how long one sender owns a webhook before it must renew;
-// longer than one request's timeout, so a live sender never loses it.
+// lockFor is how long one sender owns a webhook before it must renew.
+// The sender renews it before an attempt when less than half is left,
+// and no attempt may take longer than a quarter (see attempt), so a live
+// sender never loses it however long a batch takes — a hundred slow
+// receivers at ten seconds each would outlast any fixed lock — while a
+// sender that died frees its webhook within lockFor. (Sizing lockFor to
+// a whole batch instead would stall a dead sender's webhook for a
+// quarter of an hour, and still break with a slower client.)
 const lockFor = 2 * time.Minute
 
 // Send is the handler of SendJob. One sender at a time owns a webhook (a
@@ -42,20 +49,19 @@ func (s *Service) Send(ctx context.Context, job heed.Job) error {
 		if err != nil || !got {
 			return err
 		}
-		err = s.drain(ctx, pl.Webhook, owner)
+		active, err := s.drain(ctx, pl.Webhook, owner)
 		if uerr := s.store.UnlockWebhook(context.WithoutCancel(ctx), pl.Webhook, owner); err == nil {
 			err = uerr
 		}
-		if err != nil {
+		if err != nil || !active {
+			// An inactive webhook keeps its queue until it is switched on
+			// again, which queues a send job; looking again would spin.
 			return err
 		}
 		// A delivery queued while the lock was held, whose own job found
 		// it taken, is due now and nobody else will look: go round again.
-		d, err := s.store.NextDelivery(ctx, pl.Webhook)
-		if heed.IsNotFound(err) {
-			return nil
-		}
-		if err != nil || d.NextAt.After(s.cfg.Now()) {
+		head, err := s.store.PendingDeliveries(ctx, pl.Webhook, 1)
+		if err != nil || len(head) == 0 || head[0].NextAt.After(s.cfg.Now()) {
 			return err
 		}
 	}
@@ -66,30 +72,46 @@ func (s *Service) Send(ctx context.Context, job heed.Job) error {
 const batch = 100
 
 // drain sends the webhook's due deliveries in order until none is due or
-// one fails. It reads them a batch at a time and records the batch's
-// outcomes in one transaction, so a burst costs a few writes, not one per
-// event.
-func (s *Service) drain(ctx context.Context, webhookID int64, owner string) error {
+// one fails; active is false when the webhook is switched off (or gone)
+// and nothing was sent. It reads the deliveries a batch at a time and
+// records the batch's outcomes in one transaction, so a burst costs a
+// few writes, not one per event.
+func (s *Service) drain(ctx context.Context, webhookID int64, owner string) (active bool, err error) {
 	w, err := s.store.GetWebhook(ctx, webhookID)
+	if heed.IsNotFound(err) {
+		return false, nil
+	}
 	if err != nil || !w.Active {
-		return err // an inactive webhook keeps its queue until it is switched on again
+		return false, err
 	}
 	for ctx.Err() == nil {
 		now := s.cfg.Now()
-		if got, err := s.store.LockWebhook(ctx, w.ID, owner, now.Add(lockFor), now); err != nil || !got {
-			return err
+		held := now.Add(lockFor)
+		if got, err := s.store.LockWebhook(ctx, w.ID, owner, held, now); err != nil || !got {
+			return true, err
 		}
 		ds, err := s.store.PendingDeliveries(ctx, w.ID, batch)
 		if err != nil || len(ds) == 0 {
-			return err
+			return true, err
 		}
 		var done []outcome
+		var lockErr error
 		stop := false
 		for _, d := range ds {
 			now := s.cfg.Now()
 			if d.NextAt.After(now) || ctx.Err() != nil {
 				stop = true
 				break
+			}
+			if held.Sub(now) < lockFor/2 {
+				got, err := s.store.LockWebhook(ctx, w.ID, owner, now.Add(lockFor), now)
+				if err != nil || !got {
+					// Lost (or unsure of) the lock: record what was sent
+					// and leave the rest to whoever holds it.
+					lockErr, stop = err, true
+					break
+				}
+				held = now.Add(lockFor)
 			}
 			res := s.attempt(ctx, w, d, now)
 			done = append(done, outcome{d, res})
@@ -98,11 +120,11 @@ func (s *Service) drain(ctx context.Context, webhookID int64, owner string) erro
 				break
 			}
 		}
-		if err := s.record(ctx, done); err != nil || stop || len(ds) < batch {
-			return err
+		if err := s.record(ctx, done); err != nil || lockErr != nil || stop || len(ds) < batch {
+			return true, errors.Join(err, lockErr)
 		}
 	}
-	return ctx.Err()
+	return true, ctx.Err()
 }
 
 type outcome struct {
@@ -111,13 +133,16 @@ type outcome struct {
 }
 
 // record stores the attempts' outcomes and, when the last must wait, the
-// job that will try it again, together.
+// job that will try it again, together. It runs to the end even when ctx
+// is cancelled (shutdown): the deliveries were posted, and an outcome
+// left unrecorded would be posted again.
 func (s *Service) record(ctx context.Context, done []outcome) error {
 	if len(done) == 0 {
 		return nil
 	}
+	ctx = context.WithoutCancel(ctx)
 	now := s.cfg.Now()
-	return s.store.InTx(context.WithoutCancel(ctx), func(q heed.Queries) error {
+	return s.store.InTx(ctx, func(q heed.Queries) error {
 		for _, o := range done {
 			if err := q.RecordDelivery(ctx, o.d.ID, o.res, now); err != nil {
 				return err
@@ -127,13 +152,19 @@ func (s *Service) record(ctx context.Context, done []outcome) error {
 		if last.res.State != heed.DeliveryPending {
 			return nil
 		}
+		// Not keyed: see kick.
 		_, err := jobs.Enqueue(ctx, q, SendJob, sendPayload{Webhook: last.d.WebhookID}, now, jobs.RunAt(last.res.NextAt))
 		return err
 	})
 }
 
-// attempt posts d once and says what became of it.
+// attempt posts d once and says what became of it. It gives up after a
+// quarter of the lock, whatever the client's own timeout, so the lock,
+// renewed before it whenever less than half was left, cannot run out
+// during it.
 func (s *Service) attempt(ctx context.Context, w heed.Webhook, d heed.WebhookDelivery, now time.Time) heed.DeliveryResult {
+	ctx, cancel := context.WithTimeout(ctx, lockFor/4)
+	defer cancel()
 	status, err := s.post(ctx, w, d, now)
 	if err == nil {
 		return heed.DeliveryResult{State: heed.DeliveryDelivered, Status: status}

@@ -105,8 +105,7 @@ func (s *Service) Update(ctx context.Context, p heed.Principal, w heed.Webhook) 
 			return err
 		}
 		// Switched on again: what queued up while it was off goes out now.
-		_, err = jobs.Enqueue(ctx, q, SendJob, sendPayload{Webhook: w.ID}, now)
-		return err
+		return kick(ctx, q, w.ID, now)
 	})
 	w.Secret = ""
 	return w, err
@@ -166,8 +165,7 @@ func (s *Service) Redeliver(ctx context.Context, p heed.Principal, id int64) (he
 		if err := q.RedeliverDelivery(ctx, id, now); err != nil {
 			return err
 		}
-		_, err = jobs.Enqueue(ctx, q, SendJob, sendPayload{Webhook: d.WebhookID}, now)
-		return err
+		return kick(ctx, q, d.WebhookID, now)
 	})
 	if err != nil {
 		return heed.WebhookDelivery{}, err
@@ -215,6 +213,13 @@ func (s *Service) Emit(ctx context.Context, q heed.Queries, event string, caseID
 	if err != nil {
 		return err
 	}
+	return s.EmitAmong(ctx, q, ws, event, caseID, data, now)
+}
+
+// EmitAmong is Emit over ws, the webhooks as the caller read them with
+// q: a transaction that emits several events (a response that opens a
+// case) reads the list once.
+func (s *Service) EmitAmong(ctx context.Context, q heed.Queries, ws []heed.Webhook, event string, caseID int64, data any, now time.Time) error {
 	for _, w := range ws {
 		if w.Active && slices.Contains(w.Events, event) {
 			if err := s.queue(ctx, q, w.ID, event, caseID, data, now); err != nil {
@@ -249,8 +254,16 @@ func (s *Service) queue(ctx context.Context, q heed.Queries, webhookID int64, ev
 	if _, err := q.CreateDelivery(ctx, d, now); err != nil {
 		return err
 	}
-	// One queued send job per webhook stands for a burst of deliveries.
-	_, err = jobs.Enqueue(ctx, q, SendJob, sendPayload{Webhook: webhookID}, now, jobs.Key(fmt.Sprint("webhook:", webhookID)))
+	return kick(ctx, q, webhookID, now)
+}
+
+// kick queues a send job for the webhook to run now. It is keyed: one
+// queued job stands for a burst of deliveries. The retry of a failed
+// delivery (see record) is not keyed and must not be: a kick merging
+// into it would pull it forward to now, and the job would run, find the
+// head not yet due and end, leaving nobody to retry at the retry time.
+func kick(ctx context.Context, q heed.Queries, webhookID int64, now time.Time) error {
+	_, err := jobs.Enqueue(ctx, q, SendJob, sendPayload{Webhook: webhookID}, now, jobs.Key(fmt.Sprint("webhook:", webhookID)))
 	return err
 }
 

@@ -3,34 +3,19 @@ package webhooks
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/heedhq/heed"
 	"strings"
+
+	"github.com/heedhq/heed"
 )
 
-// slackEvent is the part of an event a Slack message tells.
+// slackEvent is an event as queued: the case and response keep the
+// JSON of heed.Case and heed.Response, so they are read back as those.
 type slackEvent struct {
 	Type string `json:"type"`
 	Data struct {
-		Case *struct {
-			ID           int64  `json:"id"`
-			CustomerName string `json:"customer_name"`
-			Customer     string `json:"customer"`
-			Unit         string `json:"unit"`
-			Stage        string `json:"stage"`
-			Owner        string `json:"owner"`
-			OwnerName    string `json:"owner_name"`
-			Title        string `json:"title"`
-			EscalatedTo  string `json:"escalated_to"`
-		} `json:"case"`
-		Response *struct {
-			ID       int64  `json:"id"`
-			Survey   string `json:"survey"`
-			Customer string `json:"customer"`
-			Unit     string `json:"unit"`
-			Score    int    `json:"score"`
-			Comment  string `json:"comment"`
-		} `json:"response"`
-		Rule string `json:"rule"`
+		Case     *heed.Case     `json:"case"`
+		Response *heed.Response `json:"response"`
+		Rule     string         `json:"rule"`
 	} `json:"data"`
 }
 
@@ -48,7 +33,7 @@ func (s *Service) slackBody(d heed.WebhookDelivery) ([]byte, error) {
 			who = c.Customer
 		}
 		fmt.Fprintf(&b, "*%s* — case #%d for %s (%s), stage %s", strings.ReplaceAll(e.Type, ".", " "), c.ID,
-			slackEscape(who), slackEscape(c.Unit), strings.ReplaceAll(c.Stage, "_", " "))
+			slackEscape(who), slackEscape(c.Unit), strings.ReplaceAll(string(c.Stage), "_", " "))
 		if c.OwnerName != "" {
 			fmt.Fprintf(&b, ", owner %s", slackEscape(c.OwnerName))
 		}

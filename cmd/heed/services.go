@@ -1,9 +1,7 @@
 package main
 
 import (
-	"context"
 	"log/slog"
-	"time"
 
 	"github.com/heedhq/heed"
 	"github.com/heedhq/heed/cases"
@@ -23,16 +21,13 @@ type loop struct {
 	webhooks *webhooks.Service
 }
 
-// newLoop wires the services over store; mailer may be nil (emails are
-// logged).
+// newLoop wires the services over store (see cases.Wire); mailer may be
+// nil (emails are logged).
 func newLoop(store heed.Store, log *slog.Logger, publicURL string, mailer mail.Sender) loop {
-	hooks := webhooks.New(store, webhooks.Config{PublicURL: publicURL, Logger: log})
-	var cs *cases.Service
-	sv := survey.New(store, survey.Config{PublicURL: publicURL, Mailer: mailer, Logger: log,
-		OnResponse: func(ctx context.Context, q heed.Queries, r heed.Response, created bool, now time.Time) error {
-			return cs.OnResponse(ctx, q, r, created, now)
-		}})
-	cs = cases.New(store, sv, hooks, cases.Config{PublicURL: publicURL, Mailer: mailer, Logger: log})
+	sv, cs, hooks := cases.Wire(store,
+		survey.Config{PublicURL: publicURL, Mailer: mailer, Logger: log},
+		webhooks.Config{PublicURL: publicURL, Logger: log},
+		cases.Config{PublicURL: publicURL, Mailer: mailer, Logger: log})
 	return loop{surveys: sv, cases: cs, webhooks: hooks}
 }
 

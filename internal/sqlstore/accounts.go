@@ -37,3 +37,7 @@ func resolve(ctx context.Context, lookup Lookup, key, field, given string) (int6
 	}
 	return id, err
 }
+
+// TokenNotFound is the error for an API token that does not exist (or,
+// when read by its hash, is revoked).
+func TokenNotFound() error { return heed.Errorf(heed.ENotFound, "no such token") }

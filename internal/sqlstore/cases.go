@@ -12,19 +12,20 @@ import (
 
 // CaseSelect reads a case with what readers are shown of it: its
 // customer's external id and name, its unit's key and path, its owner's
-// email and name and the email of whom it is escalated to, in the
-// columns of the engines' scanCase. Callers append WHERE over c (the
-// case) and u (its unit), whose columns CaseScope names. Rule stays "":
-// the rules are another table's, which the services read.
+// email and name, the key of the rule that opened it ("" when none, or
+// when that rule was deleted since) and the email of whom it is escalated
+// to, in the columns of the engines' scanCase. Callers append WHERE over
+// c (the case) and u (its unit), whose columns CaseScope names.
 const CaseSelect = `SELECT c.id, c.customer_id, cu.external_id, cu.name, c.unit_id, u.key, u.path,
 	COALESCE(c.owner_id, 0), COALESCE(o.email, ''), COALESCE(o.name, ''), COALESCE(c.response_id, 0),
-	COALESCE(c.rule_id, 0), COALESCE(c.program_id, 0), c.title, c.stage, c.score_before, c.category_before,
-	c.score_after, c.category_after, c.customer_kind, c.response_type, c.root_cause,
+	COALESCE(c.rule_id, 0), COALESCE(r.key, ''), COALESCE(c.program_id, 0), c.title, c.stage, c.score_before,
+	c.category_before, c.score_after, c.category_after, c.customer_kind, c.response_type, c.root_cause,
 	COALESCE(c.preventive_action_id, 0), c.first_contact_due, c.resolve_due, c.first_contact_at, c.closed_at,
 	c.escalation_level, COALESCE(c.escalated_to_id, 0), COALESCE(x.email, ''), c.escalated_at, c.resurvey_at,
 	COALESCE(c.resurvey_invitation_id, 0), c.version, c.created_at, c.updated_at
 	FROM cases c JOIN customers cu ON cu.id = c.customer_id JOIN units u ON u.id = c.unit_id
-	LEFT JOIN employees o ON o.id = c.owner_id LEFT JOIN employees x ON x.id = c.escalated_to_id`
+	LEFT JOIN employees o ON o.id = c.owner_id LEFT JOIN rules r ON r.id = c.rule_id
+	LEFT JOIN employees x ON x.id = c.escalated_to_id`
 
 // CaseScope names the columns a scope checks over c and u: the case's
 // unit, or its owner (not the customer's: a frontline employee sees the
@@ -33,8 +34,10 @@ func CaseScope() ScopeColumns {
 	return ScopeColumns{UnitID: "c.unit_id", UnitPath: "u.path", OwnerID: "c.owner_id"}
 }
 
-// CaseOpen is the condition over c of a case not closed.
-const CaseOpen = `c.stage <> 'closed'`
+// CaseOpen is the condition of a case not closed, over the cases table
+// under alias. Every query asking for open cases says it in these words,
+// which are also those of the partial index cases_open.
+func CaseOpen(alias string) string { return alias + ".stage <> 'closed'" }
 
 // NewCase checks a case about to be created and fills in its default
 // stage, reported.
@@ -85,20 +88,22 @@ type column struct {
 }
 
 // caseChanges are the columns an update rewrites, with c's values: all
-// but the customer, the response that opened the case (and its score),
-// the rule, the program and the times of creation. timeArg is the
+// but the customer, the response that opened the case, the rule, the
+// program and the times of creation. The score before changes when the
+// respondent corrects the answer that opened the case. timeArg is the
 // engine's encoding of a time.
 func caseChanges(c heed.Case, timeArg func(time.Time) any) []column {
 	return []column{
-		{"owner_id", nullID(c.OwnerID)}, {"unit_id", c.UnitID}, {"stage", string(c.Stage)}, {"title", c.Title},
+		{"owner_id", NullID(c.OwnerID)}, {"unit_id", c.UnitID}, {"stage", string(c.Stage)}, {"title", c.Title},
+		{"score_before", nullInt(c.ScoreBefore)}, {"category_before", c.CategoryBefore},
 		{"score_after", nullInt(c.ScoreAfter)}, {"category_after", c.CategoryAfter},
 		{"customer_kind", string(c.CustomerKind)}, {"response_type", string(c.ResponseType)},
-		{"root_cause", c.RootCause}, {"preventive_action_id", nullID(c.PreventiveActionID)},
+		{"root_cause", c.RootCause}, {"preventive_action_id", NullID(c.PreventiveActionID)},
 		{"first_contact_due", timeArg(c.FirstContactDue)}, {"resolve_due", timeArg(c.ResolveDue)},
-		{"first_contact_at", nullTime(c.FirstContactAt, timeArg)}, {"closed_at", nullTime(c.ClosedAt, timeArg)},
-		{"escalation_level", c.EscalationLevel}, {"escalated_to_id", nullID(c.EscalatedToID)},
-		{"escalated_at", nullTime(c.EscalatedAt, timeArg)}, {"resurvey_at", nullTime(c.ResurveyAt, timeArg)},
-		{"resurvey_invitation_id", nullID(c.ResurveyInvitationID)},
+		{"first_contact_at", NullTime(c.FirstContactAt, timeArg)}, {"closed_at", NullTime(c.ClosedAt, timeArg)},
+		{"escalation_level", c.EscalationLevel}, {"escalated_to_id", NullID(c.EscalatedToID)},
+		{"escalated_at", NullTime(c.EscalatedAt, timeArg)}, {"resurvey_at", NullTime(c.ResurveyAt, timeArg)},
+		{"resurvey_invitation_id", NullID(c.ResurveyInvitationID)},
 	}
 }
 
@@ -107,9 +112,8 @@ func caseChanges(c heed.Case, timeArg func(time.Time) any) []column {
 // are added to a.
 func InsertCaseSQL(c heed.Case, now time.Time, a *Args, timeArg func(time.Time) any) string {
 	cols := append([]column{
-		{"customer_id", c.CustomerID}, {"response_id", nullID(c.ResponseID)}, {"rule_id", nullID(c.RuleID)},
-		{"program_id", nullID(c.ProgramID)}, {"score_before", nullInt(c.ScoreBefore)},
-		{"category_before", c.CategoryBefore}, {"version", 1}, {"created_at", timeArg(now)},
+		{"customer_id", c.CustomerID}, {"response_id", NullID(c.ResponseID)}, {"rule_id", NullID(c.RuleID)},
+		{"program_id", NullID(c.ProgramID)}, {"version", 1}, {"created_at", timeArg(now)},
 		{"updated_at", timeArg(now)},
 	}, caseChanges(c, timeArg)...)
 	names, marks := make([]string, len(cols)), make([]string, len(cols))
@@ -158,8 +162,10 @@ func CaseReferenceMissing() error {
 
 // CaseWhere is the condition of a case list: the scope (see CaseScope),
 // f's unit subtree (ENotFound on field "unit" for an unknown key) and
-// filters, arguments added to a.
-func CaseWhere(ctx context.Context, s heed.Scope, f heed.CaseFilter, a *Args, unitPath PathLookup) (string, error) {
+// filters, arguments added to a; times go through timeArg, the engine's
+// encoding.
+func CaseWhere(ctx context.Context, s heed.Scope, f heed.CaseFilter, a *Args, unitPath PathLookup,
+	timeArg func(time.Time) any) (string, error) {
 	if f.Stage != "" && !f.Stage.Valid() {
 		return "", heed.FieldErrorf(heed.EInvalid, "stage", "unknown stage %q", f.Stage)
 	}
@@ -182,7 +188,10 @@ func CaseWhere(ctx context.Context, s heed.Scope, f heed.CaseFilter, a *Args, un
 		add("c.stage = ", string(f.Stage))
 	}
 	if f.Open {
-		conds = append(conds, CaseOpen)
+		conds = append(conds, CaseOpen("c"))
+	}
+	if !f.LateAt.IsZero() {
+		conds = append(conds, caseLate(f.LateAt, a, timeArg))
 	}
 	if f.PreventiveActionID != 0 {
 		add("c.preventive_action_id = ", f.PreventiveActionID)
@@ -191,6 +200,21 @@ func CaseWhere(ctx context.Context, s heed.Scope, f heed.CaseFilter, a *Args, un
 		add("c.id < ", f.BeforeID)
 	}
 	return strings.Join(conds, " AND "), nil
+}
+
+// caseLate is the condition over c of a case late at (see
+// heed.Case.Late): open, and either not contacted by its first-contact due
+// time or past its resolution due time. Stored times are whole
+// microseconds, so "due before at" is "due before at rounded up to the
+// microsecond": a time between two microseconds finds late what
+// Case.Late does.
+func caseLate(at time.Time, a *Args, timeArg func(time.Time) any) string {
+	if up := at.Truncate(time.Microsecond); !up.Equal(at) {
+		at = up.Add(time.Microsecond)
+	}
+	firstDue := "c.first_contact_due < " + a.Add(timeArg(at))
+	resolveDue := "c.resolve_due < " + a.Add(timeArg(at))
+	return "(" + CaseOpen("c") + " AND ((c.first_contact_at IS NULL AND " + firstDue + ") OR " + resolveDue + "))"
 }
 
 // CaseFactsSQL is the statement of ListCaseFacts: the facts of the cases
@@ -208,7 +232,7 @@ func CaseFactsSQL(s heed.Scope, f heed.CaseFactFilter, a *Args, timeArg func(tim
 		conds = append(conds, "c.created_at < "+a.Add(timeArg(f.To)))
 	}
 	if f.Open {
-		conds = append(conds, CaseOpen)
+		conds = append(conds, CaseOpen("c"))
 	}
 	return `SELECT c.id, c.unit_id, c.customer_id, c.stage, c.category_before, c.category_after, c.created_at,
 	c.first_contact_due, c.first_contact_at, c.closed_at, c.resolve_due, c.escalation_level
@@ -232,8 +256,10 @@ func CaseEventRow(ev heed.CaseEvent, now time.Time) (heed.CaseEvent, string, err
 	case ev.At.IsZero():
 		return heed.CaseEvent{}, "", heed.FieldErrorf(heed.EInvalid, "at", "a case event needs its time")
 	}
+	// Data too: JSON may hold invalid UTF-8 inside its strings, which
+	// PostgreSQL's text refuses and SQLite would keep.
 	if err := CheckText("kind", string(ev.Kind), "actor", ev.Actor, "from", ev.From, "to", ev.To,
-		"note", ev.Note); err != nil {
+		"note", ev.Note, "data", string(ev.Data)); err != nil {
 		return heed.CaseEvent{}, "", err
 	}
 	ev.At = ev.At.UTC().Truncate(time.Microsecond)
@@ -254,7 +280,7 @@ func CaseEventRow(ev heed.CaseEvent, now time.Time) (heed.CaseEvent, string, err
 func InsertCaseEventSQL(ev heed.CaseEvent, data string, a *Args, timeArg func(time.Time) any) string {
 	return `INSERT INTO case_events (case_id, kind, actor, from_value, to_value, outcome, response_id, note, data, at)
 	VALUES (` + strings.Join([]string{a.Add(ev.CaseID), a.Add(string(ev.Kind)), a.Add(ev.Actor), a.Add(ev.From),
-		a.Add(ev.To), a.Add(string(ev.Outcome)), a.Add(nullID(ev.ResponseID)), a.Add(ev.Note), a.Add(data),
+		a.Add(ev.To), a.Add(string(ev.Outcome)), a.Add(NullID(ev.ResponseID)), a.Add(ev.Note), a.Add(data),
 		a.Add(timeArg(ev.At))}, ", ") + `) RETURNING id`
 }
 
@@ -323,8 +349,8 @@ func ActionOwnerNotFound(id int64) error {
 	return heed.FieldErrorf(heed.ENotFound, "owner", "no employee with id %d", id)
 }
 
-// nullID stores 0 as NULL, for optional foreign keys.
-func nullID(id int64) any {
+// NullID stores 0 as NULL, for optional foreign keys.
+func NullID(id int64) any {
 	if id == 0 {
 		return nil
 	}
@@ -339,8 +365,8 @@ func nullInt(p *int) any {
 	return *p
 }
 
-// nullTime stores nil as NULL, else as timeArg encodes it.
-func nullTime(t *time.Time, timeArg func(time.Time) any) any {
+// NullTime stores nil as NULL, else as timeArg encodes it.
+func NullTime(t *time.Time, timeArg func(time.Time) any) any {
 	if t == nil {
 		return nil
 	}

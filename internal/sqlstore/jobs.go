@@ -3,6 +3,8 @@ package sqlstore
 import (
 	"bytes"
 	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -17,7 +19,13 @@ type QueuedJob struct {
 	Payload     string // compact JSON, {} for none
 	MaxAttempts int
 	RunAt       time.Time
-	Key         string // "" for none
+	// MergeKey is what the dedupe_key column holds: "" for a job without
+	// a key, else the key and a digest of the payload, so that a keyed job
+	// merges only into one that would do the same work. The digest of the
+	// compacted text, rather than a comparison of payloads in SQL, keeps
+	// the merge the same on both engines: PostgreSQL's JSONB equality
+	// would ignore key order where SQLite's text would not.
+	MergeKey string
 }
 
 // QueueJob checks j and fills in its defaults: payload {}, the default
@@ -32,7 +40,23 @@ func QueueJob(j heed.NewJob, now time.Time) (QueuedJob, error) {
 	if runAt.IsZero() {
 		runAt = now
 	}
-	return QueuedJob{Kind: j.Kind, Payload: string(payload), MaxAttempts: maxAttempts, RunAt: runAt, Key: j.Key}, nil
+	qj := QueuedJob{Kind: j.Kind, Payload: string(payload), MaxAttempts: maxAttempts, RunAt: runAt}
+	if j.Key != "" {
+		sum := sha256.Sum256(payload)
+		qj.MergeKey = j.Key + " " + hex.EncodeToString(sum[:])
+	}
+	return qj, nil
+}
+
+// MergeableJob is the condition of a queued job a keyed job may merge
+// into, over the jobs table, with kind and mergeKey the placeholders of
+// the new job's kind and MergeKey: never tried, since a job that failed
+// waits out a backoff and a merge would put the new work behind it (or,
+// made earlier, cut the backoff short). Its words are those of the
+// partial index jobs_queued_key.
+func MergeableJob(kind, mergeKey string) string {
+	return `kind = ` + kind + ` AND dedupe_key = ` + mergeKey +
+		` AND state = 'queued' AND attempts = 0 AND dedupe_key <> ''`
 }
 
 // checkNewJob validates j and returns its compacted payload ({} for none)
@@ -40,6 +64,11 @@ func QueueJob(j heed.NewJob, now time.Time) (QueuedJob, error) {
 func checkNewJob(j heed.NewJob) (json.RawMessage, int, error) {
 	if strings.TrimSpace(j.Kind) == "" {
 		return nil, 0, heed.FieldErrorf(heed.EInvalid, "kind", "job kind is required")
+	}
+	// The payload too: JSON may hold invalid UTF-8 inside its strings,
+	// which PostgreSQL refuses and SQLite would keep.
+	if err := CheckText("kind", j.Kind, "key", j.Key, "payload", string(j.Payload)); err != nil {
+		return nil, 0, err
 	}
 	if j.MaxAttempts < 0 {
 		return nil, 0, heed.FieldErrorf(heed.EInvalid, "max_attempts", "max attempts must be positive")

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -35,10 +36,40 @@ func TestQueueJob(t *testing.T) {
 		{heed.NewJob{Kind: " "}, "kind"},
 		{heed.NewJob{Kind: "mail", MaxAttempts: -1}, "max_attempts"},
 		{heed.NewJob{Kind: "mail", Payload: json.RawMessage("{")}, "payload"},
+		{heed.NewJob{Kind: "mail\x00"}, "kind"},
+		{heed.NewJob{Kind: "mail", Key: "k\xff"}, "key"},
+		{heed.NewJob{Kind: "mail", Payload: json.RawMessage("[\"\xff\"]")}, "payload"},
 	}
 	for _, b := range bad {
 		_, err := QueueJob(b.job, now)
 		wantCode(t, b.field, err, heed.EInvalid, b.field)
+	}
+}
+
+// TestQueueJobMergeKey: a keyed job's merge key is its key and its
+// payload, as compacted: the same for the same payload however spaced,
+// another for another payload or key; none without a key.
+func TestQueueJobMergeKey(t *testing.T) {
+	now := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
+	key := func(k, payload string) string {
+		t.Helper()
+		qj, err := QueueJob(heed.NewJob{Kind: "send", Key: k, Payload: json.RawMessage(payload)}, now)
+		if err != nil {
+			t.Fatalf("QueueJob(%q, %s): %v", k, payload, err)
+		}
+		return qj.MergeKey
+	}
+	a := key("w:1", `{"webhook":1}`)
+	if !strings.HasPrefix(a, "w:1 ") || key("w:1", ` { "webhook" : 1 } `) != a {
+		t.Errorf("merge keys %q and %q; want one, starting with the key", a, key("w:1", ` { "webhook" : 1 } `))
+	}
+	for _, other := range []string{key("w:1", `{"webhook":2}`), key("w:1", ``), key("w:2", `{"webhook":1}`)} {
+		if other == a {
+			t.Errorf("merge key %q for another payload or key", other)
+		}
+	}
+	if k := key("", `{"webhook":1}`); k != "" {
+		t.Errorf("merge key without a key = %q; want none", k)
 	}
 }
 

@@ -253,6 +253,7 @@ func DeliveryWhere(f heed.DeliveryFilter, a *Args) (where string, limit int, err
 		conds = append(conds, "state = "+a.Add(string(f.State)))
 	}
 	if f.CaseID != 0 {
+		// Unindexed: only tools and tests ask, and always with a webhook.
 		conds = append(conds, "case_id = "+a.Add(f.CaseID))
 	}
 	if f.BeforeID > 0 {
@@ -264,13 +265,16 @@ func DeliveryWhere(f heed.DeliveryFilter, a *Args) (where string, limit int, err
 	return strings.Join(conds, " AND "), limit, nil
 }
 
+// CheckPendingCount refuses to list n <= 0 pending deliveries: a sender
+// asking for none has a bug that an empty list would hide.
+func CheckPendingCount(n int) error {
+	if n <= 0 {
+		return heed.FieldErrorf(heed.EInvalid, "n", "the number of pending deliveries must be positive, not %d", n)
+	}
+	return nil
+}
+
 // DeliveryNotFound is the error for a delivery id that names nothing.
 func DeliveryNotFound(id int64) error {
 	return heed.Errorf(heed.ENotFound, "no webhook delivery with id %d", id)
-}
-
-// NoPendingDelivery is NextDelivery's error when the webhook has nothing
-// left to send.
-func NoPendingDelivery(webhookID int64) error {
-	return heed.Errorf(heed.ENotFound, "no pending delivery for webhook %d", webhookID)
 }

@@ -196,7 +196,7 @@ func orEmptyMap[K comparable, V any](m map[K]V) map[K]V {
 // twice.
 func SampleCandidatesSQL(ctx context.Context, p heed.Program, a *Args, unitPath PathLookup, attributes string) (string, error) {
 	stmt := `SELECT c.id, c.external_id, c.unit_id, c.email, c.language, c.segment, ` + attributes + `, c.consent,
-	EXISTS (SELECT 1 FROM cases k WHERE k.customer_id = c.id AND k.stage <> 'closed'),
+	EXISTS (SELECT 1 FROM cases k WHERE k.customer_id = c.id AND ` + CaseOpen("k") + `),
 	(SELECT MAX(i.created_at) FROM invitations i WHERE i.customer_id = c.id AND i.program_id = ` + a.Add(p.ID) + `),
 	(SELECT MAX(i.created_at) FROM invitations i WHERE i.customer_id = c.id)
 	FROM customers c`

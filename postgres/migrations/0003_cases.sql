@@ -43,7 +43,7 @@ CREATE TABLE cases (
     unit_id                BIGINT      NOT NULL REFERENCES units (id),
     owner_id               BIGINT REFERENCES employees (id), -- NULL: nobody responsible up the tree
     response_id            BIGINT REFERENCES responses (id), -- the feedback that opened it
-    rule_id                BIGINT, -- the rule that opened it; no foreign key, rules come in a later migration
+    rule_id                BIGINT, -- the rule that opened it (rules, 0004); no foreign key: a rule's cases outlive it
     program_id             BIGINT REFERENCES programs (id), -- whose service levels apply; NULL: defaults
     title                  TEXT        NOT NULL DEFAULT '',
     stage                  TEXT        NOT NULL CHECK (stage IN ('reported', 'investigating', 'corrective_action',
@@ -69,9 +69,14 @@ CREATE TABLE cases (
     created_at             TIMESTAMPTZ NOT NULL,
     updated_at             TIMESTAMPTZ NOT NULL
 );
--- An owner's (open) cases; a unit's cases, newest first.
-CREATE INDEX cases_owner ON cases (owner_id, stage);
+-- An owner's cases and a unit's, newest first (open or not: a frontline
+-- employee's open cases are most of theirs).
+CREATE INDEX cases_owner ON cases (owner_id, id);
 CREATE INDEX cases_unit ON cases (unit_id, id);
+-- The open cases, newest first: the inbox and the open-case metrics, which
+-- would otherwise read every case ever closed. Queries say CaseOpen's
+-- words, which are these.
+CREATE INDEX cases_open ON cases (id) WHERE stage <> 'closed';
 -- A customer's open case: FindOpenCase and the sampler's check, read from
 -- the index alone.
 CREATE INDEX cases_customer ON cases (customer_id, stage);

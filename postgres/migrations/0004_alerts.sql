@@ -64,7 +64,6 @@ CREATE TABLE webhook_deliveries (
     created_at   TIMESTAMPTZ NOT NULL,
     updated_at   TIMESTAMPTZ NOT NULL
 );
--- A webhook's next pending delivery (NextDelivery), and its list.
+-- A webhook's pending deliveries, oldest first (PendingDeliveries), and
+-- its list. No index on case_id: nothing lists a case's deliveries.
 CREATE INDEX webhook_deliveries_webhook ON webhook_deliveries (webhook_id, state, id);
--- What was sent about a case, on its page.
-CREATE INDEX webhook_deliveries_case ON webhook_deliveries (case_id, id);

@@ -5,8 +5,11 @@
 -- A rule's conditions and actions are JSON documents (heed.RuleConditions
 -- and a list of heed.RuleAction): always read and written whole, never
 -- queried. Every response reads all rules, by position then key.
+-- AUTOINCREMENT, as PostgreSQL's identity: the id of a deleted rule is
+-- never given to another, so the cases it opened (cases.rule_id) never
+-- come to name a rule that did not open them.
 CREATE TABLE rules (
-    id         INTEGER PRIMARY KEY,
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
     key        TEXT    NOT NULL UNIQUE,
     name       TEXT    NOT NULL,
     active     INTEGER NOT NULL DEFAULT 0,
@@ -64,7 +67,6 @@ CREATE TABLE webhook_deliveries (
     created_at   INTEGER NOT NULL,
     updated_at   INTEGER NOT NULL
 );
--- A webhook's next pending delivery (NextDelivery), and its list.
+-- A webhook's pending deliveries, oldest first (PendingDeliveries), and
+-- its list. No index on case_id: nothing lists a case's deliveries.
 CREATE INDEX webhook_deliveries_webhook ON webhook_deliveries (webhook_id, state, id);
--- What was sent about a case, on its page.
-CREATE INDEX webhook_deliveries_case ON webhook_deliveries (case_id, id);
