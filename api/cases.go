@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"time"
 
 	"github.com/heedhq/heed"
 	"github.com/heedhq/heed/cases"
@@ -20,7 +19,7 @@ type listCasesInput struct {
 	Unit      string `query:"unit" doc:"Only this unit and the units below it"`
 	Stage     string `query:"stage" enum:"reported,investigating,corrective_action,follow_up,root_cause,preventive_action,follow_up_2,verification,closed" doc:"Only cases at this stage"`
 	Open      bool   `query:"open" doc:"Only cases not closed"`
-	Late      bool   `query:"late" doc:"Only cases that missed a service level (open, not contacted or not resolved in time). The page is read first and then filtered, so it may hold fewer than limit cases: follow next_cursor until it is absent"`
+	Late      bool   `query:"late" doc:"Only cases that missed a service level (open, not contacted or not resolved in time)"`
 	Limit     int    `query:"limit" minimum:"1" maximum:"1000" default:"50" doc:"Page size"`
 	Cursor    string `query:"cursor" doc:"next_cursor of the previous page"`
 }
@@ -43,24 +42,15 @@ func (s *server) listCases(ctx context.Context, in *listCasesInput) (*casesOutpu
 	if err != nil {
 		return nil, err
 	}
-	// Late is filtered here rather than by the service, which would hide
-	// where the page it read ended: the cursor must point past every case
-	// read, late or not, or a page of cases on time would end the list.
 	list, err := s.cfg.Cases.List(ctx, p, cases.Filter{
 		Owner: in.Owner, Escalated: in.Escalated, Customer: in.Customer, Unit: in.Unit,
-		Stage: heed.Stage(in.Stage), Open: in.Open || in.Late, Limit: in.Limit, BeforeID: before,
+		Stage: heed.Stage(in.Stage), Open: in.Open, Late: in.Late, Limit: in.Limit, BeforeID: before,
 	})
 	if err != nil {
 		return nil, err
 	}
 	out := &casesOutput{}
-	out.Body.Cases = []heed.Case{}
-	now := time.Now()
-	for _, c := range list {
-		if !in.Late || c.Late(now) {
-			out.Body.Cases = append(out.Body.Cases, c)
-		}
-	}
+	out.Body.Cases = nonNil(list)
 	if len(list) == in.Limit {
 		out.Body.NextCursor = encodeIDCursor(caseCursor, list[len(list)-1].ID)
 	}

@@ -187,30 +187,23 @@ func TestDetractorOpensCaseThroughAPI(t *testing.T) {
 		sameIDs("other stage", listCases(t, e, "admin", url.Values{"stage": {"closed"}}))
 		sameIDs("late, when none is", listCases(t, e, "admin", url.Values{"late": {"true"}}))
 
-		// A case past its first-contact time is late. The API's clock is
-		// real, so the store is told the case of a1 is due an hour ago.
-		ctx := context.Background()
-		stored, err := e.store.GetCase(ctx, heed.Scope{All: true}, ca.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		stored.FirstContactDue = time.Now().Add(-time.Hour)
-		if _, err := e.store.UpdateCase(ctx, stored, heed.CaseEvent{}, time.Now()); err != nil {
-			t.Fatal(err)
-		}
+		// A case past its first-contact time is late, as the service's
+		// clock says: two days on, the case of a1 is; the case of b1,
+		// whose customer was reached, is not (its resolution is due later).
+		e.call(t, "fl-b1", "POST", casePath(cb.ID, "/calls"), map[string]any{"outcome": "reached"}).must(t, http.StatusOK)
+		e.clock.Set(time.Duration(survey.DefaultFirstContactHours+1) * time.Hour)
 		sameIDs("late", listCases(t, e, "admin", url.Values{"late": {"true"}}), ca)
-		// A page of cases on time does not end the list: the late one
-		// sits on the second page of one.
+		// The store filters: a page of one holds the late case, not the
+		// newer case on time.
 		var first struct {
 			Cases      []heed.Case
 			NextCursor string `json:"next_cursor"`
 		}
 		e.call(t, "admin", "GET", "/api/v1/cases?late=true&limit=1", nil).must(t, http.StatusOK).decode(t, &first)
-		if len(first.Cases) != 0 || first.NextCursor == "" {
-			t.Errorf("late, first page of one: %+v; want no case and a cursor", first)
-		}
+		sameIDs("late, first page of one", first.Cases, ca)
 		sameIDs("late, pages of one", listCases(t, e, "admin", url.Values{"late": {"true"}, "limit": {"1"}}), ca)
 		sameIDs("late, mgr-rb", listCases(t, e, "mgr-rb", url.Values{"late": {"true"}}))
+		e.clock.Set(0)
 
 		// Bad filters name their parameter.
 		for q, want := range map[string]struct {
@@ -239,6 +232,53 @@ func TestDetractorOpensCaseThroughAPI(t *testing.T) {
 			len(h.Cases) != 1 || h.Cases[0].ID != ca.ID || len(h.Events) != 1 || h.Events[0].Kind != heed.EventOpened ||
 			h.Suggested.CustomerKind == "" || h.Suggested.ResponseType == "" {
 			t.Errorf("history: %+v", h)
+		}
+	})
+}
+
+// TestLateCasesPageWhole: late=true is filtered where the cases are
+// read, so every page but the last holds limit late cases, however many
+// cases on time lie between them.
+func TestLateCasesPageWhole(t *testing.T) {
+	forEngine(t, func(t *testing.T, engine string) {
+		e := newOrgEnv(t, engine)
+		sv := loopFixtures(t, e)
+		var extra []heed.Customer
+		for i := range 5 {
+			extra = append(extra, heed.Customer{ExternalID: "c-late-" + strconv.Itoa(i), Name: "Late " + strconv.Itoa(i), Unit: "a1"})
+		}
+		if _, err := e.dir.UpsertCustomers(context.Background(), heed.System(), extra); err != nil {
+			t.Fatal(err)
+		}
+		// Oldest first: late, on time, late, on time, late; the late ones
+		// answered three days ago, past every first-contact time.
+		var late []int64
+		for i, c := range extra {
+			shift := time.Duration(0)
+			if i%2 == 0 {
+				shift = -72 * time.Hour
+			}
+			e.clock.Set(shift)
+			postAnswer(t, e, sv, c.ExternalID, 1, "")
+			e.clock.Set(0)
+			got := listCases(t, e, "admin", url.Values{"customer": {c.ExternalID}})
+			if len(got) != 1 {
+				t.Fatalf("cases of %s: %+v", c.ExternalID, got)
+			}
+			if i%2 == 0 {
+				late = append([]int64{got[0].ID}, late...) // newest first
+			}
+		}
+		var first struct {
+			Cases      []heed.Case
+			NextCursor string `json:"next_cursor"`
+		}
+		e.call(t, "admin", "GET", "/api/v1/cases?late=true&limit=2", nil).must(t, http.StatusOK).decode(t, &first)
+		if got := caseIDs(first.Cases); !slices.Equal(got, late[:2]) || first.NextCursor == "" {
+			t.Errorf("first page of two late cases: %v (next %q), want %v and a cursor", got, first.NextCursor, late[:2])
+		}
+		if got := caseIDs(listCases(t, e, "admin", url.Values{"late": {"true"}, "limit": {"2"}})); !slices.Equal(got, late) {
+			t.Errorf("late cases in pages of two: %v, want %v", got, late)
 		}
 	})
 }

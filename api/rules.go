@@ -125,10 +125,6 @@ func (s *server) deleteRule(ctx context.Context, in *ruleKey) (*struct{}, error)
 	return &struct{}{}, nil
 }
 
-// trialSpan is how far back a trial looks when the request names no
-// start: a month of answers says how often a rule would fire.
-const trialSpan = 30 * 24 * time.Hour
-
 type tryRuleInput struct {
 	Body struct {
 		Rule ruleInput  `json:"rule" doc:"The rule to try, saved or not; only its conditions count"`
@@ -150,7 +146,7 @@ func (s *server) tryRule(ctx context.Context, in *tryRuleInput) (*trialOutput, e
 	if in.Body.To != nil {
 		to = *in.Body.To
 	}
-	from := to.Add(-trialSpan)
+	from := to.Add(-cases.DefaultTrialSpan)
 	if in.Body.From != nil {
 		from = *in.Body.From
 	}
@@ -340,10 +336,11 @@ func (s *server) updatePreventiveAction(ctx context.Context, in *updatePreventiv
 	if err != nil {
 		return nil, err
 	}
-	if in.Body.ID != 0 && in.Body.ID != in.ID {
-		return nil, heed.FieldErrorf(heed.EInvalid, "id", "id %d in the body does not match %d in the path", in.Body.ID, in.ID)
+	id, err := pathIDMatches("id", in.ID, in.Body.ID)
+	if err != nil {
+		return nil, err
 	}
-	a, err := s.cfg.Cases.SavePreventiveAction(ctx, p, in.Body.action(in.ID))
+	a, err := s.cfg.Cases.SavePreventiveAction(ctx, p, in.Body.action(id))
 	if err != nil {
 		return nil, err
 	}

@@ -94,6 +94,14 @@ func pathMatches(field, inPath, inBody string) (string, error) {
 	return inPath, nil
 }
 
+// pathIDMatches is pathMatches for a numeric id: 0 in the body is none.
+func pathIDMatches(field string, inPath, inBody int64) (int64, error) {
+	if inBody != 0 && inBody != inPath {
+		return 0, heed.FieldErrorf(heed.EInvalid, field, "%s %d in the body does not match %d in the path", field, inBody, inPath)
+	}
+	return inPath, nil
+}
+
 func putStatus(created bool) int {
 	if created {
 		return http.StatusCreated

@@ -105,14 +105,14 @@ func (s *server) updateWebhook(ctx context.Context, in *updateWebhookInput) (*we
 	if err != nil {
 		return nil, err
 	}
-	if in.Body.ID != 0 && in.Body.ID != in.ID {
-		return nil, heed.FieldErrorf(heed.EInvalid, "id", "id %d in the body does not match %d in the path", in.Body.ID, in.ID)
-	}
-	w, err := s.cfg.Webhooks.Update(ctx, p, in.Body.webhook(in.ID))
+	id, err := pathIDMatches("id", in.ID, in.Body.ID)
 	if err != nil {
 		return nil, err
 	}
-	w.Secret = "" // the service blanks it too; an update never shows it
+	w, err := s.cfg.Webhooks.Update(ctx, p, in.Body.webhook(id))
+	if err != nil {
+		return nil, err
+	}
 	return &webhookOutput{Status: http.StatusOK, Body: webhookOut(w)}, nil
 }
 

@@ -962,20 +962,12 @@ func (w *caseWorld) verify(plans []*casePlan) {
 	for i, k := range w.r.Perm(len(answered)) {
 		p := answered[k]
 		sv := w.surveys[p.resp.SurveyID]
-		lo, hi := sv.Kind.Scale()
+		up, down := splitScale(sv.Kind)
 		var score int
 		if i < recovered {
-			passive := 7
-			if sv.Kind == heed.SurveyCSAT {
-				passive = 3
-			}
-			score = passive + w.r.IntN(hi-passive+1)
+			score = up[w.r.IntN(len(up))]
 		} else {
-			top := 6
-			if sv.Kind == heed.SurveyCSAT {
-				top = 2
-			}
-			score = max(lo, top-w.r.IntN(3))
+			score = down[max(0, len(down)-1-w.r.IntN(3))] // one of the top three detractor scores
 		}
 		p.resurvey.answer.Score = score
 		cat := metrics.Category(sv.Kind, score)
@@ -990,6 +982,20 @@ func (w *caseWorld) verify(plans []*casePlan) {
 			}
 		}
 	}
+}
+
+// splitScale parts the scores of kind's scale, lowest first, into those
+// above detractor and the detractors', as metrics.Category draws the line.
+func splitScale(kind heed.SurveyKind) (up, down []int) {
+	lo, hi := kind.Scale()
+	for score := lo; score <= hi; score++ {
+		if metrics.Category(kind, score) == metrics.Detractor {
+			down = append(down, score)
+		} else {
+			up = append(up, score)
+		}
+	}
+	return up, down
 }
 
 // write stores p in q's transaction: the re-survey's invitation and

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/heedhq/heed"
+	"github.com/heedhq/heed/cases"
 )
 
 // actionForm is the preventive action editor's fields as typed.
@@ -63,7 +64,7 @@ func (s *server) renderActions(w http.ResponseWriter, r *http.Request, status in
 // actionChoices fills in what the editor offers.
 func (s *server) actionChoices(r *http.Request, body *actionsBody) error {
 	v := viewerFrom(r.Context())
-	body.CanEdit = v.P.Role == heed.RoleAdmin || v.P.Role == heed.RoleManager
+	body.CanEdit = cases.CanPlan(v.P)
 	body.Statuses = []heed.ActionStatus{heed.ActionOpen, heed.ActionInProgress, heed.ActionDone}
 	var err error
 	body.Employees, err = s.dir.ListEmployees(r.Context(), v.P, heed.EmployeeFilter{})

@@ -55,15 +55,33 @@ func parseCaseForm(r *http.Request) (int64, caseForm, error) {
 		ActionTitle: get("action_title"), ActionDescription: get("action_description")}, nil
 }
 
+// formVersion reads the version of the case the form was shown with;
+// none (a form without it) checks nothing, and one that is not a number
+// is refused rather than read as none, which would skip the check.
+func formVersion(r *http.Request) (int, error) {
+	text := strings.TrimSpace(r.PostForm.Get("version"))
+	if text == "" {
+		return 0, nil
+	}
+	version, err := strconv.Atoi(text)
+	if err != nil || version < 0 {
+		return 0, heed.FieldErrorf(heed.EInvalid, "version", "version %q is not a whole number; reload the case and try again", text)
+	}
+	return version, nil
+}
+
 // caseMove moves a case to another stage.
 func (s *server) caseMove(w http.ResponseWriter, r *http.Request) error {
 	id, f, err := parseCaseForm(r)
 	if err != nil {
 		return err
 	}
-	version, _ := strconv.Atoi(r.PostForm.Get("version"))
 	v := viewerFrom(r.Context())
-	if _, err := s.cs.Transition(r.Context(), v.P, id, heed.Stage(f.To), f.Note, version); err != nil {
+	version, err := formVersion(r)
+	if err == nil {
+		_, err = s.cs.Transition(r.Context(), v.P, id, heed.Stage(f.To), f.Note, version)
+	}
+	if err != nil {
 		return s.caseFormError(w, r, id, "stage", f, err)
 	}
 	caseDone(w, r, id, "moved")
@@ -97,7 +115,10 @@ func (s *server) caseDecide(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	version, _ := strconv.Atoi(r.PostForm.Get("version"))
+	version, err := formVersion(r)
+	if err != nil {
+		return s.caseFormError(w, r, id, "decide", f, err)
+	}
 	ch := cases.Change{Note: f.Note, Version: version}
 	if k := heed.CustomerKind(r.PostForm.Get("customer_kind")); k != c.CustomerKind {
 		ch.CustomerKind = &k
@@ -116,13 +137,18 @@ func (s *server) caseDecide(w http.ResponseWriter, r *http.Request) error {
 }
 
 // caseLinkAction links the case to a preventive action: one chosen from
-// the list (none unlinks), or a new one created here first.
+// the list (none unlinks), or a new one created here first — only once
+// the case is known to be the viewer's to see, so a refused link leaves
+// no action behind.
 func (s *server) caseLinkAction(w http.ResponseWriter, r *http.Request) error {
 	id, f, err := parseCaseForm(r)
 	if err != nil {
 		return err
 	}
 	ctx, v := r.Context(), viewerFrom(r.Context())
+	if _, err := s.cs.Get(ctx, v.P, id); err != nil {
+		return err
+	}
 	var actionID int64
 	if f.ActionTitle != "" {
 		a, err := s.cs.SavePreventiveAction(ctx, v.P, heed.PreventiveAction{Title: f.ActionTitle, Description: f.ActionDescription})
@@ -132,7 +158,8 @@ func (s *server) caseLinkAction(w http.ResponseWriter, r *http.Request) error {
 		actionID = a.ID
 	} else if a := r.PostForm.Get("action"); a != "" {
 		if actionID, err = strconv.ParseInt(a, 10, 64); err != nil {
-			return heed.FieldErrorf(heed.EInvalid, "action", "choose a preventive action from the list")
+			err = heed.FieldErrorf(heed.EInvalid, "action", "choose a preventive action from the list")
+			return s.caseFormError(w, r, id, "action", f, err)
 		}
 	}
 	if _, err := s.cs.Update(ctx, v.P, id, cases.Change{PreventiveActionID: &actionID}); err != nil {

@@ -29,9 +29,12 @@ type casesBody struct {
 	Paged     bool
 	FirstURL  string
 	NextURL   string
-	Figures   []figuresRow
-	Total     *figuresRow // nil when the unit's own row is the total
-	Since     string      // the start of the figures' span
+	// The closed-loop figures, on the first page only: they do not
+	// change from page to page.
+	ShowFigures bool
+	Figures     []figuresRow
+	Total       *figuresRow // nil when the unit's own row is the total
+	Since       string      // the start of the figures' span
 }
 
 // caseRow is one case of the list.
@@ -102,10 +105,22 @@ func (s *server) caseList(w http.ResponseWriter, r *http.Request) error {
 		body.Cases = append(body.Cases, caseRow{Case: c, UnitName: cmp.Or(names[c.Unit], c.Unit), Tone: categoryTone(c.CategoryBefore),
 			Late: c.Late(now), Due: dueText(now, due), DueWhat: what})
 	}
-	m, err := s.cs.Metrics(ctx, v.P, body.Unit, now.Add(-loopSpan), now)
+	if before == 0 {
+		if err := s.loopFigures(r, &body, now); err != nil {
+			return err
+		}
+	}
+	return s.render(w, r, http.StatusOK, "cases", view{Title: "Cases", Section: "cases", Body: body})
+}
+
+// loopFigures fills in the closed-loop figures of the unit filtered on
+// (or all the viewer sees), rolled up the tree.
+func (s *server) loopFigures(r *http.Request, body *casesBody, now time.Time) error {
+	m, err := s.cs.Metrics(r.Context(), viewerFrom(r.Context()).P, body.Unit, now.Add(-loopSpan), now)
 	if err != nil {
 		return err
 	}
+	body.ShowFigures = true
 	body.Since = m.From.UTC().Format("2 Jan 2006")
 	if body.Unit == "" { // filtered, the unit's own row is the total
 		total := newFiguresRow(m.Total, 0, "All you can see")
@@ -122,7 +137,7 @@ func (s *server) caseList(w http.ResponseWriter, r *http.Request) error {
 		row.Link = "/cases?" + url.Values{"unit": {u.Unit}, "f": {"1"}, "open": {"1"}}.Encode()
 		body.Figures = append(body.Figures, row)
 	}
-	return s.render(w, r, http.StatusOK, "cases", view{Title: "Cases", Section: "cases", Body: body})
+	return nil
 }
 
 func newFiguresRow(f cases.Figures, indent int, label string) figuresRow {

@@ -3,6 +3,7 @@ package web
 import (
 	"cmp"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -121,12 +122,18 @@ func caseNotice(r *http.Request) string {
 // the page with status.
 func (s *server) renderCase(w http.ResponseWriter, r *http.Request, status int, id int64, body *caseBody) error {
 	ctx, v := r.Context(), viewerFrom(r.Context())
-	c, err := s.cs.Get(ctx, v.P, id)
+	// The history checks the viewer may see the case, and lists the
+	// customer's cases: this one is among them unless it is older than
+	// the newest the history reads.
+	h, err := s.cs.CaseHistory(ctx, v.P, id)
 	if err != nil {
 		return err
 	}
-	h, err := s.cs.CaseHistory(ctx, v.P, id)
-	if err != nil {
+	i := slices.IndexFunc(h.Cases, func(c heed.Case) bool { return c.ID == id })
+	var c heed.Case
+	if i >= 0 {
+		c = h.Cases[i]
+	} else if c, err = s.cs.Get(ctx, v.P, id); err != nil {
 		return err
 	}
 	now := time.Now()
@@ -139,8 +146,8 @@ func (s *server) renderCase(w http.ResponseWriter, r *http.Request, status int, 
 	if c.FirstContactAt != nil {
 		body.Contacted = formatTime(*c.FirstContactAt)
 	}
-	body.CanWork = v.P.Role.Valid() && v.P.Role != heed.RoleAnalyst
-	body.CanPlan = v.P.Role == heed.RoleAdmin || v.P.Role == heed.RoleManager
+	body.CanWork = cases.CanWork(v.P)
+	body.CanPlan = cases.CanPlan(v.P)
 	body.Outcomes = heed.CallOutcomes()
 	body.Steps = progress(c.Stage, h.Events)
 	body.Moves = moves(c.Stage, body.Form.To)
@@ -184,10 +191,7 @@ func (s *server) caseHistory(r *http.Request, body *caseBody, h cases.History) e
 	if err != nil {
 		return err
 	}
-	bySurvey := map[string]heed.Survey{}
-	for _, sv := range surveys {
-		bySurvey[sv.Key] = sv
-	}
+	bySurvey := surveysByKey(surveys)
 	for _, resp := range h.Responses {
 		sv := bySurvey[resp.Survey]
 		body.History = append(body.History, historyRow{Response: resp, SurveyName: cmp.Or(sv.Name, resp.Survey),
@@ -232,6 +236,17 @@ func (s *server) caseChoices(r *http.Request, body *caseBody) error {
 			}
 			body.RootCauses = append(body.RootCauses, choice{Value: rc.Key, Label: label, Selected: rc.Key == c.RootCause})
 		}
+	}
+	if !body.CanWork {
+		// No form to link one: only the linked action is shown.
+		if c.PreventiveActionID != 0 {
+			a, err := s.cs.PreventiveAction(ctx, v.P, c.PreventiveActionID)
+			if err != nil {
+				return err
+			}
+			body.Action = &a
+		}
+		return nil
 	}
 	acts, err := s.cs.PreventiveActions(ctx, v.P)
 	if err != nil {

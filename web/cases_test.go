@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/heedhq/heed"
+	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/internal/testdb"
 )
 
@@ -47,6 +48,7 @@ func TestInboxShowsDetractorToOwner(t *testing.T) {
 			wantContains(t, page{body: calls}, "fred's call list", "Alice Archer", "The queue was endless and nobody helped.",
 				"Bob Baker", "Broken on arrival", ">Late<", fmt.Sprintf(`action="/cases/%d/calls"`, alice),
 				`name="outcome" value="reached"`, `name="outcome" value="no_answer"`, `name="outcome" value="call_back_later"`,
+				`btn-quiet">No answer</button>`, `btn-quiet">Call back later</button>`,
 				`<input type="hidden" name="next" value="/inbox">`, "2 open cases")
 			wantNotContains(t, page{body: calls}, "fred's call list", "Carol Cole", "Dan Dale")
 			if a, b := strings.Index(calls, "Alice Archer"), strings.Index(calls, "Bob Baker"); a > b {
@@ -72,6 +74,28 @@ func TestInboxShowsDetractorToOwner(t *testing.T) {
 			wantNotContains(t, p, "sam's inbox", "Alice Archer", "The queue was endless", "Rude staff")
 		})
 	}
+}
+
+// TestInboxCommentsReadTogether: the call list's comments come from one
+// read of the answers; an answer older than that read is looked up on
+// its own, and one outside the viewer's scope (a case handed over from
+// another region) gives way to the case's title.
+func TestInboxCommentsReadTogether(t *testing.T) {
+	e := newLoopEnv(t, "")
+	e.answerAs("C-100", 5, "The queue was endless and nobody helped.")
+	dan := e.answerAs("C-200", 0, "Bristol is a mess")
+	e.seedAnswers("visits", many(210, "north-1", 10, time.Now())) // more answers than one read, none a case
+	e.answerAs("C-101", 1, "Broken on arrival")
+	if _, err := e.cs.Redirect(context.Background(), heed.System(), dan, cases.RedirectTo{Owner: "fred@acme.test", Note: "he knows Dan"}); err != nil {
+		t.Fatal(err)
+	}
+	p := e.get(e.signedIn("fred@acme.test"), "/inbox")
+	wantStatus(t, p, http.StatusOK, "fred's inbox")
+	calls := between(p.body, `id="calls"`, `id="feedback"`)
+	wantContains(t, page{body: calls}, "fred's call list",
+		`<p class="call-comment">The queue was endless and nobody helped.</p>`,
+		`<p class="call-comment">Broken on arrival</p>`,
+		`<p class="call-comment">`+html.EscapeString(e.kase(dan).Title)+`</p>`, "Dan Dale")
 }
 
 // TestCasePageAccess: the case shows to whoever may see its customer's
@@ -111,6 +135,7 @@ func TestCasePageWorksTheCase(t *testing.T) {
 	p := e.get(fred, path)
 	wantContains(t, p, "the case page",
 		`<li class="step step-current" aria-current="step">`, "Reported", "Second follow-up",
+		`value="reached" class="btn">Reached</button>`,
 		// Follow-up may not be skipped, so forward the form offers only
 		// the stages up to it; back, nothing (the case is at the start).
 		`<option value="investigating" selected>Investigating</option>`, `<option value="follow_up">Follow-up</option>`,
@@ -220,6 +245,43 @@ func TestCasePageWorksTheCase(t *testing.T) {
 	wantStatus(t, e.get(fred, path), http.StatusNotFound, "fred after handing over")
 	if got := p.header.Get("Location"); got != "/inbox?done=redirected" {
 		t.Errorf("after handing over out of sight, sent to %q", got)
+	}
+}
+
+// TestCaseFormsRefuse: what a case form must not do — plan an action
+// on a case the viewer may not see, read a broken version as none (which
+// would skip the check for a stale edit), or drop a bad choice on the
+// error page rather than beside the form.
+func TestCaseFormsRefuse(t *testing.T) {
+	e := newLoopEnv(t, "")
+	id := e.answerAs("C-100", 2, "Nobody called me back")
+	path := fmt.Sprintf("/cases/%d", id)
+	ctx := context.Background()
+
+	// Sam manages the south: Alice's case is not his to see, so nothing
+	// he posts to it is created.
+	p := e.post(e.signedIn("sam@acme.test"), path+"/action", url.Values{"action_title": {"A fix for the north"}})
+	wantStatus(t, p, http.StatusNotFound, "another region's manager planning an action on the case")
+	if acts, err := e.cs.PreventiveActions(ctx, heed.System()); err != nil || len(acts) != 0 {
+		t.Errorf("after the refusal there are preventive actions %+v (%v)", acts, err)
+	}
+
+	fred := e.signedIn("fred@acme.test")
+	for _, form := range []string{"/stage", "/decisions"} {
+		p = e.post(fred, path+form, url.Values{"to": {"investigating"}, "customer_kind": {"geek"}, "version": {"1x"}})
+		wantStatus(t, p, http.StatusBadRequest, "a broken version on "+form)
+		wantContains(t, p, "a broken version on "+form, `Version &#34;1x&#34; is not a whole number`, "Nobody called me back")
+	}
+	if c := e.kase(id); c.Stage != heed.StageReported || c.CustomerKind != "" || c.Version != 1 {
+		t.Errorf("forms with a broken version changed the case: %+v", c)
+	}
+
+	p = e.post(fred, path+"/action", url.Values{"action": {"the first one"}})
+	wantStatus(t, p, http.StatusBadRequest, "an action that is not on the list")
+	wantContains(t, p, "an action that is not on the list", "Choose a preventive action from the list.",
+		`href="#form-action"`, "Nobody called me back")
+	if c := e.kase(id); c.PreventiveActionID != 0 || c.Version != 1 {
+		t.Errorf("a bad choice changed the case: %+v", c)
 	}
 }
 
@@ -388,11 +450,43 @@ func TestWebhookSecretShownOnce(t *testing.T) {
 	if err != nil || len(ds) != 1 {
 		t.Fatalf("deliveries = %+v, %v", ds, err)
 	}
-	p = e.post(admin, fmt.Sprintf("/settings/webhooks/%d/redeliver/%d", id, ds[0].ID), nil)
-	wantStatus(t, p, http.StatusSeeOther, "redeliver")
-	if d, _ := e.hooks.Deliveries(context.Background(), heed.System(), heed.DeliveryFilter{WebhookID: id}); d[0].State != heed.DeliveryPending {
-		t.Errorf("after Redeliver the delivery is %s", d[0].State)
+	// The delivery failed for good (as the sender records it); Redeliver
+	// queues it again — from its own webhook's page only.
+	did := ds[0].ID
+	if err := e.store.RecordDelivery(context.Background(), did, heed.DeliveryResult{State: heed.DeliveryGivenUp, Status: 500,
+		Error: "receiver down"}, time.Now()); err != nil {
+		t.Fatal(err)
 	}
+	delivery := func() heed.WebhookDelivery {
+		t.Helper()
+		d, err := e.store.GetDelivery(context.Background(), did)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	if d := delivery(); d.State != heed.DeliveryGivenUp || d.Attempts != 1 {
+		t.Fatalf("the failed delivery: %+v", d)
+	}
+	other, err := e.hooks.Create(context.Background(), heed.System(), heed.Webhook{URL: "http://127.0.0.1:9/other", Active: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p = e.post(admin, fmt.Sprintf("/settings/webhooks/%d/redeliver/%d", other.ID, did), nil)
+	wantStatus(t, p, http.StatusNotFound, "redeliver through another webhook")
+	if d := delivery(); d.State != heed.DeliveryGivenUp || d.Attempts != 1 {
+		t.Errorf("redelivering through another webhook changed the delivery: %+v", d)
+	}
+	p = e.post(admin, fmt.Sprintf("/settings/webhooks/%d/redeliver/%d", id, did), nil)
+	wantStatus(t, p, http.StatusSeeOther, "redeliver")
+	if got, want := p.header.Get("Location"), fmt.Sprintf("/settings/webhooks/%d?done=redelivered", id); got != want {
+		t.Errorf("after Redeliver, sent to %q, want %q", got, want)
+	}
+	if d := delivery(); d.State != heed.DeliveryPending || d.Attempts != 0 {
+		t.Errorf("after Redeliver the delivery is %s with %d attempts", d.State, d.Attempts)
+	}
+	wantStatus(t, e.post(admin, fmt.Sprintf("/settings/webhooks/%d/redeliver/%d", id, did+1000), nil), http.StatusNotFound,
+		"redeliver a delivery that does not exist")
 
 	// Editing: switched off, one event less; the secret is kept.
 	p = e.post(admin, fmt.Sprintf("/settings/webhooks/%d", id), url.Values{"url": {"http://127.0.0.1:9/hook"}, "events": {"case.opened"},

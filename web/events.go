@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/heedhq/heed"
+	"github.com/heedhq/heed/cases"
 )
 
 // streamLife bounds one event stream: the browser reconnects by itself,
@@ -87,16 +88,21 @@ func (s *server) inboxEvents(w http.ResponseWriter, r *http.Request) error {
 	}
 }
 
-// liveInboxState is inboxState read cheaply: the open cases (a short
-// list) and only the newest answer.
+// liveInboxState is inboxState read as the inbox reads it, without the
+// sorting, the comments and the names: the viewer's open cases (one
+// indexed query, owner then id) and the newest answer they may see.
 func (s *server) liveInboxState(r *http.Request) (string, error) {
-	mine, err := s.myOpenCases(r)
+	ctx, v := r.Context(), viewerFrom(r.Context())
+	var mine []heed.Case
+	if v.P.EmployeeID != 0 { // as myOpenCases: nothing is owned otherwise
+		var err error
+		if mine, err = s.cs.List(ctx, v.P, cases.Filter{Owner: "me", Open: true, Limit: callListMax}); err != nil {
+			return "", err
+		}
+	}
+	answers, err := s.sv.ListResponses(ctx, v.P, "", heed.ResponseFilter{Limit: 1})
 	if err != nil {
 		return "", err
 	}
-	newest, err := s.sv.ListResponses(r.Context(), viewerFrom(r.Context()).P, "", heed.ResponseFilter{Limit: 1})
-	if err != nil {
-		return "", err
-	}
-	return inboxState(mine, newest), nil
+	return inboxState(mine, answers), nil
 }

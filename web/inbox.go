@@ -55,37 +55,41 @@ func (s *server) inbox(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	body := inboxBody{Outcomes: heed.CallOutcomes(), CanWork: v.P.Role != heed.RoleAnalyst, Notice: inboxNotice(r),
+	body := inboxBody{Outcomes: heed.CallOutcomes(), CanWork: cases.CanWork(v.P), Notice: inboxNotice(r),
 		State: inboxState(mine, answers)}
+	comments, err := s.openingComments(r, mine)
+	if err != nil {
+		return err
+	}
 	for _, c := range mine {
 		due, what := nextDue(c)
-		row := callRow{Case: c, Tone: categoryTone(c.CategoryBefore), Age: ago(now, c.CreatedAt),
-			Due: dueText(now, due), DueWhat: what, Late: c.Late(now)}
-		if row.Comment, err = s.caseComment(r, c); err != nil {
-			return err
-		}
-		body.Calls = append(body.Calls, row)
+		body.Calls = append(body.Calls, callRow{Case: c, Comment: comments[c.ID], Tone: categoryTone(c.CategoryBefore),
+			Age: ago(now, c.CreatedAt), Due: dueText(now, due), DueWhat: what, Late: c.Late(now)})
 	}
 	surveys, err := s.sv.ListSurveys(ctx, v.P)
 	if err != nil {
 		return err
 	}
-	bySurvey := map[string]heed.Survey{}
-	for _, sv := range surveys {
-		bySurvey[sv.Key] = sv
-	}
+	bySurvey := surveysByKey(surveys)
 	units, err := s.dir.ListUnits(ctx, v.P)
 	if err != nil {
 		return err
 	}
 	names := unitNames(units)
+	// The customers of the viewer's cases are named by the cases; the
+	// others of a short list are looked up one by one (cheaper than
+	// reading them all).
 	body.Names = map[string]string{}
+	for _, c := range mine {
+		if c.Customer != "" && c.CustomerName != "" {
+			body.Names[c.Customer] = c.CustomerName
+		}
+	}
 	for _, a := range answers {
 		body.Answers = append(body.Answers, newResponseRow(a, bySurvey[a.Survey], names))
 		if _, ok := body.Names[a.Customer]; a.Customer == "" || ok {
 			continue
 		}
-		// A short list: one look-up per customer beats reading them all.
 		cust, err := s.dir.GetCustomer(ctx, v.P, a.Customer)
 		if err != nil && !heed.IsNotFound(err) {
 			return err
@@ -142,35 +146,67 @@ func score(p *int) int {
 	return *p
 }
 
-// caseComment is an excerpt of the comment that opened a case. The
-// answer may sit outside the viewer's scope (a case handed over to
-// them): then the case's title, which quotes it, stands in.
-func (s *server) caseComment(r *http.Request, c heed.Case) (string, error) {
-	if c.ResponseID == 0 {
-		return c.Title, nil
+// openingComments are excerpts of the comments that opened the cases, by
+// case. The answers are read in one list, newest first from the newest
+// of them down; one the list passed over is outside the viewer's scope
+// (a case handed over to them), and the case's title, which quotes it,
+// stands in. Answers older than the list reached are read one by one.
+func (s *server) openingComments(r *http.Request, cs []heed.Case) (map[int64]string, error) {
+	ctx, p := r.Context(), viewerFrom(r.Context()).P
+	var newest int64
+	for _, c := range cs {
+		newest = max(newest, c.ResponseID)
 	}
-	resp, err := s.sv.GetResponse(r.Context(), viewerFrom(r.Context()).P, c.ResponseID)
-	if heed.IsNotFound(err) {
-		return c.Title, nil
+	byID := map[int64]heed.Response{}
+	var reached int64 // the list holds every answer the viewer sees from here up to newest
+	if newest > 0 {
+		list, err := s.sv.ListResponses(ctx, p, "", heed.ResponseFilter{BeforeID: newest + 1, Limit: callListMax})
+		if err != nil {
+			return nil, err
+		}
+		for _, resp := range list {
+			byID[resp.ID] = resp
+		}
+		if len(list) == callListMax {
+			reached = list[len(list)-1].ID
+		}
 	}
-	if err != nil {
-		return "", err
+	comments := make(map[int64]string, len(cs))
+	for _, c := range cs {
+		resp, ok := byID[c.ResponseID]
+		if !ok && c.ResponseID != 0 && c.ResponseID < reached {
+			var err error
+			if resp, err = s.sv.GetResponse(ctx, p, c.ResponseID); err != nil && !heed.IsNotFound(err) {
+				return nil, err
+			}
+			ok = err == nil
+		}
+		if ok {
+			comments[c.ID] = excerpt(resp.Comment)
+		} else {
+			comments[c.ID] = c.Title // no answer, or one outside the viewer's scope
+		}
 	}
-	text := strings.Join(strings.Fields(resp.Comment), " ")
+	return comments, nil
+}
+
+// excerpt is a comment on one line, cut at 160 characters.
+func excerpt(comment string) string {
+	text := strings.Join(strings.Fields(comment), " ")
 	if rs := []rune(text); len(rs) > 160 {
 		text = string(rs[:159]) + "…"
 	}
-	return text, nil
+	return text
 }
 
-// inboxState sums up what the inbox shows, so the live stream can tell
-// when it changed: the open cases (how many, the newest, the last
-// change: a case handed over, called or closed anywhere shows) and the
-// newest answer.
-func inboxState(mine []heed.Case, answers []heed.Response) string {
+// inboxState sums up what the inbox shows, cheaply enough for the live
+// stream to read it every few seconds: how many open cases the viewer
+// owns, the newest of them and the latest change to any (a new case, one
+// handed over or closed elsewhere, a call logged), and the newest answer.
+func inboxState(open []heed.Case, answers []heed.Response) string {
 	var newest int64
 	var changed time.Time
-	for _, c := range mine {
+	for _, c := range open {
 		newest = max(newest, c.ID)
 		if c.UpdatedAt.After(changed) {
 			changed = c.UpdatedAt
@@ -180,5 +216,5 @@ func inboxState(mine []heed.Case, answers []heed.Response) string {
 	if len(answers) > 0 {
 		answer = answers[0].ID
 	}
-	return fmt.Sprintf("%d-%d-%d-%d", len(mine), newest, changed.UnixMicro(), answer)
+	return fmt.Sprintf("%d-%d-%d-%d", len(open), newest, changed.UnixMicro(), answer)
 }

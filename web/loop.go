@@ -2,46 +2,18 @@ package web
 
 import (
 	"fmt"
-	"html/template"
 	"net/http"
 	"slices"
 	"strconv"
 	"time"
 
 	"github.com/heedhq/heed"
+	"github.com/heedhq/heed/metrics"
 )
 
 // loopPages are the templates of the closing-the-loop pages: the inbox,
 // the cases and the loop's settings.
 var loopPages = []string{"inbox", "case", "cases", "rules", "rule", "webhooks", "webhook", "rootcauses", "actions", "action"}
-
-// addLoopPages parses the loop's pages, each inside the layout with the
-// template functions of every page (cloned from a parsed page, so both
-// sets stay one) and a few of their own.
-func (t *templates) addLoopPages() error {
-	base, ok := t.pages["error"]
-	if !ok {
-		return fmt.Errorf("web: no base template for the loop's pages")
-	}
-	funcs := template.FuncMap{
-		"stageLabel":   stageLabel,
-		"outcomeLabel": outcomeLabel,
-		"kindName":     kindName,
-		"pct":          pct,
-		"has":          has,
-	}
-	for _, name := range loopPages {
-		c, err := base.Clone()
-		if err == nil {
-			_, err = c.Funcs(funcs).ParseFS(templateFS, "templates/"+name+".html")
-		}
-		if err != nil {
-			return fmt.Errorf("web: parse template %s: %w", name, err)
-		}
-		t.pages[name] = c
-	}
-	return nil
-}
 
 // stageLabel names a stage as people say it.
 func stageLabel(s heed.Stage) string {
@@ -103,13 +75,14 @@ func pct(p *float64) string {
 	return strconv.FormatFloat(*p, 'f', 0, 64) + "%"
 }
 
-// categoryTone is how a case's score reads: a detractor's is bad.
+// categoryTone is how a score of a category (metrics.Category) reads:
+// a promoter's is good, a detractor's bad, anything else in between.
 func categoryTone(category string) string {
 	switch category {
-	case "detractor":
-		return "bad"
-	case "promoter":
+	case metrics.Promoter:
 		return "good"
+	case metrics.Detractor:
+		return "bad"
 	}
 	return "mid"
 }

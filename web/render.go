@@ -7,9 +7,12 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/heedhq/heed"
 	"github.com/heedhq/heed/internal/assets"
@@ -19,7 +22,8 @@ import (
 var templateFS embed.FS
 
 // pageNames are the templates in templates/, each rendered inside
-// layout.html.
+// layout.html; the loop's pages (loopPages) are parsed with them and
+// served only when the loop is wired (see routes).
 var pageNames = []string{"login", "overview", "units", "unit", "employees", "customers", "customer", "jobs", "account", "error",
 	"scores", "responses", "invitations", "surveys", "survey", "programs", "program"}
 
@@ -38,9 +42,16 @@ func parseTemplates(as *assets.Set) (*templates, error) {
 		"decimal":    groupDigits,
 		"count":      groupInt,
 		"breakable":  breakable,
+		// The loop's words.
+		"stageLabel":   stageLabel,
+		"outcomeLabel": outcomeLabel,
+		"kindName":     kindName,
+		"pct":          pct,
+		"has":          has,
+		"capitalize":   capitalize,
 	}
 	t := &templates{pages: map[string]*template.Template{}}
-	for _, name := range pageNames {
+	for _, name := range append(slices.Clone(pageNames), loopPages...) {
 		p, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("web: parse template %s: %w", name, err)
@@ -153,6 +164,16 @@ func sentence(msg string) string {
 		msg += "."
 	}
 	return msg
+}
+
+// capitalize starts s with a capital, for a label that starts a button
+// or a sentence.
+func capitalize(s string) string {
+	r, size := utf8.DecodeRuneInString(s)
+	if size == 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[size:]
 }
 
 func formatTime(t time.Time) string {

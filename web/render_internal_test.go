@@ -18,3 +18,11 @@ func TestBreakable(t *testing.T) {
 		}
 	}
 }
+
+func TestCapitalize(t *testing.T) {
+	for in, want := range map[string]string{"no answer": "No answer", "": "", "élan": "Élan", "X": "X"} {
+		if got := capitalize(in); got != want {
+			t.Errorf("capitalize(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

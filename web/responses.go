@@ -73,10 +73,7 @@ func (s *server) responseList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	body.Surveys, body.Units = sortedSurveys(surveys), unitOptions(units)
-	bySurvey := map[string]heed.Survey{}
-	for _, sv := range surveys {
-		bySurvey[sv.Key] = sv
-	}
+	bySurvey := surveysByKey(surveys)
 	names := unitNames(units)
 	params := body.params()
 	body.Filtered, body.Paged, body.FirstURL = len(params) > 0, f.BeforeID > 0, pageURL("/responses", params, 0)
@@ -180,16 +177,20 @@ func newResponseRow(r heed.Response, sv heed.Survey, unitNames map[string]string
 	return row
 }
 
-// scoreTone says how a score reads: promoters (and satisfied, easy
-// answers) are good, detractors bad, the passives in between.
+// scoreTone says how a score reads on its survey's scale: the tone of its
+// category (satisfied, easy answers count as promoters).
 func scoreTone(kind heed.SurveyKind, score int) string {
-	switch metrics.Category(kind, score) {
-	case metrics.Promoter:
-		return "good"
-	case metrics.Detractor:
-		return "bad"
+	return categoryTone(metrics.Category(kind, score))
+}
+
+// surveysByKey indexes surveys by key, to name each answer's survey and
+// read its scale.
+func surveysByKey(surveys []heed.Survey) map[string]heed.Survey {
+	m := make(map[string]heed.Survey, len(surveys))
+	for _, sv := range surveys {
+		m[sv.Key] = sv
 	}
-	return "mid"
+	return m
 }
 
 // answerText writes an extra question's answer: text as it is, options

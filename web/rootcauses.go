@@ -46,7 +46,7 @@ func (s *server) rootCauseSave(w http.ResponseWriter, r *http.Request) error {
 	rc := heed.RootCause{Key: strings.TrimSpace(r.PostForm.Get("key")), Name: strings.TrimSpace(r.PostForm.Get("name")),
 		Active: r.PostForm.Get("active") != ""}
 	adding := r.PostForm.Get("add") != ""
-	err := error(nil)
+	var err error
 	if adding {
 		rc.Active = true
 		// The store adds or rewrites by key: a new entry must not take over

@@ -9,10 +9,8 @@ import (
 
 	"github.com/heedhq/heed"
 	"github.com/heedhq/heed/cases"
+	"github.com/heedhq/heed/metrics"
 )
-
-// trialSpan is how far back "Try" looks.
-const trialSpan = 30 * 24 * time.Hour
 
 // rulesBody is the content of rules.html.
 type rulesBody struct {
@@ -197,7 +195,7 @@ func (s *server) ruleTry(w http.ResponseWriter, r *http.Request) error {
 		return s.ruleFormError(w, r, body, err)
 	}
 	now := time.Now()
-	trial, err := s.cs.TryRule(ctx, v.P, rule, now.Add(-trialSpan), now)
+	trial, err := s.cs.TryRule(ctx, v.P, rule, now.Add(-cases.DefaultTrialSpan), now)
 	if err != nil {
 		return s.ruleFormError(w, r, body, err)
 	}
@@ -206,10 +204,7 @@ func (s *server) ruleTry(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	bySurvey := map[string]heed.Survey{}
-	for _, sv := range surveys {
-		bySurvey[sv.Key] = sv
-	}
+	bySurvey := surveysByKey(surveys)
 	for _, resp := range trial.Examples {
 		body.Examples = append(body.Examples, newResponseRow(resp, bySurvey[resp.Survey], nil))
 	}
@@ -245,8 +240,8 @@ func (s *server) ruleFormError(w http.ResponseWriter, r *http.Request, body *rul
 func (s *server) renderRule(w http.ResponseWriter, r *http.Request, status int, body *ruleBody) error {
 	ctx, v := r.Context(), viewerFrom(r.Context())
 	body.CanEdit = v.P.IsAdmin()
-	body.Form.ChannelOptions = []string{heed.ChannelEmail, heed.ChannelLink, heed.ChannelOpen, heed.ChannelWidget, heed.ChannelAPI, heed.ChannelImport}
-	body.Form.CategoryOptions = []string{"detractor", "passive", "promoter"}
+	body.Form.ChannelOptions = heed.Channels()
+	body.Form.CategoryOptions = metrics.Categories()
 	surveys, err := s.sv.ListSurveys(ctx, v.P)
 	if err != nil {
 		return err

@@ -83,11 +83,6 @@ func New(cfg Config) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Cases != nil {
-		if err := tmpl.addLoopPages(); err != nil {
-			return nil, err
-		}
-	}
 	if cfg.LiveEvery <= 0 {
 		cfg.LiveEvery = 2 * time.Second
 	}

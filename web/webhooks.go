@@ -162,7 +162,8 @@ func (s *server) webhookDelete(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// webhookRedeliver sends one delivery again.
+// webhookRedeliver sends one delivery again — one of the webhook in the
+// path: a delivery of another webhook is not found here, and is not sent.
 func (s *server) webhookRedeliver(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id", "webhook")
 	if err != nil {
@@ -172,14 +173,18 @@ func (s *server) webhookRedeliver(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	d, err := s.hooks.Redeliver(r.Context(), viewerFrom(r.Context()).P, did)
+	ctx, v := r.Context(), viewerFrom(r.Context())
+	// The webhook's deliveries from this one down, newest first: the
+	// first is this one if it is the webhook's.
+	ds, err := s.hooks.Deliveries(ctx, v.P, heed.DeliveryFilter{WebhookID: id, BeforeID: did + 1, Limit: 1})
 	if err != nil {
 		return err
 	}
-	if d.WebhookID != id {
-		// The path named another webhook: the delivery went anyway (it is
-		// the admin's), so show where it belongs.
-		id = d.WebhookID
+	if len(ds) == 0 || ds[0].ID != did {
+		return heed.Errorf(heed.ENotFound, "webhook %d has no delivery %d", id, did)
+	}
+	if _, err := s.hooks.Redeliver(ctx, v.P, did); err != nil {
+		return err
 	}
 	http.Redirect(w, r, "/settings/webhooks/"+strconv.FormatInt(id, 10)+"?done=redelivered", http.StatusSeeOther)
 	return nil

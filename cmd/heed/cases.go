@@ -1,13 +1,12 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/heedhq/heed"
@@ -18,46 +17,37 @@ import (
 // that open them, webhooks, root causes and preventive actions. Each goes
 // through the services newLoop wires, as the operator (heed.System()).
 
-// openLoop opens the store and the services over it.
-func openLoop(ctx context.Context, a *app, db, publicURL string) (heed.Store, loop, error) {
-	store, err := openStore(ctx, db)
+// LoopFlags are what the loop's commands need: the database, and --json.
+// They print no links, so they need no public address.
+type LoopFlags struct {
+	DBFlag
+	JSON bool `name:"json" help:"Print JSON instead of a table."`
+}
+
+// withLoop opens the store and the services over it, calls do and
+// closes the store.
+func withLoop(ctx context.Context, a *app, db string, do func(loop) error) error {
+	store, l, err := openServices(ctx, a, db, "")
 	if err != nil {
-		return nil, loop{}, err
-	}
-	return store, newLoop(store, a.log, publicURL, nil), nil
-}
-
-// printOr prints v as JSON when asJSON, else calls table; err first.
-func printOr(w io.Writer, asJSON bool, v any, err error, table func() error) error {
-	switch {
-	case err != nil:
-		return err
-	case asJSON:
-		return printJSON(w, v)
-	}
-	return table()
-}
-
-// renameFields names, in an error a service reported for one of its
-// input fields, the flag the operator typed instead ("" drops the field:
-// the message already says which argument is wrong). The message stays
-// as it is (flagError rewrites it), since a field such as "to" or
-// "stage" is also a word in it.
-func renameFields(err error, names map[string]string) error {
-	var he *heed.Error
-	if !errors.As(err, &he) {
 		return err
 	}
-	name, ok := names[he.Field]
-	if !ok {
-		if i := strings.IndexByte(he.Field, '['); i > 0 {
-			name, ok = names[he.Field[:i]+"[]"] // events[2] as events[]
+	defer store.Close()
+	return do(l)
+}
+
+// show is withLoop for a command that reads or changes one thing and
+// prints what call returned: JSON with --json, else text.
+func show[T any](ctx context.Context, a *app, f LoopFlags, call func(loop) (T, error), text func(io.Writer, T) error) error {
+	return withLoop(ctx, a, f.DB, func(l loop) error {
+		v, err := call(l)
+		switch {
+		case err != nil:
+			return err
+		case f.JSON:
+			return printJSON(a.stdout, v)
 		}
-	}
-	if !ok {
-		return err
-	}
-	return &heed.Error{Code: he.Code, Field: name, Message: he.Message, Err: he.Err}
+		return text(a.stdout, v)
+	})
 }
 
 // casesCmd groups the case commands.
@@ -71,7 +61,7 @@ type casesCmd struct {
 }
 
 type casesListCmd struct {
-	SurveyFlags
+	LoopFlags
 	Owner    string `name:"owner" placeholder:"EMAIL" help:"Only the cases this employee owns."`
 	Unit     string `name:"unit" placeholder:"KEY" help:"Only the cases of this unit and its subtree."`
 	Stage    string `name:"stage" help:"Only cases at this stage: reported, investigating, corrective_action, follow_up, root_cause, preventive_action, follow_up_2, verification or closed."`
@@ -85,54 +75,26 @@ func (c *casesListCmd) Run(ctx context.Context, a *app) error {
 	if c.Limit < 1 || c.Limit > 1000 {
 		return heed.Errorf(heed.EInvalid, "--limit must be between 1 and 1000")
 	}
-	store, l, err := openLoop(ctx, a, c.DB, c.PublicURL)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	now := time.Now()
-	list, err := c.list(ctx, l.cases, now)
-	err = renameFields(err, map[string]string{"owner": "--owner", "stage": "--stage", "unit": "--unit"})
-	return printOr(a.stdout, c.JSON, list, err, func() error {
-		tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tOPENED\tSTAGE\tUNIT\tOWNER\tCUSTOMER\tSCORE\tDUE\tESC\tTITLE")
-		for _, k := range list {
-			esc := "-"
-			if k.EscalationLevel > 0 {
-				esc = fmt.Sprint(k.EscalationLevel)
-			}
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", k.ID, shortTime(k.CreatedAt), k.Stage, k.Unit,
-				orDash(k.Owner), k.Customer, scores(k), due(k, now), esc, firstLine(k.Title, 60))
-		}
-		return tw.Flush()
-	})
+	return show(ctx, a, c.LoopFlags, func(l loop) ([]heed.Case, error) {
+		list, err := l.cases.List(ctx, heed.System(), cases.Filter{Owner: c.Owner, Unit: c.Unit, Stage: heed.Stage(c.Stage),
+			Open: c.Open, Late: c.Late, Customer: c.Customer, Limit: c.Limit})
+		return list, flagError(err, map[string]string{"owner": "--owner", "stage": "--stage", "unit": "--unit"})
+	}, printCases)
 }
 
-// list reads the cases the flags select. The service finds late cases
-// among one page it read; --late here pages on until it has --limit of
-// them, or every case was looked at.
-func (c *casesListCmd) list(ctx context.Context, svc *cases.Service, now time.Time) ([]heed.Case, error) {
-	f := cases.Filter{Owner: c.Owner, Unit: c.Unit, Stage: heed.Stage(c.Stage), Open: c.Open || c.Late,
-		Customer: c.Customer, Limit: c.Limit}
-	if !c.Late {
-		return svc.List(ctx, heed.System(), f)
+// printCases writes the cases as a table.
+func printCases(w io.Writer, list []heed.Case) error {
+	now := time.Now()
+	tw := newTable(w, "ID\tOPENED\tSTAGE\tUNIT\tOWNER\tCUSTOMER\tSCORE\tDUE\tESC\tTITLE")
+	for _, k := range list {
+		esc := "-"
+		if k.EscalationLevel > 0 {
+			esc = fmt.Sprint(k.EscalationLevel)
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", k.ID, shortTime(k.CreatedAt), k.Stage, k.Unit,
+			orDash(k.Owner), k.Customer, scores(k), due(k, now), esc, firstLine(k.Title, 60))
 	}
-	late := []heed.Case{}
-	for f.Limit = 1000; ; {
-		page, err := svc.List(ctx, heed.System(), f)
-		if err != nil {
-			return nil, err
-		}
-		for _, k := range page {
-			if k.Late(now) && len(late) < c.Limit {
-				late = append(late, k)
-			}
-		}
-		if len(page) < f.Limit || len(late) == c.Limit {
-			return late, nil
-		}
-		f.BeforeID = page[len(page)-1].ID
-	}
+	return tw.Flush()
 }
 
 // shortTime is a time in a table, to the minute.
@@ -178,7 +140,7 @@ func due(c heed.Case, now time.Time) string {
 }
 
 type casesShowCmd struct {
-	SurveyFlags
+	LoopFlags
 	ID int64 `arg:"" help:"The case's id (see heed cases list)."`
 }
 
@@ -191,25 +153,21 @@ type caseView struct {
 }
 
 func (c *casesShowCmd) Run(ctx context.Context, a *app) error {
-	store, l, err := openLoop(ctx, a, c.DB, c.PublicURL)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	k, err := l.cases.Get(ctx, heed.System(), c.ID)
-	if err != nil {
-		return err
-	}
-	h, err := l.cases.CaseHistory(ctx, heed.System(), c.ID)
-	v := caseView{Case: k, Customer: h.Customer, Suggested: h.Suggested, Timeline: h.Events}
-	return printOr(a.stdout, c.JSON, v, err, func() error { return printCase(a.stdout, v, time.Now()) })
+	return show(ctx, a, c.LoopFlags, func(l loop) (caseView, error) {
+		k, err := l.cases.Get(ctx, heed.System(), c.ID)
+		if err != nil {
+			return caseView{}, err
+		}
+		h, err := l.cases.CaseHistory(ctx, heed.System(), c.ID)
+		return caseView{Case: k, Customer: h.Customer, Suggested: h.Suggested, Timeline: h.Events}, err
+	}, func(w io.Writer, v caseView) error { return printCase(w, v, time.Now()) })
 }
 
 // printCase writes a case as the operator reads it: the facts, then the
 // timeline.
 func printCase(w io.Writer, v caseView, now time.Time) error {
 	k := v.Case
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	tw := newTable(w, "")
 	fmt.Fprintf(tw, "case %d\t%s\n", k.ID, k.Title)
 	fmt.Fprintf(tw, "customer\t%s %s\n", k.Customer, k.CustomerName)
 	owner := "nobody (an admin must hand it to someone)"
@@ -254,8 +212,7 @@ func printCase(w io.Writer, v caseView, now time.Time) error {
 		return err
 	}
 	fmt.Fprintln(w)
-	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "AT\tEVENT\tBY\tWHAT")
+	tw = newTable(w, "AT\tEVENT\tBY\tWHAT")
 	for _, e := range v.Timeline {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", shortTime(e.At), e.Kind, orDash(e.Actor), eventText(e))
 	}
@@ -280,55 +237,52 @@ func eventText(e heed.CaseEvent) string {
 }
 
 type casesMoveCmd struct {
-	SurveyFlags
+	LoopFlags
 	ID    int64  `arg:"" help:"The case's id."`
 	Stage string `arg:"" help:"The stage to move to: reported, investigating, corrective_action, follow_up, root_cause, preventive_action, follow_up_2, verification or closed."`
 	Note  string `name:"note" help:"Why, for the timeline; needed to move a case back."`
 }
 
 func (c *casesMoveCmd) Run(ctx context.Context, a *app) error {
-	store, l, err := openLoop(ctx, a, c.DB, c.PublicURL)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	before, err := l.cases.Get(ctx, heed.System(), c.ID)
-	if err != nil {
-		return err
-	}
-	k, err := l.cases.Transition(ctx, heed.System(), c.ID, heed.Stage(c.Stage), c.Note, before.Version)
-	err = renameFields(err, map[string]string{"to": "", "note": "--note"})
-	return printOr(a.stdout, c.JSON, k, err, func() error {
-		fmt.Fprintf(a.stdout, "case %d moved from %s to %s\n", k.ID, before.Stage, k.Stage)
+	var from heed.Stage
+	return show(ctx, a, c.LoopFlags, func(l loop) (heed.Case, error) {
+		// Read only to say where the case came from: the move checks the
+		// case as it is then, whoever changed it since (version 0).
+		before, err := l.cases.Get(ctx, heed.System(), c.ID)
+		if err != nil {
+			return heed.Case{}, err
+		}
+		from = before.Stage
+		k, err := l.cases.Transition(ctx, heed.System(), c.ID, heed.Stage(c.Stage), c.Note, 0)
+		return k, flagError(err, map[string]string{"to": "", "note": "--note"})
+	}, func(w io.Writer, k heed.Case) error {
+		fmt.Fprintf(w, "case %d moved from %s to %s\n", k.ID, from, k.Stage)
 		if k.Stage == heed.StageClosed && k.ResurveyAt != nil {
-			fmt.Fprintf(a.stdout, "the customer is asked again on %s, to verify the fix\n", k.ResurveyAt.Local().Format(time.DateOnly))
+			fmt.Fprintf(w, "the customer is asked again on %s, to verify the fix\n", k.ResurveyAt.Local().Format(time.DateOnly))
 		}
 		return nil
 	})
 }
 
 type casesCallCmd struct {
-	SurveyFlags
+	LoopFlags
 	ID      int64  `arg:"" help:"The case's id."`
 	Outcome string `arg:"" help:"How the call went: reached, no_answer or call_back_later."`
 	Note    string `name:"note" help:"What was said or agreed, for the timeline."`
 }
 
 func (c *casesCallCmd) Run(ctx context.Context, a *app) error {
-	store, l, err := openLoop(ctx, a, c.DB, c.PublicURL)
-	if err != nil {
+	return show(ctx, a, c.LoopFlags, func(l loop) (heed.Case, error) {
+		k, err := l.cases.LogCall(ctx, heed.System(), c.ID, heed.CallOutcome(c.Outcome), c.Note)
+		return k, flagError(err, map[string]string{"outcome": ""})
+	}, func(w io.Writer, k heed.Case) error {
+		_, err := fmt.Fprintf(w, "call logged on case %d: %s\n", k.ID, c.Outcome)
 		return err
-	}
-	defer store.Close()
-	k, err := l.cases.LogCall(ctx, heed.System(), c.ID, heed.CallOutcome(c.Outcome), c.Note)
-	return printOr(a.stdout, c.JSON, k, renameFields(err, map[string]string{"outcome": ""}), func() error {
-		fmt.Fprintf(a.stdout, "call logged on case %d: %s\n", k.ID, c.Outcome)
-		return nil
 	})
 }
 
 type casesRedirectCmd struct {
-	SurveyFlags
+	LoopFlags
 	ID    int64  `arg:"" help:"The case's id."`
 	Owner string `name:"owner" placeholder:"EMAIL" xor:"to" required:"" help:"The employee who takes the case over (or give --unit)."`
 	Unit  string `name:"unit" placeholder:"KEY" xor:"to" required:"" help:"The unit that takes the case over; its responsible employee (or the first one up the tree) owns it (or give --owner)."`
@@ -336,25 +290,23 @@ type casesRedirectCmd struct {
 }
 
 func (c *casesRedirectCmd) Run(ctx context.Context, a *app) error {
-	store, l, err := openLoop(ctx, a, c.DB, c.PublicURL)
-	if err != nil {
+	var from string
+	return show(ctx, a, c.LoopFlags, func(l loop) (heed.Case, error) {
+		before, err := l.cases.Get(ctx, heed.System(), c.ID)
+		if err != nil {
+			return heed.Case{}, err
+		}
+		from = before.Owner
+		k, err := l.cases.Redirect(ctx, heed.System(), c.ID, cases.RedirectTo{Owner: c.Owner, Unit: c.Unit, Note: c.Note})
+		return k, flagError(err, map[string]string{"owner": "--owner", "unit": "--unit", "note": "--note"})
+	}, func(w io.Writer, k heed.Case) error {
+		_, err := fmt.Fprintf(w, "case %d handed from %s to %s (%s); heed serve emails them\n", k.ID, orDash(from), k.Owner, k.Unit)
 		return err
-	}
-	defer store.Close()
-	before, err := l.cases.Get(ctx, heed.System(), c.ID)
-	if err != nil {
-		return err
-	}
-	k, err := l.cases.Redirect(ctx, heed.System(), c.ID, cases.RedirectTo{Owner: c.Owner, Unit: c.Unit, Note: c.Note})
-	err = renameFields(err, map[string]string{"owner": "--owner", "unit": "--unit", "note": "--note"})
-	return printOr(a.stdout, c.JSON, k, err, func() error {
-		fmt.Fprintf(a.stdout, "case %d handed from %s to %s (%s); heed serve emails them\n", k.ID, orDash(before.Owner), k.Owner, k.Unit)
-		return nil
 	})
 }
 
 type casesSetCmd struct {
-	SurveyFlags
+	LoopFlags
 	ID           int64   `arg:"" help:"The case's id."`
 	Kind         *string `name:"kind" placeholder:"KIND" help:"Customer kind: lost, geek, empathizer or regular; '' unsets it."`
 	ResponseType *string `name:"response-type" placeholder:"TYPE" help:"What was done: solution or advisory ('' unsets it); a redirect is heed cases redirect."`
@@ -373,22 +325,18 @@ func (c *casesSetCmd) Run(ctx context.Context, a *app) error {
 		t := heed.ResponseType(*c.ResponseType)
 		ch.ResponseType = &t
 	}
-	store, l, err := openLoop(ctx, a, c.DB, c.PublicURL)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	k, err := l.cases.Update(ctx, heed.System(), c.ID, ch)
-	err = renameFields(err, map[string]string{"customer_kind": "--kind", "response_type": "--response-type",
-		"root_cause": "--root-cause", "preventive_action_id": "--action"})
-	return printOr(a.stdout, c.JSON, k, err, func() error {
+	return show(ctx, a, c.LoopFlags, func(l loop) (heed.Case, error) {
+		k, err := l.cases.Update(ctx, heed.System(), c.ID, ch)
+		return k, flagError(err, map[string]string{"customer_kind": "--kind", "response_type": "--response-type",
+			"root_cause": "--root-cause", "preventive_action_id": "--action"})
+	}, func(w io.Writer, k heed.Case) error {
 		action := "-"
 		if k.PreventiveActionID != 0 {
 			action = fmt.Sprint(k.PreventiveActionID)
 		}
-		fmt.Fprintf(a.stdout, "case %d: customer kind %s, response type %s, root cause %s, preventive action %s\n",
+		_, err := fmt.Fprintf(w, "case %d: customer kind %s, response type %s, root cause %s, preventive action %s\n",
 			k.ID, orDash(string(k.CustomerKind)), orDash(string(k.ResponseType)), orDash(k.RootCause), action)
-		return nil
+		return err
 	})
 }
 
@@ -401,18 +349,13 @@ type rulesCmd struct {
 	Try    rulesTryCmd    `cmd:"" help:"Count how often a rule would have fired on past responses, doing nothing."`
 }
 
-type rulesListCmd struct{ SurveyFlags }
+type rulesListCmd struct{ LoopFlags }
 
 func (c *rulesListCmd) Run(ctx context.Context, a *app) error {
-	store, l, err := openLoop(ctx, a, c.DB, c.PublicURL)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	list, err := l.cases.Rules(ctx, heed.System())
-	return printOr(a.stdout, c.JSON, list, err, func() error {
-		tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "KEY\tACTIVE\tPOSITION\tNAME\tWHEN\tTHEN")
+	return show(ctx, a, c.LoopFlags, func(l loop) ([]heed.Rule, error) {
+		return l.cases.Rules(ctx, heed.System())
+	}, func(w io.Writer, list []heed.Rule) error {
+		tw := newTable(w, "KEY\tACTIVE\tPOSITION\tNAME\tWHEN\tTHEN")
 		for _, r := range list {
 			fmt.Fprintf(tw, "%s\t%v\t%d\t%s\t%s\t%s\n", r.Key, r.Active, r.Position, r.Name, conditionsText(r.When), actionsText(r.Then))
 		}
@@ -487,7 +430,7 @@ func readRule(a *app, file string) (heed.Rule, error) {
 }
 
 type rulesAddCmd struct {
-	SurveyFlags
+	LoopFlags
 	File string `arg:"" help:"JSON file of the rule, e.g. {\"key\":\"vip\",\"name\":\"VIP detractors\",\"active\":true,\"when\":{\"category\":\"detractor\",\"segments\":[\"vip\"]},\"then\":[{\"kind\":\"open_case\"}]}; - reads standard input."`
 }
 
@@ -496,20 +439,16 @@ func (c *rulesAddCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
-	store, l, err := openLoop(ctx, a, c.DB, c.PublicURL)
-	if err != nil {
+	return show(ctx, a, c.LoopFlags, func(l loop) (heed.Rule, error) {
+		return l.cases.CreateRule(ctx, heed.System(), r)
+	}, func(w io.Writer, r heed.Rule) error {
+		_, err := fmt.Fprintf(w, "rule %s added (active %v); see how often it would have fired: heed rules try %s\n", r.Key, r.Active, r.Key)
 		return err
-	}
-	defer store.Close()
-	r, err = l.cases.CreateRule(ctx, heed.System(), r)
-	return printOr(a.stdout, c.JSON, r, err, func() error {
-		fmt.Fprintf(a.stdout, "rule %s added (active %v); see how often it would have fired: heed rules try %s\n", r.Key, r.Active, r.Key)
-		return nil
 	})
 }
 
 type rulesUpdateCmd struct {
-	SurveyFlags
+	LoopFlags
 	File string `arg:"" help:"JSON file of the rule, as heed rules list --json prints it; - reads standard input."`
 }
 
@@ -518,15 +457,11 @@ func (c *rulesUpdateCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
-	store, l, err := openLoop(ctx, a, c.DB, c.PublicURL)
-	if err != nil {
+	return show(ctx, a, c.LoopFlags, func(l loop) (heed.Rule, error) {
+		return l.cases.UpdateRule(ctx, heed.System(), r)
+	}, func(w io.Writer, r heed.Rule) error {
+		_, err := fmt.Fprintf(w, "rule %s updated (active %v)\n", r.Key, r.Active)
 		return err
-	}
-	defer store.Close()
-	r, err = l.cases.UpdateRule(ctx, heed.System(), r)
-	return printOr(a.stdout, c.JSON, r, err, func() error {
-		fmt.Fprintf(a.stdout, "rule %s updated (active %v)\n", r.Key, r.Active)
-		return nil
 	})
 }
 
@@ -536,65 +471,60 @@ type rulesDeleteCmd struct {
 }
 
 func (c *rulesDeleteCmd) Run(ctx context.Context, a *app) error {
-	store, l, err := openLoop(ctx, a, c.DB, "")
-	if err != nil {
+	return withLoop(ctx, a, c.DB, func(l loop) error {
+		if err := l.cases.DeleteRule(ctx, heed.System(), c.Key); err != nil {
+			return err
+		}
+		_, err := fmt.Fprintf(a.stdout, "rule %s deleted\n", c.Key)
 		return err
-	}
-	defer store.Close()
-	if err := l.cases.DeleteRule(ctx, heed.System(), c.Key); err != nil {
-		return err
-	}
-	_, err = fmt.Fprintf(a.stdout, "rule %s deleted\n", c.Key)
-	return err
+	})
 }
 
 type rulesTryCmd struct {
-	SurveyFlags
+	LoopFlags
 	Key  string `arg:"" optional:"" help:"The key of a saved rule (or give --file)."`
 	File string `name:"file" placeholder:"FILE.json" help:"Try the unsaved rule in this JSON file instead of a saved one; - reads standard input."`
-	Days int    `name:"days" default:"30" help:"How many days back to look, up to now (1 to 3660)."`
+	Days *int   `name:"days" placeholder:"N" help:"How many days back to look, up to now (1 to 3660). Default: 30, as the web's Try."`
 }
 
 func (c *rulesTryCmd) Run(ctx context.Context, a *app) error {
 	if (c.Key == "") == (c.File == "") {
 		return heed.Errorf(heed.EInvalid, "name a saved rule by its key, or give --file with an unsaved one (not both)")
 	}
-	if c.Days < 1 || c.Days > 3660 {
+	days := int(cases.DefaultTrialSpan / (24 * time.Hour))
+	if c.Days != nil {
+		days = *c.Days
+	}
+	if days < 1 || days > 3660 {
 		return heed.Errorf(heed.EInvalid, "--days must be between 1 and 3660")
 	}
 	var r heed.Rule
-	var err error
 	if c.File != "" {
+		var err error
 		if r, err = readRule(a, c.File); err != nil {
 			return err
 		}
 	}
-	store, l, err := openLoop(ctx, a, c.DB, c.PublicURL)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	if c.Key != "" {
-		if r, err = l.cases.Rule(ctx, heed.System(), c.Key); err != nil {
-			return err
+	return show(ctx, a, c.LoopFlags, func(l loop) (cases.Trial, error) {
+		if c.Key != "" {
+			saved, err := l.cases.Rule(ctx, heed.System(), c.Key)
+			if err != nil {
+				return cases.Trial{}, err
+			}
+			r = saved
 		}
-	}
-	to := time.Now()
-	trial, err := l.cases.TryRule(ctx, heed.System(), r, to.AddDate(0, 0, -c.Days), to)
-	return printOr(a.stdout, c.JSON, trial, err, func() error {
-		name := r.Key
-		if name == "" {
-			name = c.File
-		}
-		fmt.Fprintf(a.stdout, "rule %s would have fired %s for %s over the last %s (of %s)\n", name,
-			plural(trial.Matched, "time"), plural(trial.Customers, "customer"), plural(c.Days, "day"),
+		to := time.Now()
+		return l.cases.TryRule(ctx, heed.System(), r, to.AddDate(0, 0, -days), to)
+	}, func(w io.Writer, trial cases.Trial) error {
+		name := cmp.Or(r.Key, c.File)
+		fmt.Fprintf(w, "rule %s would have fired %s for %s over the last %s (of %s)\n", name,
+			plural(trial.Matched, "time"), plural(trial.Customers, "customer"), plural(days, "day"),
 			plural(trial.Responses, "response"))
 		if len(trial.Examples) == 0 {
 			return nil
 		}
-		fmt.Fprintln(a.stdout, "\nthe newest:")
-		tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tANSWERED\tSURVEY\tUNIT\tCUSTOMER\tSCORE\tCOMMENT")
+		fmt.Fprintln(w, "\nthe newest:")
+		tw := newTable(w, "ID\tANSWERED\tSURVEY\tUNIT\tCUSTOMER\tSCORE\tCOMMENT")
 		for _, x := range trial.Examples {
 			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%s\n", x.ID, shortTime(x.CreatedAt), x.Survey, x.Unit, orDash(x.Customer),
 				x.Score, firstLine(strings.Join(strings.Fields(x.Comment), " "), 60))
@@ -612,7 +542,7 @@ type webhooksCmd struct {
 }
 
 type webhooksAddCmd struct {
-	SurveyFlags
+	LoopFlags
 	URL         string   `arg:"" name:"url" help:"The receiver's http or https URL."`
 	Events      []string `name:"event" placeholder:"EVENT" help:"An event to send (repeat or comma-separate): response.created, response.matched, case.opened, case.updated, case.escalated or case.closed. Default: none; rules' webhook actions still send response.matched."`
 	Format      string   `name:"format" enum:"standard,slack" default:"standard" help:"standard (signed JSON, Standard Webhooks) or slack (a message for a Slack incoming webhook)."`
@@ -621,38 +551,29 @@ type webhooksAddCmd struct {
 }
 
 func (c *webhooksAddCmd) Run(ctx context.Context, a *app) error {
-	store, l, err := openLoop(ctx, a, c.DB, c.PublicURL)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	w, err := l.webhooks.Create(ctx, heed.System(), heed.Webhook{URL: c.URL, Events: c.Events, Format: c.Format,
-		Description: c.Description, Active: !c.Inactive})
-	err = renameFields(err, map[string]string{"url": "", "format": "--format", "events[]": "--event"})
-	return printOr(a.stdout, c.JSON, w, err, func() error {
+	return show(ctx, a, c.LoopFlags, func(l loop) (heed.Webhook, error) {
+		w, err := l.webhooks.Create(ctx, heed.System(), heed.Webhook{URL: c.URL, Events: c.Events, Format: c.Format,
+			Description: c.Description, Active: !c.Inactive})
+		return w, flagError(err, map[string]string{"url": "", "format": "--format", "events[]": "--event"})
+	}, func(out io.Writer, w heed.Webhook) error {
 		events := "none"
 		if len(w.Events) > 0 {
 			events = strings.Join(w.Events, ", ")
 		}
-		fmt.Fprintf(a.stdout, "webhook %d added: %s (%s; events %s; active %v)\n", w.ID, w.URL, w.Format, events, w.Active)
-		fmt.Fprintf(a.stdout, "secret: %s\n", w.Secret)
-		fmt.Fprintln(a.stdout, "Keep the secret now: it signs every delivery and is not shown again.")
-		return nil
+		fmt.Fprintf(out, "webhook %d added: %s (%s; events %s; active %v)\n", w.ID, w.URL, w.Format, events, w.Active)
+		fmt.Fprintf(out, "secret: %s\n", w.Secret)
+		_, err := fmt.Fprintln(out, "Keep the secret now: it signs every delivery and is not shown again.")
+		return err
 	})
 }
 
-type webhooksListCmd struct{ SurveyFlags }
+type webhooksListCmd struct{ LoopFlags }
 
 func (c *webhooksListCmd) Run(ctx context.Context, a *app) error {
-	store, l, err := openLoop(ctx, a, c.DB, c.PublicURL)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	list, err := l.webhooks.List(ctx, heed.System())
-	return printOr(a.stdout, c.JSON, list, err, func() error {
-		tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tURL\tFORMAT\tACTIVE\tEVENTS\tDESCRIPTION")
+	return show(ctx, a, c.LoopFlags, func(l loop) ([]heed.Webhook, error) {
+		return l.webhooks.List(ctx, heed.System())
+	}, func(out io.Writer, list []heed.Webhook) error {
+		tw := newTable(out, "ID\tURL\tFORMAT\tACTIVE\tEVENTS\tDESCRIPTION")
 		for _, w := range list {
 			fmt.Fprintf(tw, "%d\t%s\t%s\t%v\t%s\t%s\n", w.ID, w.URL, w.Format, w.Active, orDash(strings.Join(w.Events, ",")),
 				firstLine(w.Description, 40))
@@ -662,7 +583,7 @@ func (c *webhooksListCmd) Run(ctx context.Context, a *app) error {
 }
 
 type webhooksDeliveriesCmd struct {
-	SurveyFlags
+	LoopFlags
 	ID    int64  `arg:"" help:"The webhook's id (see heed webhooks list)."`
 	State string `name:"state" help:"Only deliveries in this state: pending, delivered or dead."`
 	Limit int    `name:"limit" default:"50" help:"At most this many (1 to 1000)."`
@@ -677,54 +598,48 @@ func (c *webhooksDeliveriesCmd) Run(ctx context.Context, a *app) error {
 	if c.Limit < 1 || c.Limit > 1000 {
 		return heed.Errorf(heed.EInvalid, "--limit must be between 1 and 1000")
 	}
-	store, l, err := openLoop(ctx, a, c.DB, c.PublicURL)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	// A webhook that does not exist has no deliveries; say so rather than
-	// print an empty list.
-	if _, err := l.webhooks.Get(ctx, heed.System(), c.ID); err != nil {
-		return err
-	}
-	list, err := l.webhooks.Deliveries(ctx, heed.System(), heed.DeliveryFilter{WebhookID: c.ID,
-		State: heed.DeliveryState(c.State), Limit: c.Limit})
-	return printOr(a.stdout, c.JSON, list, err, func() error {
-		tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tCREATED\tEVENT\tCASE\tSTATE\tATTEMPTS\tNEXT\tSTATUS\tERROR")
-		for _, d := range list {
-			kase, status, next := "-", "-", "-"
-			if d.CaseID != 0 {
-				kase = fmt.Sprint(d.CaseID)
-			}
-			if d.LastStatus != 0 {
-				status = fmt.Sprint(d.LastStatus)
-			}
-			if d.State == heed.DeliveryPending {
-				next = shortTime(d.NextAt)
-			}
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", d.ID, shortTime(d.CreatedAt), d.Event, kase, d.State,
-				d.Attempts, next, status, firstLine(d.LastError, 50))
+	return show(ctx, a, c.LoopFlags, func(l loop) ([]heed.WebhookDelivery, error) {
+		// A webhook that does not exist has no deliveries; say so rather
+		// than print an empty list.
+		if _, err := l.webhooks.Get(ctx, heed.System(), c.ID); err != nil {
+			return nil, err
 		}
-		return tw.Flush()
-	})
+		return l.webhooks.Deliveries(ctx, heed.System(), heed.DeliveryFilter{WebhookID: c.ID,
+			State: heed.DeliveryState(c.State), Limit: c.Limit})
+	}, printDeliveries)
+}
+
+// printDeliveries writes deliveries as a table.
+func printDeliveries(w io.Writer, list []heed.WebhookDelivery) error {
+	tw := newTable(w, "ID\tCREATED\tEVENT\tCASE\tSTATE\tATTEMPTS\tNEXT\tSTATUS\tERROR")
+	for _, d := range list {
+		kase, status, next := "-", "-", "-"
+		if d.CaseID != 0 {
+			kase = fmt.Sprint(d.CaseID)
+		}
+		if d.LastStatus != 0 {
+			status = fmt.Sprint(d.LastStatus)
+		}
+		if d.State == heed.DeliveryPending {
+			next = shortTime(d.NextAt)
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", d.ID, shortTime(d.CreatedAt), d.Event, kase, d.State,
+			d.Attempts, next, status, firstLine(d.LastError, 50))
+	}
+	return tw.Flush()
 }
 
 type webhooksRedeliverCmd struct {
-	SurveyFlags
+	LoopFlags
 	ID int64 `arg:"" name:"delivery-id" help:"The delivery's id (see heed webhooks deliveries)."`
 }
 
 func (c *webhooksRedeliverCmd) Run(ctx context.Context, a *app) error {
-	store, l, err := openLoop(ctx, a, c.DB, c.PublicURL)
-	if err != nil {
+	return show(ctx, a, c.LoopFlags, func(l loop) (heed.WebhookDelivery, error) {
+		return l.webhooks.Redeliver(ctx, heed.System(), c.ID)
+	}, func(w io.Writer, d heed.WebhookDelivery) error {
+		_, err := fmt.Fprintf(w, "delivery %d (%s, message %s) queued again; heed serve's workers send it\n", d.ID, d.Event, d.MessageID)
 		return err
-	}
-	defer store.Close()
-	d, err := l.webhooks.Redeliver(ctx, heed.System(), c.ID)
-	return printOr(a.stdout, c.JSON, d, err, func() error {
-		fmt.Fprintf(a.stdout, "delivery %d (%s, message %s) queued again; heed serve's workers send it\n", d.ID, d.Event, d.MessageID)
-		return nil
 	})
 }
 
@@ -734,18 +649,13 @@ type rootCausesCmd struct {
 	Set  rootCausesSetCmd  `cmd:"" help:"Add a root cause, or rename or switch off one."`
 }
 
-type rootCausesListCmd struct{ SurveyFlags }
+type rootCausesListCmd struct{ LoopFlags }
 
 func (c *rootCausesListCmd) Run(ctx context.Context, a *app) error {
-	store, l, err := openLoop(ctx, a, c.DB, c.PublicURL)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	list, err := l.cases.RootCauses(ctx, heed.System())
-	return printOr(a.stdout, c.JSON, list, err, func() error {
-		tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "KEY\tNAME\tACTIVE")
+	return show(ctx, a, c.LoopFlags, func(l loop) ([]heed.RootCause, error) {
+		return l.cases.RootCauses(ctx, heed.System())
+	}, func(w io.Writer, list []heed.RootCause) error {
+		tw := newTable(w, "KEY\tNAME\tACTIVE")
 		for _, rc := range list {
 			fmt.Fprintf(tw, "%s\t%s\t%v\n", rc.Key, rc.Name, rc.Active)
 		}
@@ -761,17 +671,14 @@ type rootCausesSetCmd struct {
 }
 
 func (c *rootCausesSetCmd) Run(ctx context.Context, a *app) error {
-	store, l, err := openLoop(ctx, a, c.DB, "")
-	if err != nil {
+	return withLoop(ctx, a, c.DB, func(l loop) error {
+		err := l.cases.SaveRootCause(ctx, heed.System(), heed.RootCause{Key: c.Key, Name: c.Name, Active: !c.Inactive})
+		if err != nil {
+			return flagError(err, map[string]string{"key": "", "name": ""})
+		}
+		_, err = fmt.Fprintf(a.stdout, "root cause %s saved: %s (active %v)\n", c.Key, strings.TrimSpace(c.Name), !c.Inactive)
 		return err
-	}
-	defer store.Close()
-	err = l.cases.SaveRootCause(ctx, heed.System(), heed.RootCause{Key: c.Key, Name: c.Name, Active: !c.Inactive})
-	if err != nil {
-		return renameFields(err, map[string]string{"key": "", "name": ""})
-	}
-	_, err = fmt.Fprintf(a.stdout, "root cause %s saved: %s (active %v)\n", c.Key, strings.TrimSpace(c.Name), !c.Inactive)
-	return err
+	})
 }
 
 // actionsCmd groups the preventive-action commands.
@@ -780,18 +687,13 @@ type actionsCmd struct {
 	Add  actionsAddCmd  `cmd:"" help:"Plan a preventive action: a fix of the process behind many cases."`
 }
 
-type actionsListCmd struct{ SurveyFlags }
+type actionsListCmd struct{ LoopFlags }
 
 func (c *actionsListCmd) Run(ctx context.Context, a *app) error {
-	store, l, err := openLoop(ctx, a, c.DB, c.PublicURL)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	list, err := l.cases.PreventiveActions(ctx, heed.System())
-	return printOr(a.stdout, c.JSON, list, err, func() error {
-		tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tSTATUS\tDUE\tOWNER\tCASES\tCUSTOMERS\tVERIFIED\tRECOVERED\tTITLE")
+	return show(ctx, a, c.LoopFlags, func(l loop) ([]heed.PreventiveAction, error) {
+		return l.cases.PreventiveActions(ctx, heed.System())
+	}, func(w io.Writer, list []heed.PreventiveAction) error {
+		tw := newTable(w, "ID\tSTATUS\tDUE\tOWNER\tCASES\tCUSTOMERS\tVERIFIED\tRECOVERED\tTITLE")
 		for _, x := range list {
 			dueDay := "-"
 			if x.Due != nil {
@@ -805,7 +707,7 @@ func (c *actionsListCmd) Run(ctx context.Context, a *app) error {
 }
 
 type actionsAddCmd struct {
-	SurveyFlags
+	LoopFlags
 	Title       string `arg:"" help:"What will change, e.g. 'A second till at Saturday peaks'."`
 	Owner       string `name:"owner" placeholder:"EMAIL" help:"The employee who sees it through."`
 	Due         string `name:"due" placeholder:"YYYY-MM-DD" help:"When it should be done."`
@@ -821,15 +723,11 @@ func (c *actionsAddCmd) Run(ctx context.Context, a *app) error {
 		}
 		act.Due = &d
 	}
-	store, l, err := openLoop(ctx, a, c.DB, c.PublicURL)
-	if err != nil {
+	return show(ctx, a, c.LoopFlags, func(l loop) (heed.PreventiveAction, error) {
+		act, err := l.cases.SavePreventiveAction(ctx, heed.System(), act)
+		return act, flagError(err, map[string]string{"title": "", "owner": "--owner", "description": "--description"})
+	}, func(w io.Writer, act heed.PreventiveAction) error {
+		_, err := fmt.Fprintf(w, "preventive action %d added; link cases to it: heed cases set CASE --action %d\n", act.ID, act.ID)
 		return err
-	}
-	defer store.Close()
-	act, err = l.cases.SavePreventiveAction(ctx, heed.System(), act)
-	err = renameFields(err, map[string]string{"title": "", "owner": "--owner", "description": "--description"})
-	return printOr(a.stdout, c.JSON, act, err, func() error {
-		fmt.Fprintf(a.stdout, "preventive action %d added; link cases to it: heed cases set CASE --action %d\n", act.ID, act.ID)
-		return nil
 	})
 }

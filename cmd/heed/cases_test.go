@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/heedhq/heed"
 )
@@ -78,6 +79,24 @@ func TestCaseCommands(t *testing.T) {
 	}
 	if got := listCases(t, e, "--late"); len(got) != 0 {
 		t.Errorf("cases list --late: %d cases just opened are late", len(got))
+	}
+	// Ada's case is told its first contact was due an hour ago: late, and
+	// a page of one holds it although Bob's newer case comes first.
+	store := openTestStore(t, db)
+	stored, err := store.GetCase(t.Context(), heed.Scope{All: true}, ada.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored.FirstContactDue = time.Now().Add(-time.Hour)
+	if _, err := store.UpdateCase(t.Context(), stored, heed.CaseEvent{}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if got := listCases(t, e, "--late"); len(got) != 1 || got[0].ID != ada.ID {
+		t.Errorf("cases list --late: %+v, want Ada's case only", got)
+	}
+	if late := mustRun(t, e, "", "cases", "list", "--late", "--limit", "1").stdout; !regexp.MustCompile(
+		`(?m)^` + id + ` .* C-001 +3 +LATE: no contact `).MatchString(late) {
+		t.Errorf("cases list --late --limit 1 printed:\n%s", late)
 	}
 	for _, tc := range []struct {
 		args []string
@@ -177,7 +196,7 @@ func TestCaseCommands(t *testing.T) {
 		{[]string{"rules", "try"}, "name a saved rule by its key, or give --file"},
 		{[]string{"rules", "try", "very-unhappy", "--file", "x.json"}, "not both"},
 		{[]string{"rules", "try", "very-unhappy", "--days", "0"}, "--days must be between 1 and 3660"},
-		{[]string{"rules", "try", "nope"}, "nope"},
+		{[]string{"rules", "try", "nope"}, `heed: no rule "nope"`},
 		{[]string{"rules", "add", writeFile(t, "bad.json", `{"name":"Bad","then":[{"kind":"explode"}]}`)}, `unknown action "explode"`},
 		{[]string{"rules", "add", writeFile(t, "typo.json", `{"name":"Typo","wen":{}}`)}, `not a rule: json: unknown field "wen"`},
 		{[]string{"rules", "add", writeFile(t, "again.json", rule)}, "very-unhappy"},
@@ -220,7 +239,7 @@ func TestCaseCommands(t *testing.T) {
 		{[]string{"webhooks", "add", "https://x.example", "--format", "xml"}, "must be one of"},
 		{[]string{"webhooks", "deliveries", "9"}, "heed: no webhook with id 9\n"},
 		{[]string{"webhooks", "deliveries", "1", "--state", "lost"}, `--state "lost" must be pending, delivered or dead`},
-		{[]string{"webhooks", "redeliver", "99"}, "heed: "},
+		{[]string{"webhooks", "redeliver", "99"}, "heed: no webhook delivery with id 99\n"},
 	} {
 		if r := heedRun(t, e, "", tc.args...); r.err == nil || !strings.Contains(r.output(), tc.want) {
 			t.Errorf("heed %s: %v\n%s\nwant an error saying %q", strings.Join(tc.args, " "), r.err, r.output(), tc.want)
@@ -265,7 +284,6 @@ func TestCaseCommands(t *testing.T) {
 	}
 
 	// What the commands did is in the database, as the services keep it.
-	store := openTestStore(t, db)
 	evs, err := store.ListCaseEvents(t.Context(), ada.ID)
 	if err != nil || len(evs) != 8 || evs[len(evs)-1].Kind != heed.EventTransition || evs[len(evs)-1].To != "closed" || evs[1].Actor != "system" {
 		t.Errorf("case %s's timeline: %+v (%v)", id, evs, err)

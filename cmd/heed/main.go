@@ -62,16 +62,31 @@ func errorText(err error) string {
 	return msg
 }
 
-// flagError names the command-line flag in an error a service reported
-// for one of its input fields (fail_times → --fail-times), since the
-// operator typed the flag, not the field.
+// flagError names, in an error a service reported for one of its input
+// fields, the command-line flag the operator typed instead (fail_times →
+// --fail-times). flags maps a field to its flag; "events[]" stands for
+// every events[i]; a flag of "" drops the field, for an argument the
+// message already names. The message is rewritten only where it starts
+// with the field ("fail_times must be …" → "--fail-times must be …"):
+// elsewhere the field is a word of the sentence ("unknown stage "done"",
+// "cannot move … to …"), and the printed error names the flag after it.
 func flagError(err error, flags map[string]string) error {
 	var he *heed.Error
-	if !errors.As(err, &he) || flags[he.Field] == "" {
+	if !errors.As(err, &he) || he.Field == "" {
 		return err
 	}
-	flag := flags[he.Field]
-	return &heed.Error{Code: he.Code, Field: flag, Message: strings.ReplaceAll(he.Message, he.Field, flag), Err: he.Err}
+	flag, ok := flags[he.Field]
+	if i := strings.IndexByte(he.Field, '['); !ok && i > 0 {
+		flag, ok = flags[he.Field[:i]+"[]"]
+	}
+	if !ok {
+		return err
+	}
+	msg := he.Message
+	if rest, found := strings.CutPrefix(msg, he.Field+" "); found && flag != "" {
+		msg = flag + " " + rest
+	}
+	return &heed.Error{Code: he.Code, Field: flag, Message: msg, Err: he.Err}
 }
 
 // plural formats n with its noun, adding an s when n is not one.

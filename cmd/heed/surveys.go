@@ -27,11 +27,18 @@ type SurveyFlags struct {
 
 // open opens the store and the survey service over it.
 func (f SurveyFlags) open(ctx context.Context, a *app) (heed.Store, *survey.Service, error) {
-	store, err := openStore(ctx, f.DB)
+	store, l, err := openServices(ctx, a, f.DB, f.PublicURL)
+	return store, l.surveys, err
+}
+
+// openServices opens the store and wires the services over it (newLoop),
+// so every command writes responses through the rules.
+func openServices(ctx context.Context, a *app, db, publicURL string) (heed.Store, loop, error) {
+	store, err := openStore(ctx, db)
 	if err != nil {
-		return nil, nil, err
+		return nil, loop{}, err
 	}
-	return store, newLoop(store, a.log, f.PublicURL, nil).surveys, nil
+	return store, newLoop(store, a.log, publicURL, nil), nil
 }
 
 // printJSON writes v indented, for --json and for scripts.
@@ -39,6 +46,16 @@ func printJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// newTable starts a table of tab-separated columns on w with its header
+// line ("" for none); Flush writes it.
+func newTable(w io.Writer, header string) *tabwriter.Writer {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	if header != "" {
+		fmt.Fprintln(tw, header)
+	}
+	return tw
 }
 
 // surveyCmd groups the survey commands.
@@ -101,8 +118,7 @@ func (c *surveyListCmd) Run(ctx context.Context, a *app) error {
 		}
 		return err
 	}
-	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "KEY\tKIND\tNAME\tLANGUAGE\tQUESTIONS\tOPEN LINK")
+	tw := newTable(a.stdout, "KEY\tKIND\tNAME\tLANGUAGE\tQUESTIONS\tOPEN LINK")
 	for _, s := range list {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%v\n", s.Key, s.Kind, s.Name, s.Language, len(s.Questions), s.OpenLink)
 	}
@@ -188,8 +204,7 @@ func (c *surveyInviteCmd) Run(ctx context.Context, a *app) error {
 		}
 		return err
 	}
-	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "CUSTOMER\tINVITATION\tLINK OR REASON SKIPPED")
+	tw := newTable(a.stdout, "CUSTOMER\tINVITATION\tLINK OR REASON SKIPPED")
 	for _, r := range res {
 		if r.Skipped != "" {
 			fmt.Fprintf(tw, "%s\t-\tskipped: %s\n", r.Customer, r.Skipped)
@@ -290,8 +305,7 @@ func (c *programListCmd) Run(ctx context.Context, a *app) error {
 		}
 		return err
 	}
-	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "KEY\tSURVEY\tACTIVE\tTARGET\tLAST RUN")
+	tw := newTable(a.stdout, "KEY\tSURVEY\tACTIVE\tTARGET\tLAST RUN")
 	for _, p := range list {
 		target := fmt.Sprintf("%d per %s", p.Target, p.Period)
 		if p.Margin > 0 {
@@ -375,8 +389,7 @@ func (c *invitationsCmd) Run(ctx context.Context, a *app) error {
 		}
 		return flagError(err, map[string]string{"limit": "--limit", "delivery": "--delivery"})
 	}
-	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tCREATED\tSURVEY\tPROGRAM\tCUSTOMER\tCHANNEL\tDELIVERY\tOPENED\tANSWERED\tERROR")
+	tw := newTable(a.stdout, "ID\tCREATED\tSURVEY\tPROGRAM\tCUSTOMER\tCHANNEL\tDELIVERY\tOPENED\tANSWERED\tERROR")
 	for _, i := range list {
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", i.ID, i.CreatedAt.Local().Format(time.DateTime), i.Survey,
 			i.Program, i.Customer, i.Channel, i.Delivery, when(i.OpenedAt), when(i.AnsweredAt), firstLine(i.Error, 40))
@@ -426,8 +439,7 @@ func printSample(w io.Writer, rep survey.SampleReport, show int) error {
 		fmt.Fprintf(bw, "    %-18s %d\n", r, rep.Skipped[r])
 	}
 	if len(rep.Strata) > 0 {
-		tw := tabwriter.NewWriter(bw, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "\n  UNIT\tRATE\tNEEDED\tINVITE/PERIOD\tTODAY\tEXPECTED ±\tREACHABLE")
+		tw := newTable(bw, "\n  UNIT\tRATE\tNEEDED\tINVITE/PERIOD\tTODAY\tEXPECTED ±\tREACHABLE")
 		for _, s := range rep.Strata {
 			fmt.Fprintf(tw, "  %s\t%.0f%%\t%d\t%d\t%d\t%.1f\t%v\n", s.Unit, 100*s.ResponseRate, s.NeededAnswers, s.Invitations, s.Today, s.ExpectedMargin, s.Reachable)
 		}
@@ -465,8 +477,7 @@ func (c *responsesCmd) Run(ctx context.Context, a *app) error {
 		}
 		return flagError(err, map[string]string{"limit": "--limit", "unit": "--unit"})
 	}
-	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tANSWERED\tSURVEY\tUNIT\tCUSTOMER\tSCORE\tCOMMENT")
+	tw := newTable(a.stdout, "ID\tANSWERED\tSURVEY\tUNIT\tCUSTOMER\tSCORE\tCOMMENT")
 	for _, r := range list {
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%s\n", r.ID, r.CreatedAt.Local().Format(time.DateTime), r.Survey, r.Unit,
 			r.Customer, r.Score, firstLine(strings.ReplaceAll(r.Comment, "\t", " "), 60))
@@ -513,8 +524,7 @@ func (c *metricsCmd) Run(ctx context.Context, a *app) error {
 		return flagError(err, map[string]string{"from": "--from", "by": "--by", "min": "--min", "unit": "--unit"})
 	}
 	fmt.Fprintf(a.stdout, "%s (%s) %s to %s\n", m.Survey, m.Kind, m.From, m.To)
-	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "GROUP\tN\tSCORE\t± (95%)")
+	tw := newTable(a.stdout, "GROUP\tN\tSCORE\t± (95%)")
 	for _, g := range append([]survey.Figures{m.Total}, m.Groups...) {
 		name := g.Key
 		if g.Label != "" {

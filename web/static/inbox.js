@@ -1,6 +1,6 @@
 // The inbox's live updates: the server sends an "inbox" event when what
-// the page shows has changed (a new case, an answer, a case handed over
-// or closed elsewhere), and this script fetches the page again and swaps
+// the page shows has changed (a case of the viewer's opened, changed, handed
+// over or closed; a new answer), and this script fetches the page again and swaps
 // in the lists. While a note is being typed, it only says there is news,
 // so nothing typed is lost. Without JavaScript the page works as it is.
 (() => {
