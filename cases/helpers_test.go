@@ -18,6 +18,7 @@ import (
 	"github.com/heedhq/heed"
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/directory"
+	"github.com/heedhq/heed/internal/testclock"
 	"github.com/heedhq/heed/internal/testdb"
 	"github.com/heedhq/heed/jobs"
 	"github.com/heedhq/heed/mail"
@@ -28,27 +29,13 @@ import (
 
 var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC) // a Monday
 
-// clock is a controlled clock: fixed, moved by Add; jobs scheduled for
-// later run when the clock has passed their time, not after sleeping.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // fixture is a small company: regions north (stores n1, n2) and south
 // (store s1), each unit with a responsible employee, customers C-1…C-6
 // (two per store; C-2 owned by an account manager of n1), an NPS survey
 // and the services wired as heed serve wires them.
 type fixture struct {
 	store heed.Store
-	clock *clock
+	clock *testclock.Clock
 	sv    *survey.Service
 	cs    *cases.Service
 	hooks *webhooks.Service
@@ -59,7 +46,7 @@ type fixture struct {
 func newFixture(t *testing.T, engine string) *fixture {
 	t.Helper()
 	store := testdb.Open(t, engine)
-	clk := &clock{t: t0}
+	clk := testclock.New(t0)
 	srv, err := sink.Start("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

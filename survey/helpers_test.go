@@ -4,12 +4,12 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/heedhq/heed"
 	"github.com/heedhq/heed/directory"
+	"github.com/heedhq/heed/internal/testclock"
 	"github.com/heedhq/heed/internal/testdb"
 	"github.com/heedhq/heed/mail"
 	"github.com/heedhq/heed/survey"
@@ -18,50 +18,18 @@ import (
 // t0 is the start of every controlled clock.
 var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC) // a Monday
 
-// clock is a controlled clock: fixed at t, or (live) the real time moved
-// by what Add added, for tests where a job pool must see time pass.
-type clock struct {
-	mu   sync.Mutex
-	t    time.Time
-	live bool
-	off  time.Duration
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.live {
-		return time.Now().UTC().Add(c.off)
-	}
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-	c.off += d
-}
-
-// Live makes the clock follow the real time from now on.
-func (c *clock) Live() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.live = true
-}
-
 // fixture is a small organisation: a company with regions north (stores
 // n1, n2) and south (store s1), and customers spread over the stores.
 type fixture struct {
 	store heed.Store
 	svc   *survey.Service
-	clock *clock
+	clock *testclock.Clock
 }
 
 func newFixture(t *testing.T, engine string, mailer mail.Sender, customers int) *fixture {
 	t.Helper()
 	store := testdb.Open(t, engine)
-	clk := &clock{t: t0}
+	clk := testclock.New(t0)
 	f := &fixture{store: store, clock: clk,
 		svc: survey.New(store, survey.Config{PublicURL: "http://heed.test", Mailer: mailer, Now: clk.Now})}
 	dir := directory.New(store, clk.Now)

@@ -12,28 +12,16 @@ import (
 	"time"
 
 	"github.com/heedhq/heed"
+	"github.com/heedhq/heed/internal/testclock"
 	"github.com/heedhq/heed/internal/testdb"
 	"github.com/heedhq/heed/webhooks"
 )
-
-// clock is a fixed clock moved by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // sendEnv is a store with one webhook to a loopback receiver whose
 // handler the test supplies, and n deliveries queued for it.
 type sendEnv struct {
 	store heed.Store
-	clock *clock
+	clock *testclock.Clock
 	hooks *webhooks.Service
 	wh    heed.Webhook
 	mu    sync.Mutex
@@ -42,7 +30,7 @@ type sendEnv struct {
 
 func newSendEnv(t *testing.T, engine string, n int, handle func(e *sendEnv, w http.ResponseWriter, r *http.Request), cfg webhooks.Config) *sendEnv {
 	t.Helper()
-	e := &sendEnv{store: testdb.Open(t, engine), clock: &clock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}}
+	e := &sendEnv{store: testdb.Open(t, engine), clock: testclock.New(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)
 		e.mu.Lock()
