@@ -177,6 +177,12 @@ type JobQueries interface {
 	// before before, and returns how many it deleted; callers repeat it
 	// until it deletes fewer than limit. Dead jobs are kept for operators.
 	DeleteFinishedJobs(ctx context.Context, before time.Time, limit int) (int, error)
+	// ClaimOnce reports whether this is the first claim of key ever: of
+	// any number of callers, in any number of processes, exactly one
+	// gets true (a day's digest is sent by whoever claims it). Inside a
+	// transaction the claim is undone with it. EInvalid for an empty key,
+	// one over 200 bytes or one holding a NUL.
+	ClaimOnce(ctx context.Context, key string, now time.Time) (bool, error)
 }
 
 // SurveyQueries reads and writes surveys, programs and reward codes.
@@ -253,6 +259,11 @@ type ResponseQueries interface {
 	ListResponses(ctx context.Context, scope Scope, f ResponseFilter) ([]Response, error)
 	// ScoreCounts reads the pre-aggregated counts (see CountFilter).
 	ScoreCounts(ctx context.Context, f CountFilter) ([]ScoreCount, error)
+	// CountResponses counts the responses inside scope that f selects
+	// (its Limit and BeforeID play no part) per survey and score, by
+	// survey id then score: the exact counts of any window, where
+	// ScoreCounts has whole UTC days.
+	CountResponses(ctx context.Context, scope Scope, f ResponseFilter) ([]ResponseCount, error)
 }
 
 // CaseQueries reads and writes cases, their timelines, root causes and
@@ -313,6 +324,9 @@ type CaseFactFilter struct {
 	UnitPath string    // only this subtree; "" for all in scope
 	From, To time.Time // created in [From, To); zero: unbounded
 	Open     bool      // only cases not closed
+	// ClosedFrom and ClosedTo, when set, keep the cases closed in
+	// [ClosedFrom, ClosedTo).
+	ClosedFrom, ClosedTo time.Time
 }
 
 // CaseFact is what the closed-loop metrics read of one case.

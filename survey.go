@@ -243,6 +243,13 @@ type ResponseFilter struct {
 	BeforeID   int64 // newest first: only IDs below it
 }
 
+// ResponseCount is how many responses to a survey had a score.
+type ResponseCount struct {
+	SurveyID int64
+	Score    int
+	N        int
+}
+
 // InvitationFilter narrows ListInvitations.
 type InvitationFilter struct {
 	SurveyID  int64

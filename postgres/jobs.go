@@ -215,6 +215,21 @@ func (q queries) DeleteFinishedJobs(ctx context.Context, before time.Time, limit
 	return int(tag.RowsAffected()), nil
 }
 
+// ClaimOnce inserts key unless it is there (see heed.JobQueries). A
+// racing claim waits for the first one's transaction and then finds the
+// key taken, or, if that one rolled back, takes it.
+func (q queries) ClaimOnce(ctx context.Context, key string, now time.Time) (bool, error) {
+	if err := sqlstore.OnceKey(key); err != nil {
+		return false, err
+	}
+	tag, err := q.db.Exec(ctx, `INSERT INTO job_once (key, created_at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`,
+		key, utc(now))
+	if err != nil {
+		return false, heed.Internal(err, "postgres: claim once")
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
 func scanJob(rows sqlstore.Scanner) (heed.Job, error) {
 	var j heed.Job
 	var payload []byte

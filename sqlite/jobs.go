@@ -219,6 +219,23 @@ func (q queries) DeleteFinishedJobs(ctx context.Context, before time.Time, limit
 	return int(n), nil
 }
 
+// ClaimOnce inserts key unless it is there (see heed.JobQueries).
+func (q queries) ClaimOnce(ctx context.Context, key string, now time.Time) (bool, error) {
+	if err := sqlstore.OnceKey(key); err != nil {
+		return false, err
+	}
+	res, err := q.w.ExecContext(ctx, `INSERT INTO job_once (key, created_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`,
+		key, micros(now))
+	if err != nil {
+		return false, heed.Internal(err, "sqlite: claim once")
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, heed.Internal(err, "sqlite: rows affected")
+	}
+	return n == 1, nil
+}
+
 func scanJob(rows sqlstore.Scanner) (heed.Job, error) {
 	var j heed.Job
 	var payload, state string

@@ -164,6 +164,22 @@ func (q queries) ListResponses(ctx context.Context, scope heed.Scope, f heed.Res
 	return queryList(ctx, q.r, stmt, args.Values(), []heed.Response{}, scanResponse, "sqlite: list responses")
 }
 
+// CountResponses counts the responses f selects per survey and score.
+func (q queries) CountResponses(ctx context.Context, scope heed.Scope, f heed.ResponseFilter) ([]heed.ResponseCount, error) {
+	f.BeforeID = 0
+	args := newArgs()
+	where, err := sqlstore.ResponseWhere(ctx, scope, f, args, q.unitPath, func(t time.Time) any { return micros(t) })
+	if err != nil {
+		return nil, err
+	}
+	return queryList(ctx, q.r, sqlstore.CountResponsesSQL(where), args.Values(), []heed.ResponseCount{},
+		func(sc sqlstore.Scanner) (heed.ResponseCount, error) {
+			var c heed.ResponseCount
+			err := sc.Scan(&c.SurveyID, &c.Score, &c.N)
+			return c, err
+		}, "sqlite: count responses")
+}
+
 // ScoreCounts adds up the pre-aggregated counts f selects (see
 // sqlstore.ScoreCountsSQL).
 func (q queries) ScoreCounts(ctx context.Context, f heed.CountFilter) ([]heed.ScoreCount, error) {

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -24,6 +26,7 @@ func testJobs(t *testing.T, open Opener) {
 	t.Run("concurrent leasers", func(t *testing.T) { testJobConcurrentLease(t, open(t)) })
 	t.Run("release gives the attempt back", func(t *testing.T) { testJobRelease(t, open(t)) })
 	t.Run("delete finished", func(t *testing.T) { testJobDeleteFinished(t, open(t)) })
+	t.Run("claim once", func(t *testing.T) { testJobOnce(t, open(t)) })
 }
 
 // wantCode fails t unless err carries code.
@@ -433,6 +436,66 @@ func testJobConcurrentLease(t *testing.T, s heed.Store) {
 	wg.Wait()
 	if len(seen) != jobs {
 		t.Fatalf("%d jobs leased; want all %d", len(seen), jobs)
+	}
+}
+
+// testJobOnce: of many claims of one key, also racing in transactions
+// on their own connections, exactly one wins; a rolled-back claim does
+// not count.
+func testJobOnce(t *testing.T, s heed.Store) {
+	ctx := t.Context()
+	claim := func(q heed.Queries, key string) bool {
+		t.Helper()
+		ok, err := q.ClaimOnce(ctx, key, T0)
+		if err != nil {
+			t.Fatalf("ClaimOnce(%q): %v", key, err)
+		}
+		return ok
+	}
+	if !claim(s, "digest/2026-03-01") || claim(s, "digest/2026-03-01") {
+		t.Fatal("ClaimOnce twice: want true, then false")
+	}
+	if !claim(s, "digest/2026-03-02") {
+		t.Fatal("ClaimOnce of another key: want true")
+	}
+	errUndo := errors.New("undo")
+	err := s.InTx(ctx, func(q heed.Queries) error {
+		if !claim(q, "digest/2026-03-03") {
+			t.Error("ClaimOnce of a new key in a transaction: want true")
+		}
+		return errUndo
+	})
+	if !errors.Is(err, errUndo) {
+		t.Fatalf("InTx = %v", err)
+	}
+	if !claim(s, "digest/2026-03-03") {
+		t.Fatal("ClaimOnce after a rolled-back claim: want true")
+	}
+	for _, key := range []string{"", strings.Repeat("k", 201), "a\x00b"} {
+		_, err := s.ClaimOnce(ctx, key, T0)
+		wantErr(t, fmt.Sprintf("ClaimOnce(%q)", key), err, heed.EInvalid, "key")
+	}
+
+	const racers = 8
+	var won atomic.Int32
+	var wg sync.WaitGroup
+	for range racers {
+		wg.Go(func() {
+			err := s.InTx(ctx, func(q heed.Queries) error {
+				ok, err := q.ClaimOnce(ctx, "digest/race", T0)
+				if ok {
+					won.Add(1)
+				}
+				return err
+			})
+			if err != nil {
+				t.Errorf("InTx(ClaimOnce): %v", err)
+			}
+		})
+	}
+	wg.Wait()
+	if n := won.Load(); n != 1 {
+		t.Fatalf("%d of %d racing claims won; want exactly 1", n, racers)
 	}
 }
 

@@ -279,8 +279,11 @@ func testResponseScope(t *testing.T, s heed.Store) {
 		if err != nil || !slices.Equal(got, tt.want) {
 			t.Errorf("%s: ListResponses = %v, %v; want %v", tt.name, got, err, tt.want)
 		}
+		wantResponseCounts(t, s, tt.name, tt.scope, tt.filter)
 	}
-	_, err := s.ListResponses(ctx, all, heed.ResponseFilter{Unit: "attic"})
+	_, err := s.CountResponses(ctx, all, heed.ResponseFilter{Unit: "attic"})
+	wantErr(t, "CountResponses in an unknown unit", err, heed.ENotFound, "unit")
+	_, err = s.ListResponses(ctx, all, heed.ResponseFilter{Unit: "attic"})
 	wantErr(t, "ListResponses in an unknown unit", err, heed.ENotFound, "unit")
 	for _, limit := range []int{-1, 1001} {
 		_, err := s.ListResponses(ctx, all, heed.ResponseFilter{Limit: limit})
@@ -293,6 +296,40 @@ func testResponseScope(t *testing.T, s heed.Store) {
 	wantErr(t, "GetResponse(r3, in s1) by the manager of north", err, heed.ENotFound, "")
 	_, err = s.GetResponse(ctx, f.principal("sue").Scope(), ids["r7"])
 	wantErr(t, "GetResponse(r7, bob's customer) by sue", err, heed.ENotFound, "")
+}
+
+// wantResponseCounts checks CountResponses against the truth: the rows
+// ListResponses shows for the same filter, whole (CountResponses ignores
+// the page), counted per survey and score.
+func wantResponseCounts(t *testing.T, s heed.Store, name string, scope heed.Scope, f heed.ResponseFilter) {
+	t.Helper()
+	got, err := s.CountResponses(t.Context(), scope, f)
+	if err != nil {
+		t.Errorf("%s: CountResponses: %v", name, err)
+		return
+	}
+	f.Limit, f.BeforeID = 1000, 0
+	rs, err := s.ListResponses(t.Context(), scope, f)
+	if err != nil {
+		t.Fatalf("%s: ListResponses: %v", name, err)
+	}
+	n := map[[2]int64]int{}
+	for _, r := range rs {
+		n[[2]int64{r.SurveyID, int64(r.Score)}]++
+	}
+	want := []heed.ResponseCount{}
+	for k, v := range n {
+		want = append(want, heed.ResponseCount{SurveyID: k[0], Score: int(k[1]), N: v})
+	}
+	slices.SortFunc(want, func(a, b heed.ResponseCount) int {
+		if a.SurveyID != b.SurveyID {
+			return cmp.Compare(a.SurveyID, b.SurveyID)
+		}
+		return cmp.Compare(a.Score, b.Score)
+	})
+	if !slices.Equal(got, want) {
+		t.Errorf("%s: CountResponses = %+v; want %+v", name, got, want)
+	}
 }
 
 func testScoreCounts(t *testing.T, s heed.Store) {

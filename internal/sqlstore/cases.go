@@ -234,6 +234,12 @@ func CaseFactsSQL(s heed.Scope, f heed.CaseFactFilter, a *Args, timeArg func(tim
 	if f.Open {
 		conds = append(conds, CaseOpen("c"))
 	}
+	if !f.ClosedFrom.IsZero() {
+		conds = append(conds, "c.closed_at >= "+a.Add(timeArg(f.ClosedFrom)))
+	}
+	if !f.ClosedTo.IsZero() {
+		conds = append(conds, "c.closed_at < "+a.Add(timeArg(f.ClosedTo)))
+	}
 	return `SELECT c.id, c.unit_id, c.customer_id, c.stage, c.category_before, c.category_after, c.created_at,
 	c.first_contact_due, c.first_contact_at, c.closed_at, c.resolve_due, c.escalation_level
 	FROM cases c JOIN units u ON u.id = c.unit_id

@@ -487,6 +487,23 @@ func ResponseWhere(ctx context.Context, s heed.Scope, f heed.ResponseFilter, a *
 	return strings.Join(conds, " AND "), nil
 }
 
+// CountResponsesSQL is the statement of CountResponses over the where
+// of ResponseWhere (its BeforeID ignored by the caller): survey id,
+// score, count.
+func CountResponsesSQL(where string) string {
+	return `SELECT r.survey_id, r.score, COUNT(*) FROM responses r JOIN surveys s ON s.id = r.survey_id
+	LEFT JOIN customers c ON c.id = r.customer_id LEFT JOIN units u ON u.id = r.unit_id
+	WHERE ` + where + ` GROUP BY r.survey_id, r.score ORDER BY r.survey_id, r.score`
+}
+
+// OnceKey checks the key of ClaimOnce.
+func OnceKey(key string) error {
+	if key == "" || len(key) > 200 || strings.ContainsRune(key, 0) {
+		return heed.FieldErrorf(heed.EInvalid, "key", "a once-key must be 1 to 200 bytes without NUL")
+	}
+	return nil
+}
+
 // ScoreCountUpsert ends an INSERT INTO score_counts (survey_id, unit_id,
 // day, score, n) of changes: a first change is the count, later ones add
 // to it. Both engines support this ON CONFLICT form.
