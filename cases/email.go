@@ -18,6 +18,7 @@ const (
 	emailEscalation = "escalation" // to the manager a late case climbed to
 	emailRedirect   = "redirect"   // to the new owner of a redirected case
 	emailAdvocacy   = "advocacy"   // to a promoter: thanks, and a review or referral
+	emailDigest     = "digest"     // to a manager: the day before below them
 )
 
 // emailPayload says which email to send to whom about what.
@@ -31,6 +32,7 @@ type emailPayload struct {
 	URL      string `json:"url,omitempty"`
 	Note     string `json:"note,omitempty"`
 	By       string `json:"by,omitempty"`
+	Day      string `json:"day,omitempty"` // digest: 2006-01-02
 }
 
 // SendEmail is the handler of EmailJob. Its Message-ID comes from the job,
@@ -67,6 +69,9 @@ func (s *Service) buildEmail(ctx context.Context, pl emailPayload) (mail.Message
 	}
 	if err != nil {
 		return mail.Message{}, "", err
+	}
+	if pl.Kind == emailDigest {
+		return s.digestEmail(ctx, to, pl.Day)
 	}
 	var c *heed.Case
 	if pl.Case != 0 {

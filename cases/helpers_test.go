@@ -65,7 +65,7 @@ func newFixture(t *testing.T, engine string) *fixture {
 	f.sv, f.cs, f.hooks = cases.Wire(store,
 		survey.Config{PublicURL: "http://heed.test", Mailer: m, Now: clk.Now, Logger: quiet},
 		webhooks.Config{Now: clk.Now, Logger: quiet, Backoff: []time.Duration{time.Minute, 5 * time.Minute}, MaxAttempts: 50},
-		cases.Config{PublicURL: "http://heed.test", Mailer: m, Now: clk.Now, Logger: quiet})
+		cases.Config{PublicURL: "http://heed.test", Mailer: m, Now: clk.Now, Logger: quiet, DigestHour: 7, Location: time.UTC})
 	f.org(t)
 	if f.surv, err = f.sv.CreateSurvey(t.Context(), heed.System(), heed.Survey{Kind: heed.SurveyNPS, Name: "Store visit"}); err != nil {
 		t.Fatal(err)

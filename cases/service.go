@@ -32,6 +32,12 @@ type Config struct {
 	// Backfill: a response answered longer than this before it is stored
 	// (an import of old answers) fires no rules; default 48h.
 	Backfill time.Duration
+	// DigestHour is the hour (0-23, in Location) each morning when the
+	// managers get the digest of the day before; below 0, no digests.
+	DigestHour int
+	// Location is the zone of the digest's days; nil: time.Local (the
+	// zone of the programs' days too).
+	Location *time.Location
 	Logger   *slog.Logger
 	// Now is the clock; nil: time.Now.
 	Now func() time.Time
@@ -55,6 +61,9 @@ func New(store heed.Store, surveys *survey.Service, hooks *webhooks.Service, cfg
 	}
 	if cfg.Backfill <= 0 {
 		cfg.Backfill = 48 * time.Hour
+	}
+	if cfg.DigestHour > 23 {
+		cfg.DigestHour = 23
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -81,11 +90,14 @@ const (
 	ResurveyJob = "cases.resurvey" // invite the customer of a closed case again
 )
 
+// DigestJob (see digest.go) fans out a day's digests.
+
 // RegisterJobs makes pool run the service's jobs.
 func (s *Service) RegisterJobs(pool *jobs.Pool) {
 	pool.Handle(EmailJob, s.SendEmail)
 	pool.Handle(EscalateJob, s.Escalate)
 	pool.Handle(ResurveyJob, s.Resurvey)
+	pool.Handle(DigestJob, s.RunDigest)
 }
 
 func (s *Service) now() time.Time { return s.cfg.Now() }
