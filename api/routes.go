@@ -83,6 +83,8 @@ func (s *server) registerRoutes() {
 		register(s, route(http.MethodPost, "/cases/{id}/calls", "log-case-call", "Log a call to the case's customer"), s.logCall)
 		register(s, route(http.MethodPost, "/cases/{id}/redirect", "redirect-case", "Hand a case to another employee or unit, with a note"), s.redirectCase)
 
+		register(s, route(http.MethodGet, "/digest", "get-digest",
+			"The daily digest an employee's morning email holds: a day's answers, unhappy customers, cases opened and closed, late and escalated ones now"), s.getDigest)
 		register(s, route(http.MethodGet, "/root-causes", "list-root-causes", "List the root causes a case may name"), s.listRootCauses)
 		register(s, put(route(http.MethodPut, "/root-causes/{key}", "put-root-cause", "Add, rename, or switch a root cause on or off (admins)")), s.putRootCause)
 		register(s, route(http.MethodGet, "/preventive-actions", "list-preventive-actions",

@@ -117,7 +117,7 @@ func (s *Service) DigestFor(ctx context.Context, p heed.Principal, email, day st
 	var err error
 	switch {
 	case email == "" && p.EmployeeID == 0:
-		return Digest{}, heed.FieldErrorf(heed.EInvalid, "for", "say whose digest: you sign in as no employee")
+		return Digest{}, heed.FieldErrorf(heed.EInvalid, "for", "say whose digest: you act as no employee")
 	case email == "":
 		e, err = s.store.GetEmployeeByID(ctx, p.EmployeeID)
 	default:

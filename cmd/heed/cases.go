@@ -58,6 +58,7 @@ type casesCmd struct {
 	Call     casesCallCmd     `cmd:"" help:"Log a call to the case's customer: reached, no_answer or call_back_later."`
 	Redirect casesRedirectCmd `cmd:"" help:"Hand a case to another employee or unit, with a note for them (they are emailed)."`
 	Set      casesSetCmd      `cmd:"" help:"Set a case's customer kind, response type, root cause or preventive action."`
+	Digest   casesDigestCmd   `cmd:"" help:"Print the daily digest a manager is emailed each morning: a day's answers, unhappy customers, cases opened and closed, late and escalated ones now."`
 }
 
 type casesListCmd struct {

@@ -81,7 +81,7 @@ func loadDemo(ctx context.Context, a *app, store heed.Store, ds demo.Dataset) er
 // invitations and answers; a second run adds nothing.
 func loadDemoSurveys(ctx context.Context, a *app, store heed.Store, ds demo.Dataset) error {
 	p := newProgress(a.stderr, "demo responses")
-	rep, err := demo.LoadSurveys(ctx, newLoop(store, a.log, "", nil).surveys, store, ds, time.Now(),
+	rep, err := demo.LoadSurveys(ctx, newLoop(store, a.log, "", nil, -1).surveys, store, ds, time.Now(),
 		func(done, total int) { p.report("write", done, total) })
 	p.done()
 	if err != nil {

@@ -113,7 +113,7 @@ func (c *importCmd) importResponses(ctx context.Context, a *app, store heed.Stor
 	if err != nil {
 		return err
 	}
-	svc := newLoop(store, a.log, "", nil).surveys
+	svc := newLoop(store, a.log, "", nil, -1).surveys
 	recs, err := svc.RecordResponses(ctx, heed.System(), c.File, heed.ChannelImport, in)
 	if err != nil {
 		return err

@@ -15,6 +15,7 @@ import (
 	"github.com/heedhq/heed"
 	"github.com/heedhq/heed/accounts"
 	"github.com/heedhq/heed/api"
+	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/directory"
 	"github.com/heedhq/heed/jobs"
 	"github.com/heedhq/heed/mail"
@@ -56,6 +57,7 @@ type ServeFlags struct {
 	SMTP            string        `name:"smtp" env:"HEED_SMTP" placeholder:"URL" help:"SMTP server for survey emails: smtp://user:pass@host:port (STARTTLS when offered) or smtps://user:pass@host:port (implicit TLS); add ?tls=skip-verify for a self-signed test server. Default: none, emails are only logged."`
 	SMTPFrom        string        `name:"smtp-from" env:"HEED_SMTP_FROM" default:"Heed <heed@localhost>" help:"From address of survey emails, e.g. 'Northwind <feedback@northwind.example>'."`
 	SampleEvery     time.Duration `name:"sample-every" env:"HEED_SAMPLE_EVERY" default:"1h" help:"How often the scheduler runs the active programs (each run tops today's invitations up to the day's quota); 0 turns the scheduler off in this process."`
+	DigestHour      int           `name:"digest-hour" env:"HEED_DIGEST_HOUR" default:"7" help:"Hour of the day (0 to 23, the server's time zone) when every manager is emailed the digest of the day before below them; -1 sends none. With several processes on one database, each digest goes out once."`
 	TrustedProxies  []string      `name:"trusted-proxies" env:"HEED_TRUSTED_PROXIES" placeholder:"CIDR" help:"Addresses or CIDR prefixes of the reverse proxies in front of Heed, whose X-Forwarded-For is believed (for sign-in throttling and logs). Default: none, X-Forwarded-For is ignored."`
 }
 
@@ -66,6 +68,9 @@ func (f ServeFlags) check() error {
 	}
 	if f.ShutdownTimeout <= 0 || f.JobBackoff <= 0 || f.JobPoll <= 0 || f.JobLease < time.Second {
 		return heed.Errorf(heed.EInvalid, "--shutdown-timeout, --job-backoff and --job-poll must be more than zero, --job-lease at least 1s")
+	}
+	if f.DigestHour < -1 || f.DigestHour > 23 {
+		return heed.Errorf(heed.EInvalid, "--digest-hour must be an hour from 0 to 23, or -1 for no digests, not %d", f.DigestHour)
 	}
 	if f.SampleEvery < 0 {
 		return heed.Errorf(heed.EInvalid, "--sample-every must be 0 (off) or more")
@@ -119,6 +124,7 @@ type server struct {
 	pool        *jobs.Pool // nil with --workers 0
 	accounts    *accounts.Service
 	surveys     *survey.Service
+	cases       *cases.Service
 	sampleEvery time.Duration
 	stopLive    func() // ends the live event streams; safe to call twice
 }
@@ -135,7 +141,7 @@ func newServer(a *app, store heed.Store, f ServeFlags, publicURL string) (*serve
 	if err != nil {
 		return nil, err
 	}
-	lp := newLoop(store, a.log, publicURL, mailer)
+	lp := newLoop(store, a.log, publicURL, mailer, f.DigestHour)
 	sv := lp.surveys
 
 	apiHandler, err := api.New(api.Config{Directory: dir, Accounts: acc, Jobs: js, Surveys: sv, Logger: a.log, Version: a.version,
@@ -164,7 +170,7 @@ func newServer(a *app, store heed.Store, f ServeFlags, publicURL string) (*serve
 		return nil, err
 	}
 	s := &server{handler: trustProxies(instrument(mux, a.log, m), trusted), accounts: acc,
-		surveys: sv, sampleEvery: f.SampleEvery, stopLive: sync.OnceFunc(func() { close(stopLive) })}
+		surveys: sv, cases: lp.cases, sampleEvery: f.SampleEvery, stopLive: sync.OnceFunc(func() { close(stopLive) })}
 	if f.Workers > 0 {
 		s.pool = jobs.NewPool(store, jobs.PoolConfig{
 			Workers:       f.Workers,
@@ -269,6 +275,11 @@ func (s *server) startBackground(ctx context.Context, log *slog.Logger) <-chan e
 		}()
 		var err error
 		if s.pool != nil {
+			// The digests' chain of jobs: joined, or started, by every
+			// process that runs jobs (see cases.StartDigests).
+			if derr := s.cases.StartDigests(ctx); derr != nil {
+				log.Warn("could not start the daily digests; the next start tries again", "error", derr)
+			}
 			err = s.pool.Run(ctx)
 		}
 		<-cleaned

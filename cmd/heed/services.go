@@ -22,12 +22,13 @@ type loop struct {
 }
 
 // newLoop wires the services over store (see cases.Wire); mailer may be
-// nil (emails are logged).
-func newLoop(store heed.Store, log *slog.Logger, publicURL string, mailer mail.Sender) loop {
+// nil (emails are logged). digestHour is when the managers' digests go
+// out (-1: none; only heed serve runs them).
+func newLoop(store heed.Store, log *slog.Logger, publicURL string, mailer mail.Sender, digestHour int) loop {
 	sv, cs, hooks := cases.Wire(store,
 		survey.Config{PublicURL: publicURL, Mailer: mailer, Logger: log},
 		webhooks.Config{PublicURL: publicURL, Logger: log},
-		cases.Config{PublicURL: publicURL, Mailer: mailer, Logger: log})
+		cases.Config{PublicURL: publicURL, Mailer: mailer, Logger: log, DigestHour: digestHour})
 	return loop{surveys: sv, cases: cs, webhooks: hooks}
 }
 

@@ -38,7 +38,7 @@ func openServices(ctx context.Context, a *app, db, publicURL string) (heed.Store
 	if err != nil {
 		return nil, loop{}, err
 	}
-	return store, newLoop(store, a.log, publicURL, nil), nil
+	return store, newLoop(store, a.log, publicURL, nil, -1), nil
 }
 
 // printJSON writes v indented, for --json and for scripts.
