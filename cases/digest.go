@@ -51,8 +51,13 @@ type Digest struct {
 	Late     int             `json:"cases_late"`
 	LateList []heed.Case     `json:"late"`      // newest first, up to 10 of Late
 	Escal    []heed.Case     `json:"escalated"` // open cases escalated to this employee, up to 10
-	Units    []DigestUnitRow `json:"units"`     // the units directly below with something to say
+	Units    []DigestUnitRow `json:"units"`     // the units directly below with open cases, the most late first
+	// UnitNames names the units the lists mention, by key.
+	UnitNames map[string]string `json:"unit_names"`
 }
+
+// NameOf is a unit's name as the digest knows it, else its key.
+func (d Digest) NameOf(key string) string { return cmp.Or(d.UnitNames[key], key) }
 
 // DigestSurvey is one survey's answers of the day.
 type DigestSurvey struct {
@@ -168,7 +173,8 @@ func (s *Service) digest(ctx context.Context, e heed.Employee, from time.Time) (
 	}
 	to, now := from.AddDate(0, 0, 1), s.now()
 	d := Digest{Email: e.Email, Name: e.Name, Unit: e.Unit, UnitName: unit.Name, Day: from.Format(time.DateOnly),
-		From: from, To: to, At: now, Surveys: []DigestSurvey{}, Unhappy: []DigestAnswer{}, Units: []DigestUnitRow{}}
+		From: from, To: to, At: now, Surveys: []DigestSurvey{}, Unhappy: []DigestAnswer{}, Units: []DigestUnitRow{},
+		UnitNames: map[string]string{}}
 	scope := p.Scope()
 	if err := s.digestAnswers(ctx, scope, &d); err != nil {
 		return d, err
@@ -176,7 +182,32 @@ func (s *Service) digest(ctx context.Context, e heed.Employee, from time.Time) (
 	if err := s.digestCases(ctx, p, unit, &d); err != nil {
 		return d, err
 	}
-	return d, nil
+	return d, s.nameUnits(ctx, scope, &d)
+}
+
+// nameUnits fills in the names of the units the digest's lists mention.
+func (s *Service) nameUnits(ctx context.Context, scope heed.Scope, d *Digest) error {
+	want := map[string]bool{}
+	for _, a := range d.Unhappy {
+		want[a.Unit] = true
+	}
+	for _, c := range slices.Concat(d.LateList, d.Escal) {
+		want[c.Unit] = true
+	}
+	delete(want, "")
+	if len(want) == 0 {
+		return nil
+	}
+	units, err := s.store.ListUnits(ctx, scope)
+	if err != nil {
+		return err
+	}
+	for _, u := range units {
+		if want[u.Key] {
+			d.UnitNames[u.Key] = u.Name
+		}
+	}
+	return nil
 }
 
 // principalOf is e's principal, as signing in would make it, and e's unit.
@@ -342,6 +373,9 @@ func (s *Service) digestCases(ctx context.Context, p heed.Principal, unit heed.U
 			d.Units = append(d.Units, *r)
 		}
 	}
+	slices.SortStableFunc(d.Units, func(a, b DigestUnitRow) int {
+		return cmp.Or(cmp.Compare(b.Late, a.Late), cmp.Compare(b.Open, a.Open), cmp.Compare(a.Name, b.Name))
+	})
 	if d.Late > 0 {
 		if d.LateList, err = s.store.ListCases(ctx, scope, heed.CaseFilter{Open: true, LateAt: d.At, Limit: digestCases}); err != nil {
 			return err

@@ -71,11 +71,11 @@ func TestDailyDigest(t *testing.T) {
 			for _, want := range []string{
 				"Good morning Nora,",
 				"Here is Wednesday 4 March below North.",
-				"Store visit: 2 answers — NPS +0 (1 promoters, 0 passives, 1 detractors)",
-				"Customer 1 (n1) gave 2: “Broken on arrival, and nobody answered the phone”",
+				"Store visit: 2 answers — NPS +0 (1 promoter, 0 passives, 1 detractor)",
+				"Customer 1 (North One) gave 2: “Broken on arrival, and nobody answered the phone”",
 				"1 opened and 0 closed that day; 2 open now, 1 of them late.",
 				"North One: 2 open, 1 late",
-				fmt.Sprintf("#%d Customer 2 (n1), owner Kim Account, reported — first contact 22 hours late", kimCase.ID),
+				fmt.Sprintf("#%d Customer 2 (North One), owner Kim Account, reported — first contact 22 hours late", kimCase.ID),
 				fmt.Sprintf("http://heed.test/cases/%d", kimCase.ID),
 			} {
 				if !strings.Contains(nora.Text, want) {

@@ -64,15 +64,15 @@ func WriteDigest(w io.Writer, d Digest, links string) error {
 		b.WriteString("  No answers that day.\n")
 	}
 	for _, sv := range d.Surveys {
-		fmt.Fprintf(&b, "  %s: %s — %s (%d promoters, %d passives, %d detractors)\n", sv.Name, plural(sv.N, "answer"),
-			surveyScore(sv), sv.Promoters, sv.Passives, sv.Detractors)
+		fmt.Fprintf(&b, "  %s: %s — %s (%s, %s, %s)\n", sv.Name, plural(sv.N, "answer"), surveyScore(sv),
+			plural(sv.Promoters, "promoter"), plural(sv.Passives, "passive"), plural(sv.Detractors, "detractor"))
 	}
 	if len(d.Unhappy) > 0 {
 		b.WriteString("\nIN THEIR WORDS\n")
 		for _, a := range d.Unhappy {
 			who := cmp.Or(a.CustomerName, a.Customer, "A customer")
 			if a.Unit != "" {
-				who += " (" + a.Unit + ")"
+				who += " (" + d.NameOf(a.Unit) + ")"
 			}
 			fmt.Fprintf(&b, "  %s gave %d: “%s”\n", who, a.Score, oneLine(a.Comment, 200))
 		}
@@ -81,8 +81,8 @@ func WriteDigest(w io.Writer, d Digest, links string) error {
 	for _, u := range d.Units {
 		fmt.Fprintf(&b, "  %s: %d open, %d late\n", cmp.Or(u.Name, u.Unit), u.Open, u.Late)
 	}
-	writeCaseList(&b, "LATE NOW", d.LateList, d.Late, links, "late=1", d.At)
-	writeCaseList(&b, "ESCALATED TO YOU", d.Escal, len(d.Escal), links, "escalated=1", d.At)
+	writeCaseList(&b, d, "LATE NOW", d.LateList, d.Late, links, "late=1")
+	writeCaseList(&b, d, "ESCALATED TO YOU", d.Escal, len(d.Escal), links, "escalated=1")
 	if links != "" {
 		fmt.Fprintf(&b, "\nAll your cases: %s/cases\n", links)
 	}
@@ -93,7 +93,7 @@ func WriteDigest(w io.Writer, d Digest, links string) error {
 
 // writeCaseList writes a titled list of cases, saying how many more the
 // page behind filter holds.
-func writeCaseList(b *strings.Builder, title string, list []heed.Case, total int, links, filter string, now time.Time) {
+func writeCaseList(b *strings.Builder, d Digest, title string, list []heed.Case, total int, links, filter string) {
 	if len(list) == 0 {
 		return
 	}
@@ -101,8 +101,8 @@ func writeCaseList(b *strings.Builder, title string, list []heed.Case, total int
 	for _, c := range list {
 		who := cmp.Or(c.CustomerName, c.Customer)
 		owner := cmp.Or(c.OwnerName, c.Owner, "nobody")
-		fmt.Fprintf(b, "  #%d %s (%s), owner %s, %s — %s\n", c.ID, who, c.Unit, owner,
-			strings.ReplaceAll(string(c.Stage), "_", " "), lateness(c, now))
+		fmt.Fprintf(b, "  #%d %s (%s), owner %s, %s — %s\n", c.ID, who, d.NameOf(c.Unit), owner,
+			strings.ReplaceAll(string(c.Stage), "_", " "), Lateness(c, d.At))
 		if links != "" {
 			fmt.Fprintf(b, "    %s/cases/%d\n", links, c.ID)
 		}
@@ -116,9 +116,9 @@ func writeCaseList(b *strings.Builder, title string, list []heed.Case, total int
 	}
 }
 
-// lateness says which service level a case missed and by how long, or
-// when its next one is due.
-func lateness(c heed.Case, now time.Time) string {
+// Lateness says which service level a case missed and by how long, or
+// when its next one is due: "first contact 22 hours late".
+func Lateness(c heed.Case, now time.Time) string {
 	due, what := c.ResolveDue, "resolution"
 	if c.FirstContactAt == nil {
 		due, what = c.FirstContactDue, "first contact"

@@ -28,8 +28,8 @@ func TestDigestCommand(t *testing.T) {
 	for _, want := range []string{
 		"Heed digest for North, " + time.Now().Format("Mon 2 Jan") + ": 2 answers",
 		"Good morning Ann,",
-		"Store visit: 2 answers — NPS +0 (1 promoters, 0 passives, 1 detractors)",
-		"Ada Lovelace (store-1) gave 3: “Waited 25 minutes at the till”",
+		"Store visit: 2 answers — NPS +0 (1 promoter, 0 passives, 1 detractor)",
+		"Ada Lovelace (Store 1) gave 3: “Waited 25 minutes at the till”",
 		"1 opened and 0 closed that day; 1 open now, 0 of them late.",
 		"Store 1: 1 open, 0 late",
 	} {
