@@ -30,7 +30,8 @@ type RuleConditions struct {
 	Category string   `json:"category,omitempty"` // detractor, passive or promoter
 	MinScore *int     `json:"min_score,omitempty"`
 	MaxScore *int     `json:"max_score,omitempty"`
-	// Words: the comment contains any of these (case and accents folded).
+	// Words: the comment has any of these at the start of a word (case
+	// and accents folded): "refund" finds "refunded", "late" not "chocolate".
 	Words    []string `json:"words,omitempty"`
 	Segments []string `json:"segments,omitempty"` // customer segments; none: any
 	MinValue *Decimal `json:"min_value,omitempty"`

@@ -74,7 +74,7 @@ func Suggest(rs []heed.Response, cases int) Suggestion {
 	count := func(words []string) int {
 		n := 0
 		for _, w := range words {
-			n += strings.Count(all, w)
+			n += countWord(all, w)
 		}
 		return n
 	}

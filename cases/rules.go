@@ -193,7 +193,7 @@ func matches(w heed.RuleConditions, f facts, unitPath string) bool {
 		return true
 	}
 	for _, word := range w.Words {
-		if strings.Contains(f.comment, heed.Fold(word)) {
+		if hasWord(f.comment, heed.Fold(word)) {
 			return true
 		}
 	}

@@ -1,0 +1,42 @@
+package cases
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// countWord counts where word occurs in text at the start of a word, both
+// folded alike (heed.Fold): "refund" in "refunded" and "refund's", not
+// "late" in "chocolate", so a rule's or a hint's words find their stems
+// and not other words that contain them. A word that starts with a sign
+// ("?", "!!") counts wherever it occurs.
+func countWord(text, word string) int {
+	if word == "" {
+		return 0
+	}
+	first, _ := utf8.DecodeRuneInString(word)
+	anywhere := !isWordRune(first)
+	n := 0
+	for i := 0; i < len(text); {
+		j := strings.Index(text[i:], word)
+		if j < 0 {
+			break
+		}
+		j += i
+		before, _ := utf8.DecodeLastRuneInString(text[:j])
+		if anywhere || j == 0 || !isWordRune(before) {
+			n++
+			i = j + len(word)
+			continue
+		}
+		_, size := utf8.DecodeRuneInString(text[j:])
+		i = j + size
+	}
+	return n
+}
+
+// hasWord reports whether countWord finds word at all.
+func hasWord(text, word string) bool { return countWord(text, word) > 0 }
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
