@@ -148,12 +148,17 @@ func testJobInvalid(t *testing.T, s heed.Store) {
 	for _, j := range []heed.NewJob{
 		{Kind: "x\x00"}, {Kind: "x\xff"}, {Kind: "x", Key: "k\x00"}, {Kind: "x", Key: "k\xff"},
 		{Kind: "x", Payload: json.RawMessage("{\"a\":\"\xff\"}")},
+		{Kind: "x", Payload: json.RawMessage(`{"note":"a\u0000b"}`)},
 	} {
 		_, err = s.EnqueueJob(ctx, j, T0)
 		wantCode(t, fmt.Sprintf("EnqueueJob(%q, key %q, payload %q)", j.Kind, j.Key, j.Payload), err, heed.EInvalid)
 	}
-	if c, err := s.CountJobs(ctx); err != nil || c[heed.JobQueued] != 0 {
-		t.Fatalf("after rejected enqueues CountJobs = %v, %v; want nothing queued", c, err)
+	// An escaped backslash before "u0000" is no NUL: stored as given.
+	if _, err := s.EnqueueJob(ctx, heed.NewJob{Kind: "x", Payload: json.RawMessage(`{"path":"c:\\u0000"}`)}, T0); err != nil {
+		t.Fatalf(`EnqueueJob with "c:\\u0000" (a backslash, then u0000): %v`, err)
+	}
+	if c, err := s.CountJobs(ctx); err != nil || c[heed.JobQueued] != 1 {
+		t.Fatalf("after rejected enqueues CountJobs = %v, %v; want only the backslash one queued", c, err)
 	}
 }
 

@@ -84,7 +84,32 @@ func checkNewJob(j heed.NewJob) (json.RawMessage, int, error) {
 	if err := json.Compact(&buf, j.Payload); err != nil {
 		return nil, 0, heed.FieldErrorf(heed.EInvalid, "payload", "job payload is not valid JSON")
 	}
+	if escapedNUL(buf.Bytes()) {
+		// PostgreSQL's jsonb refuses \u0000; refuse it on both engines alike.
+		return nil, 0, heed.FieldErrorf(heed.EInvalid, "payload", "job payload must not contain NUL characters")
+	}
 	return buf.Bytes(), maxAttempts, nil
+}
+
+// escapedNUL reports whether the JSON text b holds the escape \u0000: a
+// "\u0000" whose backslash is not itself escaped (preceded by an even
+// number of backslashes).
+func escapedNUL(b []byte) bool {
+	for i := 0; ; {
+		j := bytes.Index(b[i:], []byte(`\u0000`))
+		if j < 0 {
+			return false
+		}
+		j += i
+		n := 0
+		for k := j - 1; k >= 0 && b[k] == '\\'; k-- {
+			n++
+		}
+		if n%2 == 0 {
+			return true
+		}
+		i = j + 1
+	}
 }
 
 // CheckLease says whether a lease of n jobs for worker asks for anything:
