@@ -108,7 +108,7 @@ func (s *server) registerRoutes() {
 			"Add a webhook; its signing secret is shown only in this answer (admins)")), s.createWebhook)
 		register(s, route(http.MethodGet, "/webhooks/{id}", "get-webhook", "Get a webhook, without its secret (admins)"), s.getWebhook)
 		register(s, route(http.MethodPut, "/webhooks/{id}", "update-webhook", "Rewrite a webhook; its secret stays (admins)"), s.updateWebhook)
-		register(s, route(http.MethodDelete, "/webhooks/{id}", "delete-webhook", "Delete a webhook and its deliveries (admins)"), s.deleteWebhook)
+		register(s, route(http.MethodDelete, "/webhooks/{id}", "delete-webhook", "Delete a webhook and its deliveries; not one a rule sends to (409) (admins)"), s.deleteWebhook)
 		register(s, route(http.MethodGet, "/webhooks/{id}/deliveries", "list-webhook-deliveries", "List a webhook's deliveries, newest first (admins)"), s.listDeliveries)
 		register(s, route(http.MethodPost, "/webhook-deliveries/{id}/redeliver", "redeliver",
 			"Send a delivery again, whatever became of it, with the same webhook-id (admins)"), s.redeliver)

@@ -195,6 +195,15 @@ func TestWebhooks(t *testing.T) {
 		e.call(t, "admin", "GET", "/api/v1/webhooks/999999/deliveries", nil).must(t, http.StatusNotFound)
 		e.call(t, "mgr-ra", "GET", path+"/deliveries", nil).must(t, http.StatusForbidden)
 
+		// A webhook a rule sends to is not deleted: the rule would send
+		// nothing without a word. Once the rule is gone, it is.
+		e.call(t, "admin", "POST", "/api/v1/rules", map[string]any{"key": "to-hook", "name": "To the hook", "active": true,
+			"when": map[string]any{"category": "detractor"}, "then": []map[string]any{{"kind": "webhook", "webhook": wh.ID}}}).
+			must(t, http.StatusCreated)
+		if got := e.call(t, "admin", "DELETE", path, nil).must(t, http.StatusConflict).apiError(t).Error; !strings.Contains(got.Message, `rule "to-hook"`) {
+			t.Errorf("deleting a webhook a rule sends to: %+v", got)
+		}
+		e.call(t, "admin", "DELETE", "/api/v1/rules/to-hook", nil).must(t, http.StatusNoContent)
 		// Deleted with its deliveries.
 		e.call(t, "mgr-ra", "DELETE", path, nil).must(t, http.StatusForbidden)
 		e.call(t, "admin", "DELETE", path, nil).must(t, http.StatusNoContent)

@@ -111,12 +111,28 @@ func (s *Service) Update(ctx context.Context, p heed.Principal, w heed.Webhook) 
 	return w, err
 }
 
-// Delete removes a webhook and its deliveries.
+// Delete removes a webhook and its deliveries. A webhook a rule sends to
+// stays (EConflict naming the rule): deleted, the rule's action would
+// silently send nothing.
 func (s *Service) Delete(ctx context.Context, p heed.Principal, id int64) error {
 	if err := requireAdmin(p, "delete webhooks"); err != nil {
 		return err
 	}
-	return s.store.DeleteWebhook(ctx, id)
+	return s.store.InTx(ctx, func(q heed.Queries) error {
+		rules, err := q.ListRules(ctx)
+		if err != nil {
+			return err
+		}
+		for _, r := range rules {
+			for _, a := range r.Then {
+				if a.Kind == heed.ActionWebhook && a.Webhook == id {
+					return heed.Errorf(heed.EConflict,
+						"rule %q (%s) sends to this webhook: change or delete the rule first", r.Key, r.Name)
+				}
+			}
+		}
+		return q.DeleteWebhook(ctx, id)
+	})
 }
 
 // Get returns a webhook without its secret.

@@ -257,6 +257,28 @@ func TestCaseCommands(t *testing.T) {
 	if r := mustRun(t, e, "", "webhooks", "redeliver", m[1]); !regexp.MustCompile(`^delivery ` + m[1] + ` \(case\.closed, message msg_\w+\) queued again`).MatchString(r.stdout) {
 		t.Errorf("webhooks redeliver printed %q", r.stdout)
 	}
+	// Changed, switched off, and deleted — but not while a rule sends to it.
+	if r := mustRun(t, e, "", "webhooks", "update", "1", "--event", "case.escalated", "--no-active", "--url", "https://hooks.example/v2"); r.stdout != "webhook 1 saved: https://hooks.example/v2 (standard; events case.escalated; active false)\n" {
+		t.Errorf("webhooks update printed %q", r.stdout)
+	}
+	if r := mustRun(t, e, "", "webhooks", "update", "1", "--active", "--event="); r.stdout != "webhook 1 saved: https://hooks.example/v2 (standard; events -; active true)\n" {
+		t.Errorf("webhooks update --active --event= printed %q", r.stdout)
+	}
+	if r := heedRun(t, e, "", "webhooks", "update", "1", "--url", "ftp://x"); r.err == nil || !strings.Contains(r.output(), `--url "ftp://x" must be an absolute http or https URL`) {
+		t.Errorf("webhooks update --url ftp://x: %s", r.output())
+	}
+	mustRun(t, e, `{"key":"crm","name":"To the CRM","active":true,"when":{"category":"detractor"},"then":[{"kind":"webhook","webhook":1}]}`,
+		"rules", "add", "-")
+	if r := heedRun(t, e, "", "webhooks", "delete", "1"); r.err == nil || !strings.Contains(r.output(), `rule "crm" (To the CRM) sends to this webhook`) {
+		t.Errorf("deleting a webhook a rule sends to: %s", r.output())
+	}
+	mustRun(t, e, "", "rules", "delete", "crm")
+	if r := mustRun(t, e, "", "webhooks", "delete", "1"); r.stdout != "webhook 1 deleted, with its deliveries\n" {
+		t.Errorf("webhooks delete printed %q", r.stdout)
+	}
+	if r := heedRun(t, e, "", "webhooks", "delete", "1"); r.err == nil || !strings.Contains(r.output(), "no webhook with id 1") {
+		t.Errorf("deleting it again: %s", r.output())
+	}
 
 	// Root causes: one added, then switched off, which a case may no
 	// longer be given.
