@@ -374,17 +374,21 @@ func (f *firing) newCase(ctx context.Context, rule heed.Rule) (heed.Case, error)
 	return c, nil
 }
 
-// title says in a line what the case is about: "Detractor: 3 on
-// store-visit — “the queue was endless”".
-func title(fx facts) string {
-	cat := fx.category
+// title says in a line what the case is about (see Title).
+func title(fx facts) string { return Title(fx.r, fx.category) }
+
+// Title says in a line what the case a response opened is about, from
+// the response and its score category: "Detractor: 3 on store-visit —
+// “the queue was endless”".
+func Title(r heed.Response, category string) string {
+	cat := category
 	if cat == "" {
 		cat = "score"
 	}
-	t := fmt.Sprintf("%s%s: %d on %s", strings.ToUpper(cat[:1]), cat[1:], fx.r.Score, fx.r.Survey)
-	if c := strings.Join(strings.Fields(fx.r.Comment), " "); c != "" {
-		if r := []rune(c); len(r) > 80 {
-			c = string(r[:79]) + "…"
+	t := fmt.Sprintf("%s%s: %d on %s", strings.ToUpper(cat[:1]), cat[1:], r.Score, r.Survey)
+	if c := strings.Join(strings.Fields(r.Comment), " "); c != "" {
+		if rs := []rune(c); len(rs) > 80 {
+			c = string(rs[:79]) + "…"
 		}
 		t += " — “" + c + "”"
 	}

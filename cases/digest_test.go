@@ -157,6 +157,11 @@ func TestDigestPreview(t *testing.T) {
 			}
 			_, err = f.cs.DigestFor(ctx, nora, "sam@co.example", "")
 			wantCode(t, "nora reading sam's digest", err, heed.EForbidden, "")
+			_, err = f.cs.DigestFor(ctx, nora, "nobody@co.example", "")
+			wantCode(t, "nora asking for a stranger's digest (no telling whether they exist)", err, heed.EForbidden, "")
+			if d, err := f.cs.DigestFor(ctx, nora, "NORA@co.example", "2026-03-02"); err != nil || d.Answers() != 1 {
+				t.Fatalf("nora naming herself = %+v, %v", d, err)
+			}
 			_, err = f.cs.DigestFor(ctx, nora, "", "2 March")
 			wantCode(t, "a day that is no date", err, heed.EInvalid, "day")
 			_, err = f.cs.DigestFor(ctx, heed.System(), "ghost@co.example", "")

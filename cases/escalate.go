@@ -18,6 +18,33 @@ type escalatePayload struct {
 // MaxEscalation is how many levels above the owner a late case climbs.
 const MaxEscalation = 2
 
+// DefaultEscalateAfter is how long after one escalation the next level
+// follows (Config.EscalateAfter).
+const DefaultEscalateAfter = 24 * time.Hour
+
+// Resume queues the jobs a case written outside the service — the demo's
+// history, cases carried over from another tool — needs to go on as a
+// case worked live would: while open and below MaxEscalation, its next
+// escalation check (level 1 at its first-contact due time, the next
+// DefaultEscalateAfter after the last); closed and not re-surveyed, its
+// verification re-survey at ResurveyAt. Jobs already due run at once.
+// Call it in the transaction that writes the case.
+func Resume(ctx context.Context, q heed.Queries, c heed.Case, now time.Time) error {
+	switch {
+	case c.Open() && c.EscalationLevel < MaxEscalation:
+		at := c.FirstContactDue
+		if c.EscalationLevel > 0 && c.EscalatedAt != nil {
+			at = c.EscalatedAt.Add(DefaultEscalateAfter)
+		}
+		_, err := jobs.Enqueue(ctx, q, EscalateJob, escalatePayload{Case: c.ID, Level: c.EscalationLevel + 1}, now, jobs.RunAt(at))
+		return err
+	case !c.Open() && c.ClosedAt != nil && c.ResurveyAt != nil && c.ResurveyInvitationID == 0:
+		_, err := jobs.Enqueue(ctx, q, ResurveyJob, resurveyPayload{Case: c.ID, ClosedAt: *c.ClosedAt}, now, jobs.RunAt(*c.ResurveyAt))
+		return err
+	}
+	return nil
+}
+
 // Escalate is the handler of EscalateJob, queued when a case opens to run
 // at its first-contact due time. A case still late then goes to the
 // owner's manager (level 1) and, EscalateAfter later and still late, to

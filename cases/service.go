@@ -57,7 +57,7 @@ type Service struct {
 // hooks may be nil only in tests that need no webhooks.
 func New(store heed.Store, surveys *survey.Service, hooks *webhooks.Service, cfg Config) *Service {
 	if cfg.EscalateAfter <= 0 {
-		cfg.EscalateAfter = 24 * time.Hour
+		cfg.EscalateAfter = DefaultEscalateAfter
 	}
 	if cfg.Backfill <= 0 {
 		cfg.Backfill = 48 * time.Hour

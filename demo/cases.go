@@ -655,7 +655,7 @@ func (w *caseWorld) timeline(ctx context.Context, q heed.Queries, p *casePlan) e
 	}
 	p.c = heed.Case{
 		CustomerID: r.CustomerID, Customer: r.Customer, UnitID: r.UnitID, OwnerID: p.owner.ID, ResponseID: r.ID,
-		RuleID: w.rule.ID, ProgramID: prog.ID, Title: caseTitle(sv, r), Stage: p.stage,
+		RuleID: w.rule.ID, ProgramID: prog.ID, Title: cases.Title(r, metrics.Category(sv.Kind, r.Score)), Stage: p.stage,
 		ScoreBefore: &score, CategoryBefore: metrics.Detractor,
 		FirstContactDue: t0.Add(time.Duration(cmp.Or(prog.FirstContactHours, survey.DefaultFirstContactHours)) * time.Hour),
 		ResolveDue:      t0.AddDate(0, 0, cmp.Or(prog.ResolveDays, survey.DefaultResolveDays)),
@@ -883,14 +883,14 @@ func (w *caseWorld) escalate(ctx context.Context, q heed.Queries, p *casePlan) e
 	due := c.FirstContactDue.UTC().Format(time.RFC3339)
 	if notContacted(c.FirstContactDue) && end.After(c.FirstContactDue) {
 		climbs = append(climbs, climb{c.FirstContactDue, "no first contact by " + due})
-		if next := c.FirstContactDue.Add(24 * time.Hour); notContacted(next) && end.After(next) {
+		if next := c.FirstContactDue.Add(cases.DefaultEscalateAfter); notContacted(next) && end.After(next) {
 			climbs = append(climbs, climb{next, "no first contact by " + due})
 		}
 	}
 	resolve := "not resolved by " + c.ResolveDue.UTC().Format(time.RFC3339)
 	if len(climbs) < cases.MaxEscalation && end.After(c.ResolveDue) {
 		climbs = append(climbs, climb{c.ResolveDue, resolve})
-		if next := c.ResolveDue.Add(24 * time.Hour); len(climbs) == 1 && end.After(next) {
+		if next := c.ResolveDue.Add(cases.DefaultEscalateAfter); len(climbs) == 1 && end.After(next) {
 			climbs = append(climbs, climb{next, resolve})
 		}
 	}
@@ -914,19 +914,6 @@ func (w *caseWorld) escalate(ctx context.Context, q heed.Queries, p *casePlan) e
 			To: to.Email, Note: fmt.Sprintf("level %d: %s", level, cl.what), At: at})
 	}
 	return nil
-}
-
-// caseTitle is the title the rule gives a case: "Detractor: 3 on
-// store-visit — “the queue was endless”".
-func caseTitle(sv heed.Survey, r heed.Response) string {
-	t := fmt.Sprintf("Detractor: %d on %s", r.Score, sv.Key)
-	if c := strings.Join(strings.Fields(r.Comment), " "); c != "" {
-		if rs := []rune(c); len(rs) > 80 {
-			c = string(rs[:79]) + "…"
-		}
-		t += " — “" + c + "”"
-	}
-	return t
 }
 
 // verify plays the re-survey of every case closed long enough ago: the
@@ -1021,8 +1008,11 @@ func (w *caseWorld) write(ctx context.Context, q heed.Queries, p *casePlan) erro
 		}
 	}
 	// Last changed when its last event happened, not when the demo ran.
-	p.c, err = q.UpdateCase(ctx, c, heed.CaseEvent{}, p.events[len(p.events)-1].At)
-	return err
+	if p.c, err = q.UpdateCase(ctx, c, heed.CaseEvent{}, p.events[len(p.events)-1].At); err != nil {
+		return err
+	}
+	// Its pending escalation or re-survey, as heed serve would have it.
+	return cases.Resume(ctx, q, p.c, w.now)
 }
 
 // writeResurvey stores a closed case's verification: the invitation the

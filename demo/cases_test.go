@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"slices"
@@ -45,6 +46,7 @@ func TestLoadCases(t *testing.T) {
 	t.Run("timelines", func(t *testing.T) { checkTimelines(t, store, all) })
 	t.Run("preventive actions", func(t *testing.T) { checkActions(t, store, all) })
 	t.Run("recovery", func(t *testing.T) { checkRecovery(t, store, all) })
+	t.Run("pending jobs", func(t *testing.T) { checkPendingJobs(t, store, all) })
 
 	again, err := LoadCases(ctx, store, ds, demoNow.Add(24*time.Hour), nil)
 	if err != nil {
@@ -58,6 +60,66 @@ func TestLoadCases(t *testing.T) {
 	}
 	if acts, err := store.ListPreventiveActions(ctx); err != nil || len(acts) != len(actionSpecs) {
 		t.Errorf("after a second load %d preventive actions (%v), want %d", len(acts), err, len(actionSpecs))
+	}
+}
+
+// checkPendingJobs: the demo's cases go on when heed serve runs, as cases
+// worked live would — each open case below the top escalation level has
+// its escalation check queued, each closed case not yet re-surveyed its
+// re-survey, at the time the case says.
+func checkPendingJobs(t *testing.T, store heed.Store, all []heed.Case) {
+	type pending struct {
+		Case  int64     `json:"case"`
+		Level int       `json:"level"`
+		At    time.Time `json:"closed_at"`
+	}
+	queued := map[string]map[int64]heed.Job{cases.EscalateJob: {}, cases.ResurveyJob: {}}
+	f := heed.JobFilter{State: heed.JobQueued, Limit: 1000}
+	for {
+		page, err := store.ListJobs(context.Background(), f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, j := range page {
+			var pl pending
+			if err := json.Unmarshal(j.Payload, &pl); err != nil {
+				t.Fatal(err)
+			}
+			if m := queued[j.Kind]; m != nil {
+				if _, dup := m[pl.Case]; dup {
+					t.Errorf("case %d has two %s jobs", pl.Case, j.Kind)
+				}
+				m[pl.Case] = j
+			}
+		}
+		if len(page) < f.Limit {
+			break
+		}
+		f.BeforeID = page[len(page)-1].ID
+	}
+	var escalations, resurveys int
+	for _, c := range all {
+		esc, hasEsc := queued[cases.EscalateJob][c.ID]
+		res, hasRes := queued[cases.ResurveyJob][c.ID]
+		switch {
+		case c.Open() && c.EscalationLevel < cases.MaxEscalation:
+			escalations++
+			if !hasEsc || (c.EscalationLevel == 0 && !esc.RunAt.Equal(c.FirstContactDue)) {
+				t.Errorf("open case %d (level %d) has escalation job %v (%+v)", c.ID, c.EscalationLevel, hasEsc, esc)
+			}
+		case !c.Open() && c.ResurveyInvitationID == 0 && c.ResurveyAt != nil && c.ResurveyAt.After(demoNow):
+			resurveys++
+			if !hasRes || !res.RunAt.Equal(*c.ResurveyAt) {
+				t.Errorf("closed case %d, re-survey due %v, has re-survey job %v (%+v)", c.ID, c.ResurveyAt, hasRes, res)
+			}
+		case hasEsc || hasRes:
+			t.Errorf("case %d (%s, level %d, re-survey invitation %d) has a job it does not need", c.ID, c.Stage,
+				c.EscalationLevel, c.ResurveyInvitationID)
+		}
+	}
+	t.Logf("%d escalation checks and %d re-surveys queued", escalations, resurveys)
+	if escalations == 0 || resurveys == 0 {
+		t.Errorf("%d escalation checks and %d re-surveys pending; want some of each", escalations, resurveys)
 	}
 }
 

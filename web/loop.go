@@ -12,8 +12,8 @@ import (
 )
 
 // loopPages are the templates of the closing-the-loop pages: the inbox,
-// the cases and the loop's settings.
-var loopPages = []string{"inbox", "case", "cases", "rules", "rule", "webhooks", "webhook", "rootcauses", "actions", "action"}
+// the cases, the daily digest and the loop's settings.
+var loopPages = []string{"inbox", "case", "cases", "rules", "rule", "webhooks", "webhook", "rootcauses", "actions", "action", "digest"}
 
 // stageLabel names a stage as people say it.
 func stageLabel(s heed.Stage) string {

@@ -57,6 +57,7 @@ func (s *server) handler() http.Handler {
 		mux.Handle("POST /cases/{id}/decisions", s.page(s.caseDecide))
 		mux.Handle("POST /cases/{id}/action", s.page(s.caseLinkAction))
 		mux.Handle("POST /cases/{id}/redirect", s.page(s.caseRedirect))
+		mux.Handle("GET /digest", s.page(s.digestPage))
 		mux.Handle("GET /actions", s.page(s.actionList))
 		mux.Handle("POST /actions", s.page(s.actionCreate))
 		mux.Handle("GET /actions/{id}", s.page(s.actionEdit))
