@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -143,42 +144,37 @@ func (s *Service) DigestFor(ctx context.Context, p heed.Principal, email, day st
 	if err != nil {
 		return Digest{}, err
 	}
-	if day == "" {
-		day = s.dayOf(s.now()).AddDate(0, 0, -1).Format(time.DateOnly)
+	d := s.today().add(-1)
+	if day != "" {
+		if d, err = parseDay(day); err != nil {
+			return Digest{}, err
+		}
 	}
-	from, err := s.parseDay(day)
-	if err != nil {
-		return Digest{}, err
-	}
-	return s.digest(ctx, e, from)
+	return s.digest(ctx, e, d)
 }
 
-// parseDay reads a day in the server's zone: its first instant.
-func (s *Service) parseDay(day string) (time.Time, error) {
-	t, err := time.ParseInLocation(time.DateOnly, day, s.loc())
+// parseDay reads a day "2006-01-02".
+func parseDay(day string) (civilDay, error) {
+	d, err := parseCivilDay(day)
 	if err != nil {
-		return time.Time{}, heed.FieldErrorf(heed.EInvalid, "day", "day %q is not a date like 2026-03-01", day)
+		return d, heed.FieldErrorf(heed.EInvalid, "day", "day %q is not a date like 2026-03-01", day)
 	}
-	return t, nil
+	return d, nil
 }
 
 func (s *Service) loc() *time.Location { return cmp.Or(s.cfg.Location, time.Local) }
 
-// dayOf is the first instant of t's day in the server's zone.
-func (s *Service) dayOf(t time.Time) time.Time {
-	t = t.In(s.loc())
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, s.loc())
-}
+// today is the date now in the server's zone.
+func (s *Service) today() civilDay { return dayOfTime(s.now(), s.loc()) }
 
-// digest builds e's digest of the day starting at from, seen with e's
-// own rights.
-func (s *Service) digest(ctx context.Context, e heed.Employee, from time.Time) (Digest, error) {
+// digest builds e's digest of day, seen with e's own rights.
+func (s *Service) digest(ctx context.Context, e heed.Employee, day civilDay) (Digest, error) {
 	p, unit, err := s.principalOf(ctx, e)
 	if err != nil {
 		return Digest{}, err
 	}
-	to, now := from.AddDate(0, 0, 1), s.now()
-	d := Digest{Email: e.Email, Name: e.Name, Unit: e.Unit, UnitName: unit.Name, Day: from.Format(time.DateOnly),
+	from, to, now := day.start(s.loc()), day.add(1).start(s.loc()), s.now()
+	d := Digest{Email: e.Email, Name: e.Name, Unit: e.Unit, UnitName: unit.Name, Day: day.String(),
 		From: from, To: to, At: now, Surveys: []DigestSurvey{}, Unhappy: []DigestAnswer{}, Units: []DigestUnitRow{},
 		UnitNames: map[string]string{}}
 	scope := p.Scope()
@@ -255,8 +251,8 @@ func (s *Service) digestAnswers(ctx context.Context, scope heed.Scope, d *Digest
 	for _, id := range order {
 		acc := bySurvey[id]
 		d.Surveys = append(d.Surveys, acc.figures())
-		if acc.row.Detractors == 0 || len(d.Unhappy) >= digestAnswers {
-			continue
+		if acc.row.Detractors == 0 {
+			continue // every survey's newest, then the newest of all
 		}
 		worst := detractorTop(acc.sv.Kind)
 		rs, err := s.store.ListResponses(ctx, scope, heed.ResponseFilter{SurveyID: id, From: d.From, To: d.To,
@@ -277,7 +273,7 @@ func (s *Service) digestAnswers(ctx context.Context, scope heed.Scope, d *Digest
 		if a.Customer == "" {
 			continue
 		}
-		if c, err := s.store.GetCustomer(ctx, heed.Scope{All: true}, a.Customer); err == nil {
+		if c, err := s.store.GetCustomer(ctx, scope, a.Customer); err == nil {
 			d.Unhappy[i].CustomerName = c.Name
 		}
 	}
@@ -440,21 +436,33 @@ type digestPayload struct {
 // RunDigest is the handler of DigestJob: the first run for a day queues
 // one email to every manager (built and sent by EmailJob; an empty one
 // is dropped there) and the next day's run; later runs of that day do
-// nothing. Digests off (DigestHour < 0) end the chain.
+// nothing. A run older than yesterday's (the server was down for days)
+// sends nothing stale and hands over to yesterday's; a run before this
+// process's hour (another process queued it with another --digest-hour)
+// waits for it. A process with digests off leaves the run to another
+// (a retry), so one such process does not end the chain for all.
 func (s *Service) RunDigest(ctx context.Context, job heed.Job) error {
 	var pl digestPayload
 	if err := json.Unmarshal(job.Payload, &pl); err != nil {
 		return jobs.Stop(fmt.Errorf("%s: bad payload: %w", DigestJob, err))
 	}
-	day, err := s.parseDay(pl.Day)
+	day, err := parseDay(pl.Day)
 	if err != nil {
 		return jobs.Stop(fmt.Errorf("%s: %w", DigestJob, err))
 	}
 	if s.cfg.DigestHour < 0 {
-		return nil
+		return errors.New("daily digests are off in this process (--digest-hour -1); a process with them on sends them")
 	}
 	return s.store.InTx(ctx, func(q heed.Queries) error {
-		now := s.now()
+		now, yesterday := s.now(), s.today().add(-1)
+		switch {
+		case day.before(yesterday):
+			s.log.Info("cases: a stale daily digest is not sent", "day", pl.Day)
+			return s.queueDigestRun(ctx, q, yesterday, now)
+		case now.Before(s.digestAt(day).Add(-time.Minute)):
+			_, err := jobs.Enqueue(ctx, q, DigestJob, pl, now, jobs.RunAt(s.digestAt(day)), jobs.Key(digestKey))
+			return err
+		}
 		first, err := q.ClaimOnce(ctx, DigestJob+"/"+pl.Day, now)
 		if err != nil {
 			return err
@@ -467,7 +475,7 @@ func (s *Service) RunDigest(ctx context.Context, job heed.Job) error {
 			return err
 		}
 		s.log.Info("cases: daily digests queued", "day", pl.Day, "managers", n)
-		return s.queueDigestRun(ctx, q, day.AddDate(0, 0, 1), now)
+		return s.queueDigestRun(ctx, q, day.add(1), now)
 	})
 }
 
@@ -492,31 +500,48 @@ func (s *Service) queueDigests(ctx context.Context, q heed.Queries, day string, 
 
 // queueDigestRun queues the DigestJob of day, to run at DigestHour the
 // day after; a queued one for the same day takes it instead.
-func (s *Service) queueDigestRun(ctx context.Context, q heed.Queries, day, now time.Time) error {
-	next := day.AddDate(0, 0, 1)
-	at := time.Date(next.Year(), next.Month(), next.Day(), s.cfg.DigestHour, 0, 0, 0, s.loc())
-	_, err := jobs.Enqueue(ctx, q, DigestJob, digestPayload{Day: day.Format(time.DateOnly)}, now,
-		jobs.RunAt(at), jobs.Key(digestKey))
+func (s *Service) queueDigestRun(ctx context.Context, q heed.Queries, day civilDay, now time.Time) error {
+	_, err := jobs.Enqueue(ctx, q, DigestJob, digestPayload{Day: day.String()}, now,
+		jobs.RunAt(s.digestAt(day)), jobs.Key(digestKey))
 	return err
 }
 
+// digestAt is when day's digest is due: DigestHour the day after.
+func (s *Service) digestAt(day civilDay) time.Time { return day.add(1).at(s.cfg.DigestHour, s.loc()) }
+
 // StartDigests starts (or joins) the chain of daily digests; heed serve
-// calls it on start. It queues the run due today (about yesterday), at
-// DigestHour or at once when that hour has passed — a server down at
-// that hour catches up, one that sent it already sends nothing twice —
-// and the run due tomorrow, so a chain broken by a dead job mends on the
-// next start. Both merge into runs already queued. Nothing with
-// DigestHour < 0.
+// calls it on start and every hour after. It queues the run due today
+// (about yesterday), at DigestHour or at once when that hour has passed —
+// a server down at that hour catches up, one that sent it already sends
+// nothing twice — and the run due tomorrow, so a chain broken by a dead
+// job mends within the hour. Both merge into runs already queued.
+// Nothing with DigestHour < 0.
 func (s *Service) StartDigests(ctx context.Context) error {
 	if s.cfg.DigestHour < 0 {
 		return nil
 	}
-	now := s.now()
-	today := s.dayOf(now)
+	now, today := s.now(), s.today()
 	return s.store.InTx(ctx, func(q heed.Queries) error {
-		if err := s.queueDigestRun(ctx, q, today.AddDate(0, 0, -1), now); err != nil {
+		if err := s.queueDigestRun(ctx, q, today.add(-1), now); err != nil {
 			return err
 		}
 		return s.queueDigestRun(ctx, q, today, now)
 	})
+}
+
+// ScheduleDigests calls StartDigests now and every hour until ctx ends:
+// the digests' keeper in heed serve.
+func (s *Service) ScheduleDigests(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if err := s.StartDigests(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("cases: could not queue the daily digests; trying again within the hour", "error", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

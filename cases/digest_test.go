@@ -100,32 +100,111 @@ func TestDailyDigest(t *testing.T) {
 				}
 			}
 
-			// A restart, a stray second run and two pools racing over
-			// four copies of Wednesday's run send nothing more.
+			// A restart and a stray second run of Wednesday send nothing
+			// more.
 			if err := f.cs.StartDigests(ctx); err != nil {
 				t.Fatal(err)
 			}
-			f.runPool(t)
-			var wg sync.WaitGroup
-			for range 4 {
-				wg.Go(func() {
-					if _, err := jobs.Enqueue(ctx, f.store, cases.DigestJob, map[string]string{"day": "2026-03-04"}, f.clock.Now()); err != nil {
-						t.Error(err)
-					}
-				})
+			if _, err := jobs.Enqueue(ctx, f.store, cases.DigestJob, map[string]string{"day": "2026-03-04"}, f.clock.Now()); err != nil {
+				t.Fatal(err)
 			}
-			wg.Wait()
 			f.advance(t, time.Minute)
 			f.advance(t, time.Minute)
 			if now := counts(digests(f)); now != counts(got) {
 				t.Fatalf("digests after the repeats: %v; want still %v", now, counts(got))
 			}
+			// Thursday's run and four copies, due together, raced by two
+			// pools: each manager with news gets one Thursday digest.
+			f.runPool(t)
+			var wg sync.WaitGroup
+			for range 4 {
+				wg.Go(func() {
+					if _, err := jobs.Enqueue(ctx, f.store, cases.DigestJob, map[string]string{"day": "2026-03-05"}, f.clock.Now(),
+						jobs.RunAt(time.Date(2026, 3, 6, 7, 0, 0, 0, time.UTC))); err != nil {
+						t.Error(err)
+					}
+				})
+			}
+			wg.Wait()
+			f.advance(t, 24*time.Hour-2*time.Minute) // Friday 07:00
+			f.advance(t, time.Minute)
+			f.advance(t, time.Minute)
+			if now := counts(digests(f)); now != "ceo@co.example:3 nora@co.example:3 sam@co.example:1 " {
+				t.Fatalf("digests after Thursday's racing runs: %v; want one more for the ceo and nora (the late case), none for sam", now)
+			}
+			thu := digests(f)["nora@co.example"][2]
+			if !strings.Contains(thu.Text, "ESCALATED TO YOU\n  #"+fmt.Sprint(kimCase.ID)) {
+				t.Errorf("Thursday's digest for nora lacks the case escalated to her on Thursday:\n%s", thu.Text)
+			}
 			next, err := f.store.ListJobs(ctx, heed.JobFilter{Kind: cases.DigestJob, State: heed.JobQueued})
-			if err != nil || len(next) != 1 || !next[0].RunAt.Equal(time.Date(2026, 3, 6, 7, 0, 0, 0, time.UTC)) ||
-				!strings.Contains(string(next[0].Payload), "2026-03-05") {
-				t.Fatalf("queued digest runs = %+v, %v; want Thursday's, at Friday 07:00", next, err)
+			if err != nil || len(next) != 1 || !next[0].RunAt.Equal(time.Date(2026, 3, 7, 7, 0, 0, 0, time.UTC)) ||
+				!strings.Contains(string(next[0].Payload), "2026-03-06") {
+				t.Fatalf("queued digest runs = %+v, %v; want Friday's, at Saturday 07:00", next, err)
 			}
 		})
+	}
+}
+
+// TestDigestChainMends: a run days late (the server was down) sends no
+// stale digest and hands over to yesterday's; a run before its hour
+// waits for it; a process with digests off leaves the run to another
+// rather than ending the chain for all.
+func TestDigestChainMends(t *testing.T) {
+	f := newFixture(t, testdb.Engines[0])
+	ctx := t.Context()
+	f.answer(t, "C-1", 2, "Broken on arrival") // Monday 2 March
+	run := func(cs *cases.Service, day string) error {
+		t.Helper()
+		return cs.RunDigest(ctx, heed.Job{Kind: cases.DigestJob, Payload: []byte(`{"day":"` + day + `"}`)})
+	}
+	queued := func() []string {
+		t.Helper()
+		js, err := f.store.ListJobs(ctx, heed.JobFilter{Kind: cases.DigestJob, State: heed.JobQueued})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, j := range js {
+			out = append(out, string(j.Payload)+" at "+j.RunAt.UTC().Format("Mon 15:04"))
+		}
+		return out
+	}
+	f.clock.Add(3*24*time.Hour - 3*time.Hour)       // Thursday 06:00
+	if err := run(f.cs, "2026-03-04"); err != nil { // Wednesday's, an hour early
+		t.Fatal(err)
+	}
+	if q := queued(); len(q) != 1 || q[0] != `{"day":"2026-03-04"} at Thu 07:00` {
+		t.Fatalf("an early run queued %q; want itself again at its hour", q)
+	}
+	if err := run(f.cs, "2026-03-02"); err != nil { // Monday's, two days late
+		t.Fatal(err)
+	}
+	if q := queued(); len(q) != 1 || q[0] != `{"day":"2026-03-04"} at Thu 07:00` {
+		t.Fatalf("a stale run queued %q; want only yesterday's", q)
+	}
+	off := cases.New(f.store, f.sv, f.hooks, cases.Config{DigestHour: -1, Now: f.clock.Now})
+	f.clock.Add(2 * time.Hour)
+	if err := run(off, "2026-03-04"); err == nil || !strings.Contains(err.Error(), "off in this process") {
+		t.Fatalf("a process with digests off ran the day: %v", err)
+	}
+	if err := run(f.cs, "2026-03-04"); err != nil {
+		t.Fatal(err)
+	}
+	emails, err := f.store.ListJobs(ctx, heed.JobFilter{Kind: cases.EmailJob, State: heed.JobQueued, Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, j := range emails {
+		if strings.Contains(string(j.Payload), `"day":"2026-03-02"`) {
+			t.Errorf("Monday's stale digest was queued: %s", j.Payload)
+		}
+		if strings.Contains(string(j.Payload), `"day":"2026-03-04"`) {
+			n++
+		}
+	}
+	if n != 3 { // the ceo, nora and sam
+		t.Errorf("%d digest emails for Wednesday; want one per manager, 3", n)
 	}
 }
 

@@ -18,11 +18,11 @@ func (s *Service) digestEmail(ctx context.Context, to heed.Employee, day string)
 	if to.Role != heed.RoleManager {
 		return mail.Message{}, "the employee is no longer a manager", nil
 	}
-	from, err := s.parseDay(day)
+	dd, err := parseDay(day)
 	if err != nil {
 		return mail.Message{}, "", err
 	}
-	d, err := s.digest(ctx, to, from)
+	d, err := s.digest(ctx, to, dd)
 	if heed.IsNotFound(err) {
 		return mail.Message{}, "the manager's unit no longer exists", nil
 	}

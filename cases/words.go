@@ -10,13 +10,14 @@ import (
 // folded alike (heed.Fold): "refund" in "refunded" and "refund's", not
 // "late" in "chocolate", so a rule's or a hint's words find their stems
 // and not other words that contain them. A word that starts with a sign
-// ("?", "!!") counts wherever it occurs.
+// ("?", "!!"), or in a script written without spaces between words
+// (Chinese, Japanese, Thai…), counts wherever it occurs.
 func countWord(text, word string) int {
 	if word == "" {
 		return 0
 	}
 	first, _ := utf8.DecodeRuneInString(word)
-	anywhere := !isWordRune(first)
+	anywhere := !isWordRune(first) || unspaced(first)
 	n := 0
 	for i := 0; i < len(text); {
 		j := strings.Index(text[i:], word)
@@ -40,3 +41,10 @@ func countWord(text, word string) int {
 func hasWord(text, word string) bool { return countWord(text, word) > 0 }
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// unspaced reports whether r belongs to a script written without spaces
+// between words, where a word's start cannot be told from the text.
+func unspaced(r rune) bool {
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai, unicode.Lao,
+		unicode.Khmer, unicode.Myanmar, unicode.Tibetan)
+}

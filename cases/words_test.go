@@ -20,6 +20,8 @@ func TestCountWord(t *testing.T) {
 		{"", "late", 0},
 		{"late", "", 0},
 		{"l'attente", "attente", 1},
+		{"配達が遅い", "遅い", 1}, // no spaces between words: anywhere
+		{"บริการช้ามาก", "ช้า", 1},
 	} {
 		if got := countWord(tt.text, tt.word); got != tt.want {
 			t.Errorf("countWord(%q, %q) = %d; want %d", tt.text, tt.word, got, tt.want)

@@ -258,9 +258,9 @@ func shutdownHTTP(hs *http.Server, timeout time.Duration) error {
 	return nil
 }
 
-// startBackground runs the job pool, the program scheduler and the hourly
-// clean-up of expired sessions until ctx ends; the channel yields the
-// pool's error once all three have stopped.
+// startBackground runs the job pool, the program scheduler, the keeper of
+// the daily digests and the hourly clean-up of expired sessions until ctx
+// ends; the channel yields the pool's error once all have stopped.
 func (s *server) startBackground(ctx context.Context, log *slog.Logger) <-chan error {
 	done := make(chan error, 1)
 	go func() {
@@ -273,17 +273,23 @@ func (s *server) startBackground(ctx context.Context, log *slog.Logger) <-chan e
 				s.surveys.Schedule(ctx, s.sampleEvery)
 			}
 		}()
+		digests := make(chan struct{})
+		go func() {
+			defer close(digests)
+			// The digests' chain of jobs: joined, or started, by every
+			// process that runs jobs, and mended hourly (see
+			// cases.ScheduleDigests).
+			if s.pool != nil {
+				s.cases.ScheduleDigests(ctx)
+			}
+		}()
 		var err error
 		if s.pool != nil {
-			// The digests' chain of jobs: joined, or started, by every
-			// process that runs jobs (see cases.StartDigests).
-			if derr := s.cases.StartDigests(ctx); derr != nil {
-				log.Warn("could not start the daily digests; the next start tries again", "error", derr)
-			}
 			err = s.pool.Run(ctx)
 		}
 		<-cleaned
 		<-scheduled
+		<-digests
 		done <- err
 	}()
 	return done
