@@ -32,7 +32,8 @@ type cli struct {
 	Metrics     metricsCmd     `cmd:"" help:"Print a survey's NPS, CSAT or CES with sample sizes and margins of error."`
 	Cases       casesCmd       `cmd:"" help:"List, show and work cases: move them through the stages, log calls, redirect, set what was found."`
 	Rules       rulesCmd       `cmd:"" help:"List, add, change, delete and try the rules that act on new responses."`
-	Webhooks    webhooksCmd    `cmd:"" help:"Add and list webhooks, see their deliveries and send one again."`
+	Webhooks    webhooksCmd    `cmd:"" help:"Add, list, change and delete webhooks, see their deliveries and send one again."`
+	Text        textCmd        `cmd:"" help:"Read texts as the server does: language, sentiment per text and sentence, themes."`
 	RootCauses  rootCausesCmd  `cmd:"" name:"root-causes" help:"List and edit the root causes cases are given."`
 	Actions     actionsCmd     `cmd:"" help:"List and plan preventive actions (process fixes cases link to)."`
 	Mailsink    mailsinkCmd    `cmd:"" help:"Run a local SMTP server that keeps and prints every message (to try survey emails)."`
