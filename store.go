@@ -36,6 +36,7 @@ type Store interface {
 type Queries interface {
 	UnitQueries
 	EmployeeQueries
+	FeedbackQueries
 	CustomerQueries
 	AccountQueries
 	JobQueries
@@ -343,6 +344,24 @@ type CaseFact struct {
 	ClosedAt        *time.Time
 	ResolveDue      time.Time
 	EscalationLevel int
+}
+
+// FeedbackQueries reads and writes feedback items and their themes.
+type FeedbackQueries interface {
+	// UpsertFeedback inserts each item, or updates the one with its
+	// (Source, ExternalID), in order, and says what it did: an item the
+	// same as stored (see FeedbackUpsert.Changed) is left alone.
+	UpsertFeedback(ctx context.Context, items []FeedbackItem, now time.Time) ([]FeedbackUpsert, error)
+	// GetFeedback returns the item if it is inside scope, else ENotFound.
+	GetFeedback(ctx context.Context, scope Scope, id int64) (FeedbackItem, error)
+	// GetCustomerByEmail returns the customer with this email (any case),
+	// the first created when several share it; ENotFound when none does.
+	GetCustomerByEmail(ctx context.Context, email string) (Customer, error)
+	// GetFeedbackBySource returns the item with (source, externalID).
+	GetFeedbackBySource(ctx context.Context, source, externalID string) (FeedbackItem, error)
+	// ListFeedback returns the items inside scope that f selects, newest
+	// (highest id) first.
+	ListFeedback(ctx context.Context, scope Scope, f FeedbackFilter) ([]FeedbackItem, error)
 }
 
 // RuleQueries reads and writes rules and response tags.

@@ -2,7 +2,9 @@
 // NPS, CSAT and CES with their sample size and 95% margin of error, the
 // minimum sample below which a group is flagged instead of scored, whether a
 // change between two periods is significant, and how many answers a target
-// margin needs (the stratified planner sizes each unit's invitations with it).
+// margin needs (the stratified planner sizes each unit's invitations with it),
+// and the drivers: which feedback themes cost or earn the most NPS, with the
+// same margins and minimum samples.
 //
 // It is pure arithmetic on counts and sums, so the stores can pre-aggregate
 // and roll up (a region's NPS is the sum of its stores' counts) and the faces

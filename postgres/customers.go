@@ -54,6 +54,17 @@ func (q queries) GetCustomer(ctx context.Context, scope heed.Scope, externalID s
 	return l.Customer, nil
 }
 
+// GetCustomerByEmail returns the first customer with this email, any case.
+func (q queries) GetCustomerByEmail(ctx context.Context, email string) (heed.Customer, error) {
+	args := newArgs()
+	where := `lower(c.email) = ` + args.Add(strings.ToLower(strings.TrimSpace(email))) + ` ORDER BY c.id LIMIT 1`
+	l, err := scanCustomer(q.db.QueryRow(ctx, customerSelect+` WHERE `+where, args.Values()...))
+	if err != nil {
+		return heed.Customer{}, rowErr(err, heed.Errorf(heed.ENotFound, "no customer with email %q", email), "postgres: customer by email")
+	}
+	return l.Customer, nil
+}
+
 // customerOrder is the order of a customer list: byte order, as SQLite's
 // BINARY, whatever the database's collation; the indexes are built the
 // same way.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"strings"
 	"time"
 
 	"github.com/heedhq/heed"
@@ -40,6 +41,17 @@ func (q queries) GetCustomer(ctx context.Context, scope heed.Scope, externalID s
 	l, err := scanCustomer(q.r.QueryRowContext(ctx, customerSelect+` WHERE `+where, args.Values()...))
 	if err != nil {
 		return heed.Customer{}, rowErr(err, heed.Errorf(heed.ENotFound, "no customer %q", externalID), "sqlite: get customer")
+	}
+	return l.Customer, nil
+}
+
+// GetCustomerByEmail returns the first customer with this email, any case.
+func (q queries) GetCustomerByEmail(ctx context.Context, email string) (heed.Customer, error) {
+	args := newArgs()
+	where := `lower(c.email) = ` + args.Add(strings.ToLower(strings.TrimSpace(email))) + ` ORDER BY c.id LIMIT 1`
+	l, err := scanCustomer(q.r.QueryRowContext(ctx, customerSelect+` WHERE `+where, args.Values()...))
+	if err != nil {
+		return heed.Customer{}, rowErr(err, heed.Errorf(heed.ENotFound, "no customer with email %q", email), "sqlite: customer by email")
 	}
 	return l.Customer, nil
 }

@@ -25,6 +25,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("cases", func(t *testing.T) { testCases(t, open) })
 	t.Run("rules", func(t *testing.T) { testRules(t, open) })
 	t.Run("webhooks", func(t *testing.T) { testWebhooks(t, open) })
+	t.Run("feedback", func(t *testing.T) { testFeedback(t, open) })
 }
 
 // T0 is the fixed "now" of contract tests; stores keep microseconds.
