@@ -38,8 +38,11 @@ type Turn struct {
 	Text    string `json:"text"`
 }
 
-// Customer speakers: the turns of a transcript that are analysed.
-func (t Turn) Customer() bool { return t.Speaker == "customer" || t.Speaker == "client" || t.Speaker == "caller" }
+// Customer reports whether the turn is the customer's: those of a
+// transcript are what is analysed.
+func (t Turn) Customer() bool {
+	return t.Speaker == "customer" || t.Speaker == "client" || t.Speaker == "caller"
+}
 
 // CustomerEventKind is something a customer did.
 type CustomerEventKind string
@@ -91,8 +94,8 @@ type FeedbackItem struct {
 	Source     string       `json:"source"`      // the system it came from: "google", "zendesk", "survey"
 	ExternalID string       `json:"external_id"` // unique per source: sending it again updates it
 	Title      string       `json:"title,omitempty"`
-	Text       string       `json:"text"`            // what is read; a transcript's customer turns
-	Turns      []Turn       `json:"turns,omitempty"` // a transcript's turns, all speakers
+	Text       string       `json:"text"`             // what is read; a transcript's customer turns
+	Turns      []Turn       `json:"turns,omitempty"`  // a transcript's turns, all speakers
 	Rating     *int         `json:"rating,omitempty"` // a review's 1–5 stars
 	Platform   string       `json:"platform,omitempty"`
 	At         time.Time    `json:"at"` // when the customer said it
