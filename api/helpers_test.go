@@ -70,10 +70,11 @@ func newEnv(t *testing.T, engine string) *env {
 	// in its transaction. One attempt per webhook delivery, so a test that
 	// runs the job pool sees a delivery to a receiver that is down die at
 	// once rather than after two days of retries.
-	e.surveys, e.cases, e.hooks = cases.Wire(store,
+	lp := cases.Wire(store,
 		survey.Config{PublicURL: publicURL, Logger: log, Now: e.clock.Now},
 		webhooks.Config{PublicURL: publicURL, Logger: log, MaxAttempts: 1},
 		cases.Config{PublicURL: publicURL, Logger: log, Now: e.clock.Now})
+	e.surveys, e.cases, e.hooks = lp.Surveys, lp.Cases, lp.Webhooks
 	h, err := api.New(api.Config{
 		Directory: e.dir, Accounts: e.acc, Jobs: e.jobs, Surveys: e.surveys, Cases: e.cases, Webhooks: e.hooks,
 		Logger:  log,

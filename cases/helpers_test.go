@@ -62,10 +62,11 @@ func newFixture(t *testing.T, engine string) *fixture {
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	f := &fixture{store: store, clock: clk, mail: srv}
-	f.sv, f.cs, f.hooks = cases.Wire(store,
+	lp := cases.Wire(store,
 		survey.Config{PublicURL: "http://heed.test", Mailer: m, Now: clk.Now, Logger: quiet},
 		webhooks.Config{Now: clk.Now, Logger: quiet, Backoff: []time.Duration{time.Minute, 5 * time.Minute}, MaxAttempts: 50},
 		cases.Config{PublicURL: "http://heed.test", Mailer: m, Now: clk.Now, Logger: quiet, DigestHour: 7, Location: time.UTC})
+	f.sv, f.cs, f.hooks = lp.Surveys, lp.Cases, lp.Webhooks
 	f.org(t)
 	if f.surv, err = f.sv.CreateSurvey(t.Context(), heed.System(), heed.Survey{Kind: heed.SurveyNPS, Name: "Store visit"}); err != nil {
 		t.Fatal(err)

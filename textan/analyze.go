@@ -29,8 +29,14 @@ func Analyze(text string) Result { return AnalyzeWith(text, defaultTaxonomy) }
 // sentiment, and the themes of tax it speaks of. A text in English, or
 // too short to tell, is scored; themes are found in any language whose
 // words the terms use.
-func AnalyzeWith(text string, tax *Taxonomy) Result {
-	lang := Language(text)
+func AnalyzeWith(text string, tax *Taxonomy) Result { return AnalyzeAs(text, "", tax) }
+
+// AnalyzeAs is AnalyzeWith for a text whose language is known (an ISO
+// 639-1 code as its sender gave it); "" detects it.
+func AnalyzeAs(text, lang string, tax *Taxonomy) Result {
+	if lang == "" {
+		lang = Language(text)
+	}
 	res := Result{Language: lang, Sentences: []SentenceResult{}}
 	scored := lang == "" || lang == "en"
 	toks := tokenize(text)

@@ -51,10 +51,11 @@ func newLoopEnv(t *testing.T, engine string) *loopEnv {
 	quiet := slog.New(slog.DiscardHandler)
 	le := &loopEnv{clock: &shiftClock{}, stop: make(chan struct{})}
 	var sv *survey.Service
-	sv, le.cs, le.hooks = cases.Wire(store,
+	lp := cases.Wire(store,
 		survey.Config{Logger: quiet, Now: le.clock.Now},
 		webhooks.Config{Logger: quiet},
 		cases.Config{Logger: quiet, Now: le.clock.Now})
+	sv, le.cs, le.hooks = lp.Surveys, lp.Cases, lp.Webhooks
 	le.env = &env{
 		t:     t,
 		store: store,

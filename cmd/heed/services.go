@@ -5,6 +5,7 @@ import (
 
 	"github.com/heedhq/heed"
 	"github.com/heedhq/heed/cases"
+	"github.com/heedhq/heed/feedback"
 	"github.com/heedhq/heed/jobs"
 	"github.com/heedhq/heed/mail"
 	"github.com/heedhq/heed/survey"
@@ -19,17 +20,18 @@ type loop struct {
 	surveys  *survey.Service
 	cases    *cases.Service
 	webhooks *webhooks.Service
+	feedback *feedback.Service
 }
 
 // newLoop wires the services over store (see cases.Wire); mailer may be
 // nil (emails are logged). digestHour is when the managers' digests go
 // out (-1: none; only heed serve runs them).
 func newLoop(store heed.Store, log *slog.Logger, publicURL string, mailer mail.Sender, digestHour int) loop {
-	sv, cs, hooks := cases.Wire(store,
+	lp := cases.Wire(store,
 		survey.Config{PublicURL: publicURL, Mailer: mailer, Logger: log},
 		webhooks.Config{PublicURL: publicURL, Logger: log},
 		cases.Config{PublicURL: publicURL, Mailer: mailer, Logger: log, DigestHour: digestHour})
-	return loop{surveys: sv, cases: cs, webhooks: hooks}
+	return loop{surveys: lp.Surveys, cases: lp.Cases, webhooks: lp.Webhooks, feedback: lp.Feedback}
 }
 
 // register makes pool run every job of the services.
