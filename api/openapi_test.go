@@ -144,6 +144,10 @@ func validParams(t *testing.T, e *env) map[string]string {
 		"/responses/{id}": strconv.FormatInt(resp["a1"], 10),
 	}
 	maps.Copy(params, loopParams(t, e, sv))
+	var fb struct{ Results []struct{ ID int64 } }
+	e.call(t, "admin", "POST", "/api/v1/feedback", []map[string]any{{"kind": "note", "source": "crm", "external_id": "n-1",
+		"text": "Asked about opening hours", "unit": "a1"}}).must(t, http.StatusOK).decode(t, &fb)
+	params["/feedback/{id}"] = strconv.FormatInt(fb.Results[0].ID, 10)
 	return params
 }
 

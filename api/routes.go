@@ -69,6 +69,15 @@ func (s *server) registerRoutes() {
 		"Record answers collected elsewhere, all or nothing; re-sending an external_id updates its response (admins)"), maxBatchBody)), s.recordResponses)
 	documentBody(s.api, Prefix+"/responses", http.MethodPost, responseBatchSchema(s.api.OpenAPI().Components.Schemas))
 
+	if s.cfg.Feedback != nil {
+		register(s, route(http.MethodGet, "/feedback", "list-feedback",
+			"List the feedback you may see from every source, newest first: search, filter by kind, source, unit, theme, sentiment, rating, day"), s.listFeedback)
+		register(s, route(http.MethodGet, "/feedback/{id}", "get-feedback", "Get a feedback item with what reading it found"), s.getFeedback)
+		register(s, rawJSON(limit(route(http.MethodPost, "/feedback", "record-feedback",
+			"Record feedback from any source, up to 1,000 items, all or nothing; re-sending a source's external_id updates its item (admins)"), maxBatchBody)), s.recordFeedback)
+		documentBody(s.api, Prefix+"/feedback", http.MethodPost, feedbackBatchSchema(s.api.OpenAPI().Components.Schemas))
+	}
+
 	register(s, route(http.MethodGet, "/metrics", "get-metrics", "A survey's score, sample and margin of error, overall and by week, month or unit"), s.getMetrics)
 
 	if s.cfg.Cases != nil {

@@ -20,6 +20,7 @@ import (
 	"github.com/heedhq/heed"
 	"github.com/heedhq/heed/accounts"
 	"github.com/heedhq/heed/cases"
+	"github.com/heedhq/heed/feedback"
 	"github.com/heedhq/heed/directory"
 	"github.com/heedhq/heed/jobs"
 	"github.com/heedhq/heed/survey"
@@ -43,6 +44,9 @@ type Config struct {
 	// carries no loop figures.
 	Cases    *cases.Service
 	Webhooks *webhooks.Service
+	// Feedback brings in and lists feedback from every source; optional,
+	// as Cases.
+	Feedback *feedback.Service
 	Logger   *slog.Logger
 	Version  string
 	// Ping checks that the database answers (heed.Store's Ping). When set,
