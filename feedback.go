@@ -141,6 +141,23 @@ type FeedbackFilter struct {
 	BeforeID   int64     // newest first: only IDs below it
 }
 
+// ThemeScoreCount is how many responses of a score mention a theme.
+type ThemeScoreCount struct {
+	Theme string
+	Score int
+	N     int
+}
+
+// ThemeStat is what the items that speak of a theme add up to.
+type ThemeStat struct {
+	Theme     string
+	Items     int     // items that speak of it
+	Read      int     // of them, those whose language was read (with a sentiment)
+	Sentiment float64 // the sum of their sentiments about it; mean = Sentiment / Read
+	Negative  int     // items whose sentiment about it is negative (≤ −0.05)
+	Positive  int     // … positive (≥ 0.05)
+}
+
 // FeedbackUpsert is what UpsertFeedback did with one item.
 type FeedbackUpsert struct {
 	ID      int64 `json:"id"`

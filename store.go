@@ -362,6 +362,14 @@ type FeedbackQueries interface {
 	// ListFeedback returns the items inside scope that f selects, newest
 	// (highest id) first.
 	ListFeedback(ctx context.Context, scope Scope, f FeedbackFilter) ([]FeedbackItem, error)
+	// CountThemeScores counts, per theme and score, the responses inside
+	// scope that f selects whose comment mentions the theme: with
+	// CountResponses, what the drivers of a score are computed from.
+	CountThemeScores(ctx context.Context, scope Scope, f ResponseFilter) ([]ThemeScoreCount, error)
+	// ThemeStats sums, per theme, the items inside scope that f selects
+	// (its Theme, Query, Limit and BeforeID play no part): how many speak
+	// of it and how they feel about it.
+	ThemeStats(ctx context.Context, scope Scope, f FeedbackFilter) ([]ThemeStat, error)
 }
 
 // RuleQueries reads and writes rules and response tags.

@@ -73,6 +73,8 @@ func (s *server) registerRoutes() {
 		register(s, route(http.MethodGet, "/feedback", "list-feedback",
 			"List the feedback you may see from every source, newest first: search, filter by kind, source, unit, theme, sentiment, rating, day"), s.listFeedback)
 		register(s, route(http.MethodGet, "/feedback/{id}", "get-feedback", "Get a feedback item with what reading it found"), s.getFeedback)
+		register(s, route(http.MethodGet, "/themes", "get-themes",
+			"Needs and drivers: per theme its volume, sentiment and trend, and its effect on an NPS survey's score, the costliest first"), s.getThemes)
 		register(s, rawJSON(limit(route(http.MethodPost, "/feedback", "record-feedback",
 			"Record feedback from any source, up to 1,000 items, all or nothing; re-sending a source's external_id updates its item (admins)"), maxBatchBody)), s.recordFeedback)
 		documentBody(s.api, Prefix+"/feedback", http.MethodPost, feedbackBatchSchema(s.api.OpenAPI().Components.Schemas))

@@ -117,7 +117,9 @@ func (p *parser[T]) readHeader(cr *csv.Reader, br *bufio.Reader) ([]column, int,
 
 // header maps the header row to columns. Unknown and unnamed columns are
 // row problems on the header's line, so they are listed with all the
-// others; a repeated column makes the file unusable (which one counts?).
+// others (or, with Options.IgnoreUnknown, skipped); a repeated column
+// makes the file unusable (which one counts?), and so does a mapped
+// column the file lacks.
 func (p *parser[T]) header(rec []string, line int) ([]column, error) {
 	cols := make([]column, len(rec))
 	seen := make(map[string]bool, len(rec))
@@ -126,17 +128,24 @@ func (p *parser[T]) header(rec []string, line int) ([]column, error) {
 		cols[i] = column{field: -1, header: name}
 		id := strings.ToLower(name)
 		key, isKeyed := p.s.keyed.key(name)
+		f := p.fieldOf(name)
 		switch {
+		case name == "" && p.o.IgnoreUnknown:
+			p.m.ignore(fmt.Sprintf("column %d (no name)", i+1))
+			continue
 		case name == "":
 			p.fail(line, "", fmt.Sprintf("column %d has no name", i+1))
 			continue
+		case f >= 0:
+			cols[i].field, id = f, p.s.fields[f].name
 		case isKeyed && key == "":
 			p.fail(line, name, "want a key after the dot, as in "+p.s.keyed.example)
 			continue
 		case isKeyed:
 			cols[i].key, id = key, p.s.keyed.prefixes[0]+key
-		case p.s.index(id) >= 0:
-			cols[i].field = p.s.index(id)
+		case p.o.IgnoreUnknown:
+			p.m.ignore(name)
+			continue
 		default:
 			p.fail(line, name, "unknown column; want "+p.columnNames())
 			continue
@@ -146,8 +155,14 @@ func (p *parser[T]) header(rec []string, line int) ([]column, error) {
 		}
 		seen[id] = true
 	}
+	if miss := p.missing(); miss != "" {
+		return nil, heed.Errorf(heed.EInvalid, "%s:%d: the file has no column %s; its columns are %s", p.o.File, line, miss, strings.Join(rec, ", "))
+	}
 	if len(seen) == 0 {
 		p.errs = nil // they would all say the same
+		if p.o.IgnoreUnknown {
+			return nil, heed.Errorf(heed.EInvalid, "%s:%d: no column is one Heed reads; want columns named %s, or map yours to them", p.o.File, line, p.columnNames())
+		}
 		return nil, heed.Errorf(heed.EInvalid, "%s:%d: no header row; want columns named %s", p.o.File, line, p.columnNames())
 	}
 	return cols, nil
@@ -190,7 +205,7 @@ func (p *parser[T]) csvRecord(rec []string, line int, cols []column) {
 	for i, c := range cols {
 		switch {
 		case c.field >= 0:
-			ok = p.set(&item, &p.s.fields[c.field], rec[i], line) && ok
+			ok = p.setCell(&item, &p.s.fields[c.field], rec[i], line) && ok
 		case c.key != "":
 			v := strings.TrimSpace(rec[i])
 			if problem := textProblem(v); problem != "" {

@@ -19,6 +19,7 @@ const (
 	jsonNumber          // a number, or a string holding one
 	jsonBool            // true or false, or a string or number parseBool takes
 	jsonObject
+	jsonArray // an array, or a string written as the CSV cell is (see schema.cell)
 )
 
 // field is one named column (CSV) or key (JSONL) of an item.
@@ -33,6 +34,10 @@ type schema[T any] struct {
 	fields []field[T]
 	names  string    // "key, name, ..." for messages
 	keyed  *keyed[T] // CSV columns named PREFIX.KEY; nil if none
+	// cell reads, by field name, the CSV cells (and JSONL strings) of a
+	// field whose JSON value is not text, such as turns: set then only
+	// ever sees that JSON value, and neither can mistake the other.
+	cell map[string]func(item *T, s string) error
 }
 
 // keyed describes the CSV columns that each add one key to a map of the
@@ -185,7 +190,7 @@ func jsonText(raw json.RawMessage, kind jsonKind) (string, string) {
 			return "", "not valid JSON: " + err.Error()
 		}
 		return s, ""
-	case c == '{' && kind == jsonObject:
+	case c == '{' && kind == jsonObject, c == '[' && kind == jsonArray:
 		return string(raw), ""
 	case (c == 't' || c == 'f') && kind == jsonBool:
 		return string(raw), ""
@@ -203,6 +208,8 @@ func wantType(kind jsonKind, got byte) string {
 		return errWantBool.Error()
 	case jsonObject:
 		return "want a JSON object"
+	case jsonArray:
+		return "want a JSON array"
 	}
 	if got == '-' || got >= '0' && got <= '9' {
 		return "want a string, not a number (put it in quotes)"

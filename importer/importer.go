@@ -1,6 +1,6 @@
-// Package importer reads CSV and JSONL files of units, employees, customers
-// and survey responses into values, naming the line and field of every
-// problem. It only parses: whether a row makes sense (required fields,
+// Package importer reads CSV and JSONL files of units, employees, customers,
+// survey responses and feedback into values, naming the line and field of
+// every problem. It only parses: whether a row makes sense (required fields,
 // references, email format, roles, scores) is the services' business.
 package importer
 
@@ -66,6 +66,18 @@ type Options struct {
 	Format   Format         // "" → CSV
 	Progress func(rows int) // called every 10,000 rows and at the end; may be nil
 	MaxRows  int            // a file with more rows is refused; 0 (or over 5,000,000) → 5,000,000
+	// Columns maps the columns (JSONL: keys) of a file exported from
+	// another tool, in any case, to the fields they hold: "Stars" →
+	// "rating". A mapped field is read from its column only; a column
+	// that merely bears its name is then not ours.
+	Columns map[string]string
+	// IgnoreUnknown skips the columns (keys) that are neither fields nor
+	// mapped, instead of reporting each as a problem: exports carry many
+	// columns an import has no use for.
+	IgnoreUnknown bool
+	// Ignored, if set, is told once, after a file is read, the columns
+	// (keys) IgnoreUnknown skipped, as the file names them.
+	Ignored func(columns []string)
 }
 
 // Units reads units (key, name, parent, responsible). Every problem is
@@ -92,6 +104,7 @@ func Customers(r io.Reader, o Options) ([]Row[heed.Customer], heed.RowErrors, er
 type parser[T any] struct {
 	o     Options
 	s     *schema[T]
+	m     *mapping
 	rows  []Row[T]
 	errs  heed.RowErrors
 	count int // rows seen, good or bad
@@ -99,11 +112,14 @@ type parser[T any] struct {
 }
 
 func read[T any](r io.Reader, o Options, s *schema[T]) ([]Row[T], heed.RowErrors, error) {
-	p := &parser[T]{o: o, s: s, max: maxRows}
+	m, err := newMapping(o.File, o.Columns, s)
+	if err != nil {
+		return nil, nil, err
+	}
+	p := &parser[T]{o: o, s: s, m: m, max: maxRows}
 	if o.MaxRows > 0 && o.MaxRows < maxRows {
 		p.max = o.MaxRows
 	}
-	var err error
 	switch o.Format {
 	case CSV, "":
 		err = p.readCSV(r)
@@ -112,11 +128,17 @@ func read[T any](r io.Reader, o Options, s *schema[T]) ([]Row[T], heed.RowErrors
 	default:
 		return nil, nil, heed.Errorf(heed.EInvalid, "%s: unknown format %q; want csv or jsonl", o.File, o.Format)
 	}
+	if err == nil && o.Format == JSONL {
+		err = p.allFound()
+	}
 	if err != nil {
 		return nil, p.errs, err
 	}
 	if o.Progress != nil {
 		o.Progress(p.count)
+	}
+	if o.Ignored != nil && len(p.m.ignored) > 0 {
+		o.Ignored(p.m.ignored)
 	}
 	return p.rows, p.errs, nil
 }
@@ -150,13 +172,26 @@ func (p *parser[T]) fail(line int, field, problem string) {
 // set trims s, checks it is text a database will take, and stores it in
 // item; it reports the problem and returns false otherwise.
 func (p *parser[T]) set(item *T, f *field[T], s string, line int) bool {
+	return p.setWith(item, f.name, f.set, s, line)
+}
+
+// setCell stores a CSV cell, or a JSONL string, as set does, read the
+// way the field reads its cells (schema.cell).
+func (p *parser[T]) setCell(item *T, f *field[T], s string, line int) bool {
+	if read, ok := p.s.cell[f.name]; ok {
+		return p.setWith(item, f.name, read, s, line)
+	}
+	return p.set(item, f, s, line)
+}
+
+func (p *parser[T]) setWith(item *T, name string, set func(*T, string) error, s string, line int) bool {
 	s = strings.TrimSpace(s)
 	if problem := textProblem(s); problem != "" {
-		p.fail(line, f.name, problem)
+		p.fail(line, name, problem)
 		return false
 	}
-	if err := f.set(item, s); err != nil {
-		p.fail(line, f.name, err.Error())
+	if err := set(item, s); err != nil {
+		p.fail(line, name, err.Error())
 		return false
 	}
 	return true

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"strings"
 )
 
 // readJSONL reads one JSON object per line; blank lines are skipped. Unlike
@@ -111,8 +110,12 @@ func (p *parser[T]) jsonRecord(b []byte, line int) {
 
 // jsonField sets one key of a JSONL object, or reports why it cannot.
 func (p *parser[T]) jsonField(item *T, key string, raw json.RawMessage, line int, seen *uint64) bool {
-	i := p.s.index(strings.ToLower(key))
-	if i < 0 {
+	i := p.fieldOf(key)
+	switch {
+	case i < 0 && p.o.IgnoreUnknown:
+		p.m.ignore(key)
+		return true
+	case i < 0:
 		p.fail(line, key, "unknown field; want "+p.s.names)
 		return false
 	}
@@ -126,6 +129,9 @@ func (p *parser[T]) jsonField(item *T, key string, raw json.RawMessage, line int
 	if problem != "" {
 		p.fail(line, f.name, problem)
 		return false
+	}
+	if len(raw) > 0 && raw[0] == '"' {
+		return p.setCell(item, f, s, line) // a string holds what a CSV cell would
 	}
 	return p.set(item, f, s, line)
 }

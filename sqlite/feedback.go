@@ -200,3 +200,36 @@ func (q queries) loadThemes(ctx context.Context, db querier, items []heed.Feedba
 	}
 	return nil
 }
+
+// CountThemeScores counts the responses f selects per theme their
+// comment mentions and score.
+func (q queries) CountThemeScores(ctx context.Context, scope heed.Scope, f heed.ResponseFilter) ([]heed.ThemeScoreCount, error) {
+	f.BeforeID = 0
+	args := newArgs()
+	where, err := sqlstore.ResponseWhere(ctx, scope, f, args, q.unitPath, func(t time.Time) any { return micros(t) })
+	if err != nil {
+		return nil, err
+	}
+	return queryList(ctx, q.r, sqlstore.ThemeScoresSQL(where), args.Values(), []heed.ThemeScoreCount{},
+		func(sc sqlstore.Scanner) (heed.ThemeScoreCount, error) {
+			var c heed.ThemeScoreCount
+			err := sc.Scan(&c.Theme, &c.Score, &c.N)
+			return c, err
+		}, "sqlite: count theme scores")
+}
+
+// ThemeStats sums the items f selects per theme.
+func (q queries) ThemeStats(ctx context.Context, scope heed.Scope, f heed.FeedbackFilter) ([]heed.ThemeStat, error) {
+	f.Theme, f.Query, f.BeforeID = "", "", 0
+	args := newArgs()
+	where, err := sqlstore.FeedbackWhere(ctx, scope, f, args, q.unitPath, microsArg, "LIKE")
+	if err != nil {
+		return nil, err
+	}
+	return queryList(ctx, q.r, sqlstore.ThemeStatsSQL(where), args.Values(), []heed.ThemeStat{},
+		func(sc sqlstore.Scanner) (heed.ThemeStat, error) {
+			var st heed.ThemeStat
+			err := sc.Scan(&st.Theme, &st.Items, &st.Read, &st.Sentiment, &st.Negative, &st.Positive)
+			return st, err
+		}, "sqlite: theme stats")
+}

@@ -3,6 +3,7 @@ package storetest
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"sync"
 	"testing"
@@ -18,6 +19,60 @@ func testFeedback(t *testing.T, open Opener) {
 	t.Run("feedback refused", func(t *testing.T) { testFeedbackInvalid(t, open(t)) })
 	t.Run("feedback upserted concurrently", func(t *testing.T) { testFeedbackConcurrently(t, open(t)) })
 	t.Run("customer by email", func(t *testing.T) { testCustomerByEmail(t, open(t)) })
+	t.Run("theme aggregates", func(t *testing.T) { testThemeAggregates(t, open(t)) })
+}
+
+// testThemeAggregates: the counts drivers and the themes page read —
+// theme mentions by response score, and per theme its items and how
+// they feel — agree with the items, inside each scope.
+func testThemeAggregates(t *testing.T, s heed.Store) {
+	ctx := t.Context()
+	f := seedInvitations(t, s)
+	ids := seedResponses(t, s, f) // r1 c1/n1 9, r2 c3/n2 3, r3 c5/s1 7, r4 c6/north 10
+	comment := func(resp string, unit string, themes ...heed.FeedbackTheme) heed.FeedbackItem {
+		return heed.FeedbackItem{Kind: heed.FeedbackSurvey, Source: "survey", ExternalID: resp, Text: "comment of " + resp,
+			At: T0, ResponseID: ids[resp], UnitID: f.units[unit].ID, Themes: themes}
+	}
+	th := func(key string, v float64) heed.FeedbackTheme {
+		return heed.FeedbackTheme{Theme: key, Sentiment: ptrF(v), Mentions: 1}
+	}
+	review := heed.FeedbackItem{Kind: heed.FeedbackReview, Source: "google", ExternalID: "g1", Text: "x", At: T0.Add(time.Hour),
+		UnitID: f.units["n1"].ID, Themes: []heed.FeedbackTheme{th("staff", -0.5), {Theme: "waiting", Mentions: 1}}}
+	mustUpsertFeedback(t, s, T0,
+		comment("r1", "n1", th("staff", 0.6)),
+		comment("r2", "n2", th("staff", -0.4), th("waiting", -0.8)),
+		comment("r3", "s1", th("waiting", -0.2)),
+		review)
+	all := heed.Scope{All: true}
+	scores, err := s.CountThemeScores(ctx, all, heed.ResponseFilter{SurveyID: f.survey.ID})
+	want := []heed.ThemeScoreCount{{Theme: "staff", Score: 3, N: 1}, {Theme: "staff", Score: 9, N: 1}, {Theme: "waiting", Score: 3, N: 1}, {Theme: "waiting", Score: 7, N: 1}}
+	if err != nil || !slices.Equal(scores, want) {
+		t.Errorf("CountThemeScores = %+v, %v; want %+v", scores, err, want)
+	}
+	north, err := s.CountThemeScores(ctx, f.principal("boss").Scope(), heed.ResponseFilter{SurveyID: f.survey.ID})
+	want = []heed.ThemeScoreCount{{Theme: "staff", Score: 3, N: 1}, {Theme: "staff", Score: 9, N: 1}, {Theme: "waiting", Score: 3, N: 1}}
+	if err != nil || !slices.Equal(north, want) {
+		t.Errorf("CountThemeScores by the manager of north = %+v, %v; want %+v", north, err, want)
+	}
+	stats, err := s.ThemeStats(ctx, all, heed.FeedbackFilter{})
+	if err != nil || len(stats) != 2 {
+		t.Fatalf("ThemeStats = %+v, %v", stats, err)
+	}
+	staff, waiting := stats[0], stats[1]
+	if staff.Theme != "staff" || staff.Items != 3 || staff.Read != 3 || staff.Negative != 2 || staff.Positive != 1 ||
+		math.Abs(staff.Sentiment-(-0.3)) > 1e-9 {
+		t.Errorf("staff: %+v", staff)
+	}
+	if waiting.Theme != "waiting" || waiting.Items != 3 || waiting.Read != 2 || waiting.Negative != 2 || waiting.Positive != 0 {
+		t.Errorf("waiting: %+v", waiting)
+	}
+	reviews, err := s.ThemeStats(ctx, f.principal("boss").Scope(), heed.FeedbackFilter{Kind: heed.FeedbackReview})
+	if err != nil || len(reviews) != 2 || reviews[0].Items != 1 || reviews[1].Read != 0 {
+		t.Errorf("ThemeStats of the north's reviews = %+v, %v", reviews, err)
+	}
+	if none, err := s.ThemeStats(ctx, all, heed.FeedbackFilter{From: T0.Add(2 * time.Hour)}); err != nil || len(none) != 0 {
+		t.Errorf("ThemeStats after everything = %+v, %v", none, err)
+	}
 }
 
 // testCustomerByEmail: feedback finds its customer by email, any case,

@@ -25,7 +25,7 @@ var templateFS embed.FS
 // layout.html; the loop's pages (loopPages) are parsed with them and
 // served only when the loop is wired (see routes).
 var pageNames = []string{"login", "overview", "units", "unit", "employees", "customers", "customer", "jobs", "account", "error",
-	"scores", "responses", "invitations", "surveys", "survey", "programs", "program"}
+	"scores", "responses", "invitations", "surveys", "survey", "programs", "program", "feedback"}
 
 // templates holds one parsed set per page: the layout plus that page.
 type templates struct {
@@ -68,6 +68,8 @@ type view struct {
 	Viewer  *viewer
 	Version string
 	Body    any
+	// Explorer is whether the feedback explorer is served, for its tab.
+	Explorer bool
 }
 
 // render writes the page with the given status. It renders into a buffer
@@ -79,6 +81,7 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name
 	}
 	v.Viewer = viewerFrom(r.Context())
 	v.Version = s.version
+	v.Explorer = s.fb != nil
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", v); err != nil {
 		return fmt.Errorf("web: render %s: %w", name, err)

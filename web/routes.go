@@ -45,6 +45,11 @@ func (s *server) handler() http.Handler {
 	mux.Handle("GET /programs/{key}/dry-run", s.page(s.programDryRun))
 	mux.Handle("POST /programs/{key}/run", s.page(s.programRun))
 
+	if s.fb != nil {
+		// The feedback explorer: every source, searched and filtered.
+		mux.Handle("GET /feedback", s.page(s.feedbackList))
+		mux.Handle("GET /feedback.csv", s.page(s.feedbackCSV))
+	}
 	if s.cs != nil {
 		// Closing the loop: the front line's inbox (live), the cases, and
 		// the loop's settings.

@@ -14,6 +14,7 @@ import (
 	"github.com/heedhq/heed/accounts"
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/directory"
+	"github.com/heedhq/heed/feedback"
 	"github.com/heedhq/heed/internal/assets"
 	"github.com/heedhq/heed/jobs"
 	"github.com/heedhq/heed/survey"
@@ -38,6 +39,9 @@ type Config struct {
 	// without Webhooks the webhook settings are not.
 	Cases    *cases.Service
 	Webhooks *webhooks.Service
+	// Feedback is every customer's feedback from every source: the
+	// explorer and its CSV export. Without it those pages are not served.
+	Feedback *feedback.Service
 	// LiveEvery is how often a live page (the inbox) asks the database
 	// whether something changed; default 2s. Polling the shared database,
 	// rather than listening in-process, sees what other processes did.
@@ -63,6 +67,7 @@ type server struct {
 	assets  *assets.Set
 	cs      *cases.Service    // nil: no loop pages
 	hooks   *webhooks.Service // nil: no webhook settings
+	fb      *feedback.Service // nil: no feedback explorer
 	every   time.Duration
 	stop    <-chan struct{}
 }
@@ -99,6 +104,7 @@ func New(cfg Config) (http.Handler, error) {
 		assets:  as,
 		cs:      cfg.Cases,
 		hooks:   cfg.Webhooks,
+		fb:      cfg.Feedback,
 		every:   cfg.LiveEvery,
 		stop:    cfg.Stop,
 	}

@@ -5,25 +5,35 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/heedhq/heed"
 	"github.com/heedhq/heed/directory"
+	"github.com/heedhq/heed/feedback"
 	"github.com/heedhq/heed/importer"
 	"github.com/heedhq/heed/survey"
 )
 
-// importCmd loads a file of units, employees or customers. The file is
-// checked whole before anything is written, so a bad file changes nothing.
+// importCmd loads a file of units, employees, customers, responses or
+// feedback. The file is checked whole before anything is written, so a
+// bad file changes nothing.
 type importCmd struct {
 	DBFlag
-	Kind        string `arg:"" enum:"units,employees,customers,responses" help:"What the file holds: units, employees, customers or responses (answers collected elsewhere)."`
-	File        string `arg:"" help:"CSV file with a header row, or JSONL (one JSON object per line); - reads standard input."`
-	Format      string `name:"format" enum:"auto,csv,jsonl" default:"auto" help:"File format: csv, jsonl, or auto (from the file name, else from the first character)."`
-	SkipInvalid bool   `name:"skip-invalid" help:"Write the valid rows and list the invalid ones, instead of rejecting the whole file."`
+	Kind        string   `arg:"" enum:"units,employees,customers,responses,feedback" help:"What the file holds: units, employees, customers, responses (answers collected elsewhere) or feedback (reviews, tickets, transcripts…: give --source)."`
+	File        string   `arg:"" help:"CSV file with a header row, or JSONL (one JSON object per line); - reads standard input."`
+	Format      string   `name:"format" enum:"auto,csv,jsonl" default:"auto" help:"File format: csv, jsonl, or auto (from the file name, else from the first character)."`
+	SkipInvalid bool     `name:"skip-invalid" help:"Write the valid rows and list the invalid ones, instead of rejecting the whole file."`
+	Source      string   `name:"source" placeholder:"KIND" help:"Feedback only, and required: what the items are: review, ticket, transcript, social, complaint, interview or note (a kind column overrides it row by row)."`
+	System      string   `name:"system" placeholder:"NAME" help:"Feedback only: the system the file comes from (google, zendesk…), for rows without a source column. Default: the kind."`
+	Map         []string `name:"map" placeholder:"FIELD=COLUMN" sep:"none" help:"Feedback only: read FIELD from the file's column (or JSON key) COLUMN, in any case; repeat it, as in --map text=Review --map rating=Stars. Columns neither ours nor mapped are ignored."`
 }
 
 func (c *importCmd) Run(ctx context.Context, a *app) error {
+	kind, columns, err := c.feedbackFlags()
+	if err != nil {
+		return err
+	}
 	body, closeBody, err := c.open(a)
 	if err != nil {
 		return err
@@ -39,8 +49,11 @@ func (c *importCmd) Run(ctx context.Context, a *app) error {
 		return err
 	}
 	defer store.Close()
-	if c.Kind == "responses" {
+	switch c.Kind {
+	case "responses":
 		return c.importResponses(ctx, a, store, body, format)
+	case "feedback":
+		return c.importFeedback(ctx, a, store, body, format == importer.JSONL, kind, columns)
 	}
 	progress := newProgress(a.stderr, c.File)
 	rep, err := directory.New(store, time.Now).Import(ctx, heed.System(), directory.ImportRequest{
@@ -125,5 +138,97 @@ func (c *importCmd) importResponses(ctx context.Context, a *app, store heed.Stor
 		}
 	}
 	_, err = fmt.Fprintf(a.stdout, "%s: %d responses created, %d updated\n", c.File, created, len(recs)-created)
+	return err
+}
+
+// feedbackFlags checks the flags only feedback files take, and returns
+// the kind --source names and the mapping --map gives (file column →
+// field).
+func (c *importCmd) feedbackFlags() (heed.FeedbackKind, map[string]string, error) {
+	if c.Kind != "feedback" {
+		var given []string
+		for _, f := range []struct {
+			name string
+			set  bool
+		}{{"--source", c.Source != ""}, {"--system", c.System != ""}, {"--map", len(c.Map) > 0}} {
+			if f.set {
+				given = append(given, f.name)
+			}
+		}
+		if len(given) > 0 {
+			return "", nil, heed.Errorf(heed.EInvalid, "%s: only for feedback files (heed import feedback --source KIND FILE)", strings.Join(given, ", "))
+		}
+		return "", nil, nil
+	}
+	kinds := "review, ticket, transcript, social, complaint, interview or note"
+	kind := heed.FeedbackKind(strings.ToLower(strings.TrimSpace(c.Source)))
+	switch {
+	case kind == "":
+		return "", nil, heed.Errorf(heed.EInvalid, "importing feedback needs --source KIND: %s", kinds)
+	case !kind.Valid() || kind == heed.FeedbackSurvey:
+		return "", nil, heed.Errorf(heed.EInvalid, "--source %q must be one of %s", c.Source, kinds)
+	case c.SkipInvalid:
+		return "", nil, heed.Errorf(heed.EInvalid, "--skip-invalid is not available for feedback: fix the file and import it again")
+	}
+	columns, err := columnMap(c.Map)
+	return kind, columns, err
+}
+
+// columnMap turns --map FIELD=COLUMN flags into the importer's mapping,
+// file column → field. Whether FIELD is ours and COLUMN is in the file
+// is the importer's to say: it knows both.
+func columnMap(flags []string) (map[string]string, error) {
+	columns := make(map[string]string, len(flags))
+	fields, lower := map[string]bool{}, map[string]bool{}
+	for _, m := range flags {
+		field, column, ok := strings.Cut(m, "=")
+		field, column = strings.ToLower(strings.TrimSpace(field)), strings.TrimSpace(column)
+		switch {
+		case !ok || field == "" || column == "":
+			return nil, heed.Errorf(heed.EInvalid, "--map %q: want FIELD=COLUMN, as in --map text=Review", m)
+		case fields[field]:
+			return nil, heed.Errorf(heed.EInvalid, "--map %s= is given twice", field)
+		case lower[strings.ToLower(column)]:
+			return nil, heed.Errorf(heed.EInvalid, "--map: column %q is mapped twice", column)
+		}
+		fields[field], lower[strings.ToLower(column)], columns[column] = true, true, field
+	}
+	return columns, nil
+}
+
+// importFeedback records a file of reviews, tickets, transcripts… from
+// another tool: read and checked whole, then written in one transaction
+// however long it is; re-imports update by source and external_id.
+func (c *importCmd) importFeedback(ctx context.Context, a *app, store heed.Store, body *bufio.Reader, jsonl bool,
+	kind heed.FeedbackKind, columns map[string]string) error {
+	progress := newProgress(a.stderr, c.File)
+	defer progress.done()
+	in, err := feedback.File{
+		Name: c.File, JSONL: jsonl, Kind: kind, Source: strings.TrimSpace(c.System), Columns: columns,
+		Ignored: func(names []string) {
+			progress.done()
+			fmt.Fprintf(a.stderr, "%s: ignored columns: %s\n", c.File, strings.Join(names, ", "))
+		},
+		Progress: func(rows int) { progress.report("read", rows, 0) },
+	}.Parse(body)
+	if err != nil {
+		return err
+	}
+	recs, err := newLoop(store, a.log, "", nil, -1).feedback.RecordAll(ctx, heed.System(), c.File, in, progress.report)
+	progress.done()
+	if err != nil {
+		return err
+	}
+	var created, updated int
+	for _, r := range recs {
+		switch {
+		case r.Created:
+			created++
+		case r.Changed:
+			updated++
+		}
+	}
+	_, err = fmt.Fprintf(a.stdout, "%s: %s created, %d updated, %d unchanged\n",
+		c.File, plural(created, "feedback item"), updated, len(recs)-created-updated)
 	return err
 }

@@ -171,6 +171,25 @@ func FeedbackWhere(ctx context.Context, s heed.Scope, f heed.FeedbackFilter, a *
 	return strings.Join(conds, " AND "), nil
 }
 
+// ThemeScoresSQL is the statement of CountThemeScores over the where of
+// ResponseWhere: theme, score, count.
+func ThemeScoresSQL(where string) string {
+	return `SELECT t.theme, r.score, COUNT(*) FROM feedback_themes t
+	JOIN feedback_items f ON f.id = t.item_id JOIN responses r ON r.id = f.response_id
+	JOIN surveys s ON s.id = r.survey_id LEFT JOIN customers c ON c.id = r.customer_id LEFT JOIN units u ON u.id = r.unit_id
+	WHERE ` + where + ` GROUP BY t.theme, r.score ORDER BY t.theme, r.score`
+}
+
+// ThemeStatsSQL is the statement of ThemeStats over the where of
+// FeedbackWhere: theme, items, read, sentiment sum, negative, positive.
+func ThemeStatsSQL(where string) string {
+	return `SELECT t.theme, COUNT(*), COUNT(t.sentiment), COALESCE(SUM(t.sentiment), 0),
+	SUM(CASE WHEN t.sentiment <= -0.05 THEN 1 ELSE 0 END), SUM(CASE WHEN t.sentiment >= 0.05 THEN 1 ELSE 0 END)
+	FROM feedback_themes t JOIN feedback_items f ON f.id = t.item_id
+	LEFT JOIN customers c ON c.id = f.customer_id LEFT JOIN units u ON u.id = f.unit_id
+	WHERE ` + where + ` GROUP BY t.theme ORDER BY t.theme`
+}
+
 // escapeLike makes a word match itself in LIKE: % and _ taken literally.
 func escapeLike(w string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(w)
