@@ -25,7 +25,8 @@ var templateFS embed.FS
 // layout.html; the loop's pages (loopPages) are parsed with them and
 // served only when the loop is wired (see routes).
 var pageNames = []string{"login", "overview", "units", "unit", "employees", "customers", "customer", "jobs", "account", "error",
-	"scores", "responses", "invitations", "surveys", "survey", "programs", "program", "feedback"}
+	"scores", "responses", "invitations", "surveys", "survey", "programs", "program", "feedback",
+	"themes"}
 
 // templates holds one parsed set per page: the layout plus that page.
 type templates struct {
@@ -68,7 +69,8 @@ type view struct {
 	Viewer  *viewer
 	Version string
 	Body    any
-	// Explorer is whether the feedback explorer is served, for its tab.
+	// Explorer is whether the feedback service is wired, for the tabs
+	// of its pages (the explorer and the themes).
 	Explorer bool
 }
 

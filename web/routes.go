@@ -49,6 +49,9 @@ func (s *server) handler() http.Handler {
 		// The feedback explorer: every source, searched and filtered.
 		mux.Handle("GET /feedback", s.page(s.feedbackList))
 		mux.Handle("GET /feedback.csv", s.page(s.feedbackCSV))
+		// The themes and drivers: what customers speak of, and what it
+		// does to NPS.
+		mux.Handle("GET /themes", s.page(s.themesPage))
 	}
 	if s.cs != nil {
 		// Closing the loop: the front line's inbox (live), the cases, and
