@@ -124,7 +124,8 @@ type Case struct {
 	OwnerID      int64  `json:"-"`     // 0: nobody owns it (no one responsible up the tree)
 	Owner        string `json:"owner"` // owner's email
 	OwnerName    string `json:"owner_name"`
-	ResponseID   int64  `json:"response_id,omitempty"` // the feedback that opened it
+	ResponseID   int64  `json:"response_id,omitempty"` // the survey answer that opened it
+	FeedbackID   int64  `json:"feedback_id,omitempty"` // or the feedback item (a review, a ticket…)
 	RuleID       int64  `json:"-"`
 	Rule         string `json:"rule,omitempty"` // key of the rule that opened it
 	ProgramID    int64  `json:"-"`              // the program whose service levels apply; 0: defaults

@@ -69,7 +69,8 @@ func ValidActionKind(kind string) bool { return slices.Contains(RuleActionKinds(
 // Webhook event types.
 const (
 	EventResponseCreated = "response.created"
-	EventResponseMatched = "response.matched" // a rule's webhook action
+	EventResponseMatched = "response.matched" // a rule's webhook action (data: the response, or the feedback item)
+	EventFeedbackCreated = "feedback.created" // every new feedback item from another source
 	EventCaseOpened      = "case.opened"
 	EventCaseUpdated     = "case.updated"
 	EventCaseEscalated   = "case.escalated"
@@ -78,7 +79,7 @@ const (
 
 // WebhookEvents lists the events a webhook may subscribe to.
 func WebhookEvents() []string {
-	return []string{EventResponseCreated, EventResponseMatched, EventCaseOpened, EventCaseUpdated,
+	return []string{EventResponseCreated, EventResponseMatched, EventFeedbackCreated, EventCaseOpened, EventCaseUpdated,
 		EventCaseEscalated, EventCaseClosed}
 }
 

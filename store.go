@@ -37,6 +37,7 @@ type Queries interface {
 	UnitQueries
 	EmployeeQueries
 	FeedbackQueries
+	EventQueries
 	CustomerQueries
 	AccountQueries
 	JobQueries
@@ -370,6 +371,35 @@ type FeedbackQueries interface {
 	// (its Theme, Query, Limit and BeforeID play no part): how many speak
 	// of it and how they feel about it.
 	ThemeStats(ctx context.Context, scope Scope, f FeedbackFilter) ([]ThemeStat, error)
+}
+
+// EventQueries reads and writes customer events (purchases, visits,
+// cancellations…) and reads the histories the loyalty ladder and the
+// churn risk are inferred from.
+type EventQueries interface {
+	// UpsertEvents writes the events in one transaction, in order, and
+	// says what it did with each. An event with an ExternalID is the one
+	// stored with its (Source, ExternalID): sending it again updates it.
+	// One without is the same as a stored one without, of the same
+	// customer, kind, time, amount and source: sending it again adds
+	// nothing. CustomerID must name a customer (ENotFound on field
+	// "customer" otherwise).
+	UpsertEvents(ctx context.Context, events []CustomerEvent, now time.Time) ([]EventUpsert, error)
+	// ListCustomerEvents returns the customer's events at or before until
+	// (zero: all), oldest first; [] for a customer without any.
+	ListCustomerEvents(ctx context.Context, customerID int64, until time.Time) ([]CustomerEvent, error)
+	// ListCustomerAnswers returns the customer's survey answers given at
+	// or before until (zero: all), oldest first.
+	ListCustomerAnswers(ctx context.Context, customerID int64, until time.Time) ([]ScoredAnswer, error)
+	// EachCustomerHistory calls fn with the history of every customer
+	// inside scope (and, unless unit is "", inside the unit's subtree:
+	// ENotFound on field "unit" for an unknown key), in id order, with
+	// the events and answers at or before until (zero: all). It reads a
+	// page of customers at a time, so an organisation of any size never
+	// sits in memory whole, and holds no query open while fn runs (fn
+	// may use the store). Customers written meanwhile may or may not be
+	// seen. An error of fn stops the walk and is returned.
+	EachCustomerHistory(ctx context.Context, scope Scope, unit string, until time.Time, fn func(CustomerHistory) error) error
 }
 
 // RuleQueries reads and writes rules and response tags.

@@ -76,7 +76,7 @@ func newEnv(t *testing.T, engine string) *env {
 		cases.Config{PublicURL: publicURL, Logger: log, Now: e.clock.Now})
 	e.surveys, e.cases, e.hooks = lp.Surveys, lp.Cases, lp.Webhooks
 	h, err := api.New(api.Config{
-		Directory: e.dir, Accounts: e.acc, Jobs: e.jobs, Surveys: e.surveys, Cases: e.cases, Webhooks: e.hooks, Feedback: lp.Feedback,
+		Directory: e.dir, Accounts: e.acc, Jobs: e.jobs, Surveys: e.surveys, Cases: e.cases, Webhooks: e.hooks, Feedback: lp.Feedback, Events: lp.Events,
 		Logger:  log,
 		Ping:    store.Ping,
 		Version: "test",

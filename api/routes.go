@@ -80,6 +80,16 @@ func (s *server) registerRoutes() {
 		documentBody(s.api, Prefix+"/feedback", http.MethodPost, feedbackBatchSchema(s.api.OpenAPI().Components.Schemas))
 	}
 
+	if s.cfg.Events != nil {
+		register(s, rawJSON(limit(route(http.MethodPost, "/events", "record-events",
+			"Record what customers did (purchases, visits, logins, support contacts, referrals, cancellations), up to 1,000 events, all or nothing; re-sending a source's external_id updates its event (admins)"), maxBatchBody)), s.recordEvents)
+		documentBody(s.api, Prefix+"/events", http.MethodPost, eventBatchSchema(s.api.OpenAPI().Components.Schemas))
+		register(s, route(http.MethodGet, "/customers/{external_id}/profile", "get-customer-profile",
+			"A customer's profile as of now: recency, frequency and value, churn risk with the factors behind it, loyalty-ladder rung with its reason, recent events"), s.getProfile)
+		register(s, route(http.MethodGet, "/ladder", "get-ladder",
+			"The loyalty ladder over time: how many of the customers you may see stood on each rung at the end of every day, week or month"), s.getLadder)
+	}
+
 	register(s, route(http.MethodGet, "/metrics", "get-metrics", "A survey's score, sample and margin of error, overall and by week, month or unit"), s.getMetrics)
 
 	if s.cfg.Cases != nil {

@@ -21,6 +21,7 @@ import (
 	"github.com/heedhq/heed/accounts"
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/directory"
+	"github.com/heedhq/heed/events"
 	"github.com/heedhq/heed/feedback"
 	"github.com/heedhq/heed/jobs"
 	"github.com/heedhq/heed/survey"
@@ -47,8 +48,11 @@ type Config struct {
 	// Feedback brings in and lists feedback from every source; optional,
 	// as Cases.
 	Feedback *feedback.Service
-	Logger   *slog.Logger
-	Version  string
+	// Events brings in what customers do and profiles them (RFM, churn
+	// risk, the loyalty ladder); optional, as Cases.
+	Events  *events.Service
+	Logger  *slog.Logger
+	Version string
 	// Ping checks that the database answers (heed.Store's Ping). When set,
 	// an unexpected error is answered 503 "database unavailable" instead
 	// of 500 if the database does not answer.

@@ -242,16 +242,22 @@ func (f *firing) act(ctx context.Context, rule heed.Rule, a heed.RuleAction) err
 			return nil
 		}
 		data := map[string]any{"response": f.fx.r, "rule": rule.Key}
+		if f.fx.item != nil {
+			data = map[string]any{"feedback": *f.fx.item, "rule": rule.Key}
+		}
 		var caseID int64
 		if f.kase != nil {
 			data["case"], caseID = *f.kase, f.kase.ID
 		}
 		return f.s.webhooks.EmitTo(ctx, f.q, a.Webhook, heed.EventResponseMatched, caseID, data, f.now)
 	case heed.ActionTag:
+		if f.fx.item != nil {
+			return nil // tags are on survey answers
+		}
 		return f.q.TagResponse(ctx, f.fx.r.ID, a.Tag, f.now)
 	case heed.ActionAdvocacy:
 		cust := f.fx.customer
-		if cust == nil || !cust.Consent || cust.Email == "" || f.emailed["advocacy"] {
+		if f.fx.item != nil || cust == nil || !cust.Consent || cust.Email == "" || f.emailed["advocacy"] {
 			return nil
 		}
 		f.emailed["advocacy"] = true
@@ -285,6 +291,9 @@ func (f *firing) email(ctx context.Context, kind string, to int64, level int) er
 	}
 	f.emailed[key] = true
 	pl := emailPayload{Kind: kind, To: to, Response: f.fx.r.ID, Level: level}
+	if f.fx.item != nil {
+		pl.Item = f.fx.item.ID
+	}
 	if f.kase != nil {
 		pl.Case = f.kase.ID
 	}
@@ -324,10 +333,13 @@ func (f *firing) openCase(ctx context.Context, rule heed.Rule) error {
 		f.kase = &open
 		ev := heed.CaseEvent{CaseID: open.ID, Kind: heed.EventFeedback, Actor: "system", ResponseID: f.fx.r.ID,
 			Note: fmt.Sprintf("answered %d on %s again while the case was open", f.fx.r.Score, f.fx.r.Survey), At: f.now}
+		if f.fx.item != nil {
+			ev.Note = "new feedback while the case was open: " + itemTitle(*f.fx.item, f.fx.category)
+		}
 		if _, err := f.q.AddCaseEvent(ctx, ev); err != nil {
 			return err
 		}
-		return f.emit(ctx, heed.EventCaseUpdated, open.ID, caseData(open, &f.fx.r))
+		return f.emit(ctx, heed.EventCaseUpdated, open.ID, f.caseData(open))
 	case !heed.IsNotFound(err):
 		return err
 	}
@@ -340,6 +352,9 @@ func (f *firing) openCase(ctx context.Context, rule heed.Rule) error {
 	}
 	ev := heed.CaseEvent{Kind: heed.EventOpened, Actor: "system", To: string(heed.StageReported),
 		ResponseID: f.fx.r.ID, Note: "opened by rule " + rule.Key, At: f.now}
+	if it := f.fx.item; it != nil {
+		ev.Note += fmt.Sprintf(" (%s %s from %s)", it.Kind, it.ExternalID, it.Source)
+	}
 	if c, err = f.q.CreateCase(ctx, c, ev, f.now); err != nil {
 		return err
 	}
@@ -349,7 +364,16 @@ func (f *firing) openCase(ctx context.Context, rule heed.Rule) error {
 		jobs.RunAt(c.FirstContactDue)); err != nil {
 		return err
 	}
-	return f.emit(ctx, heed.EventCaseOpened, c.ID, caseData(c, &f.fx.r))
+	return f.emit(ctx, heed.EventCaseOpened, c.ID, f.caseData(c))
+}
+
+// caseData is what a webhook says of a case this firing touched: the case
+// and the answer or item that fired.
+func (f *firing) caseData(c heed.Case) map[string]any {
+	if f.fx.item != nil {
+		return map[string]any{"case": c, "feedback": *f.fx.item}
+	}
+	return caseData(c, &f.fx.r)
 }
 
 // newCase is the case a response opens, with the service levels of the
@@ -359,6 +383,19 @@ func (f *firing) newCase(ctx context.Context, rule heed.Rule) (heed.Case, error)
 	levels, err := serviceLevels(ctx, f.q, r.InvitationID)
 	if err != nil {
 		return heed.Case{}, err
+	}
+	if it := f.fx.item; it != nil {
+		c := heed.Case{
+			CustomerID: r.CustomerID, Customer: r.Customer, UnitID: r.UnitID, FeedbackID: it.ID, RuleID: rule.ID,
+			Stage: heed.StageReported, ScoreBefore: it.Rating, CategoryBefore: f.fx.category,
+			Title:           itemTitle(*it, f.fx.category),
+			FirstContactDue: f.now.Add(time.Duration(levels.FirstContactHours) * time.Hour),
+			ResolveDue:      f.now.AddDate(0, 0, levels.ResolveDays),
+		}
+		if f.owned {
+			c.OwnerID = f.owner.ID
+		}
+		return c, nil
 	}
 	score := r.Score
 	c := heed.Case{

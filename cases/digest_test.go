@@ -126,7 +126,7 @@ func TestDailyDigest(t *testing.T) {
 				})
 			}
 			wg.Wait()
-			f.advance(t, 3*time.Hour) // Thursday 10:02: the late case has climbed to nora (09:00)
+			f.advance(t, 3*time.Hour)                // Thursday 10:02: the late case has climbed to nora (09:00)
 			f.advance(t, 21*time.Hour-2*time.Minute) // Friday 07:00
 			f.advance(t, time.Minute)
 			f.advance(t, time.Minute)

@@ -32,7 +32,8 @@ type emailPayload struct {
 	URL      string `json:"url,omitempty"`
 	Note     string `json:"note,omitempty"`
 	By       string `json:"by,omitempty"`
-	Day      string `json:"day,omitempty"` // digest: 2006-01-02
+	Day      string `json:"day,omitempty"`  // digest: 2006-01-02
+	Item     int64  `json:"item,omitempty"` // the feedback item (review, ticket…) it is about
 }
 
 // SendEmail is the handler of EmailJob. Its Message-ID comes from the job,
@@ -93,19 +94,32 @@ func (s *Service) buildEmail(ctx context.Context, pl emailPayload) (mail.Message
 			r = &resp
 		}
 	}
-	subject, body := s.alertText(pl, c, r)
+	var it *heed.FeedbackItem
+	if pl.Item != 0 {
+		item, err := s.store.GetFeedback(ctx, heed.Scope{All: true}, pl.Item)
+		if err != nil && !heed.IsNotFound(err) {
+			return mail.Message{}, "", err
+		}
+		if err == nil {
+			it = &item
+		}
+	}
+	subject, body := s.alertText(pl, c, r, it)
 	return mail.Message{To: to.Email, ToName: to.Name, Subject: subject, Text: body}, "", nil
 }
 
 // alertText is the subject and body of an email to an employee: what
 // happened, the customer's words, and the link to act on it.
-func (s *Service) alertText(pl emailPayload, c *heed.Case, r *heed.Response) (string, string) {
+func (s *Service) alertText(pl emailPayload, c *heed.Case, r *heed.Response, it *heed.FeedbackItem) (string, string) {
 	var b strings.Builder
 	who := "a customer"
-	if c != nil && c.CustomerName != "" {
+	switch {
+	case c != nil && c.CustomerName != "":
 		who = c.CustomerName
-	} else if r != nil && r.Customer != "" {
+	case r != nil && r.Customer != "":
 		who = r.Customer
+	case it != nil:
+		who = cmpOr(it.CustomerName, it.Customer, it.Author, who)
 	}
 	var subject string
 	switch pl.Kind {
@@ -124,6 +138,19 @@ func (s *Service) alertText(pl emailPayload, c *heed.Case, r *heed.Response) (st
 		subject = fmt.Sprintf("New feedback from %s", who)
 		if c != nil {
 			subject = fmt.Sprintf("Call back %s: case #%d", who, c.ID)
+		}
+	}
+	if it != nil {
+		fmt.Fprintf(&b, "\n%s left a %s on %s", who, it.Kind, cmpOr(it.Platform, it.Source))
+		if it.Rating != nil {
+			fmt.Fprintf(&b, " (%d of 5 stars)", *it.Rating)
+		}
+		if it.Unit != "" {
+			fmt.Fprintf(&b, " about %s", it.Unit)
+		}
+		b.WriteString(".\n")
+		if it.Text != "" {
+			fmt.Fprintf(&b, "\n  “%s”\n", it.Text)
 		}
 	}
 	if r != nil {
@@ -173,4 +200,14 @@ func (s *Service) advocacyEmail(ctx context.Context, pl emailPayload) (mail.Mess
 	}
 	b.WriteString("\nThank you!\n")
 	return mail.Message{To: c.Email, ToName: c.Name, Subject: "Thank you for recommending us", Text: b.String()}, "", nil
+}
+
+// cmpOr is the first non-empty string.
+func cmpOr(xs ...string) string {
+	for _, x := range xs {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
 }

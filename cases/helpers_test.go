@@ -18,6 +18,7 @@ import (
 	"github.com/heedhq/heed"
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/directory"
+	"github.com/heedhq/heed/feedback"
 	"github.com/heedhq/heed/internal/testclock"
 	"github.com/heedhq/heed/internal/testdb"
 	"github.com/heedhq/heed/jobs"
@@ -39,6 +40,7 @@ type fixture struct {
 	sv    *survey.Service
 	cs    *cases.Service
 	hooks *webhooks.Service
+	fb    *feedback.Service
 	mail  *sink.Server
 	surv  heed.Survey
 }
@@ -66,7 +68,7 @@ func newFixture(t *testing.T, engine string) *fixture {
 		survey.Config{PublicURL: "http://heed.test", Mailer: m, Now: clk.Now, Logger: quiet},
 		webhooks.Config{Now: clk.Now, Logger: quiet, Backoff: []time.Duration{time.Minute, 5 * time.Minute}, MaxAttempts: 50},
 		cases.Config{PublicURL: "http://heed.test", Mailer: m, Now: clk.Now, Logger: quiet, DigestHour: 7, Location: time.UTC})
-	f.sv, f.cs, f.hooks = lp.Surveys, lp.Cases, lp.Webhooks
+	f.sv, f.cs, f.hooks, f.fb = lp.Surveys, lp.Cases, lp.Webhooks, lp.Feedback
 	f.org(t)
 	if f.surv, err = f.sv.CreateSurvey(t.Context(), heed.System(), heed.Survey{Kind: heed.SurveyNPS, Name: "Store visit"}); err != nil {
 		t.Fatal(err)

@@ -111,8 +111,8 @@ func (s *Service) checkConditions(ctx context.Context, w *heed.RuleConditions) e
 		}
 	}
 	for i, ch := range w.Channels {
-		if !slices.Contains(heed.Channels(), ch) {
-			return heed.FieldErrorf(heed.EInvalid, fmt.Sprintf("when.channels[%d]", i), "unknown channel %q; one of %s",
+		if kind := heed.FeedbackKind(ch); !slices.Contains(heed.Channels(), ch) && (!kind.Valid() || kind == heed.FeedbackSurvey) {
+			return heed.FieldErrorf(heed.EInvalid, fmt.Sprintf("when.channels[%d]", i), "unknown channel %q; one of %s, or a feedback kind (review, ticket, transcript, social, complaint, interview, note)",
 				ch, strings.Join(heed.Channels(), ", "))
 		}
 	}
@@ -163,6 +163,7 @@ func fieldOf(err error, field string) error {
 // facts are what rule conditions test of one response.
 type facts struct {
 	r        heed.Response
+	item     *heed.FeedbackItem // set when the facts are an item's (r then holds its customer, unit, kind and text)
 	kind     heed.SurveyKind
 	category string
 	customer *heed.Customer // nil when anonymous
@@ -174,6 +175,8 @@ type facts struct {
 // finds the path of the condition's unit.
 func matches(w heed.RuleConditions, f facts, unitPath string) bool {
 	switch {
+	case f.item != nil && (len(w.Surveys) > 0 || w.MinScore != nil || w.MaxScore != nil):
+		return false // surveys and score ranges are about survey answers
 	case len(w.Surveys) > 0 && !slices.Contains(w.Surveys, f.r.Survey):
 		return false
 	case w.Category != "" && w.Category != f.category:

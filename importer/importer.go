@@ -1,7 +1,8 @@
 // Package importer reads CSV and JSONL files of units, employees, customers,
-// survey responses and feedback into values, naming the line and field of
-// every problem. It only parses: whether a row makes sense (required fields,
-// references, email format, roles, scores) is the services' business.
+// survey responses, feedback and customer events into values, naming the
+// line and field of every problem. It only parses: whether a row makes
+// sense (required fields, references, email format, roles, scores) is the
+// services' business.
 package importer
 
 import (

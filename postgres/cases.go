@@ -17,7 +17,7 @@ func scanCase(sc sqlstore.Scanner) (heed.Case, error) {
 	var c heed.Case
 	var stage, kind, respType string
 	err := sc.Scan(&c.ID, &c.CustomerID, &c.Customer, &c.CustomerName, &c.UnitID, &c.Unit, &c.UnitPath,
-		&c.OwnerID, &c.Owner, &c.OwnerName, &c.ResponseID, &c.RuleID, &c.Rule, &c.ProgramID, &c.Title, &stage,
+		&c.OwnerID, &c.Owner, &c.OwnerName, &c.ResponseID, &c.FeedbackID, &c.RuleID, &c.Rule, &c.ProgramID, &c.Title, &stage,
 		&c.ScoreBefore, &c.CategoryBefore, &c.ScoreAfter, &c.CategoryAfter, &kind, &respType, &c.RootCause,
 		&c.PreventiveActionID, &c.FirstContactDue, &c.ResolveDue, &c.FirstContactAt, &c.ClosedAt,
 		&c.EscalationLevel, &c.EscalatedToID, &c.EscalatedTo, &c.EscalatedAt, &c.ResurveyAt,

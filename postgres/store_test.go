@@ -21,3 +21,11 @@ func TestStaleKeys(t *testing.T) {
 		return err
 	})
 }
+
+func TestEventCascade(t *testing.T) {
+	s := testdb.Open(t, "postgres")
+	storetest.EventCascade(t, s, func(ext string) error {
+		_, err := s.(*postgres.Store).Pool().Exec(t.Context(), `DELETE FROM customers WHERE external_id = $1`, ext)
+		return err
+	})
+}

@@ -18,7 +18,7 @@ func scanCase(sc sqlstore.Scanner) (heed.Case, error) {
 	var firstDue, resolveDue, created, updated int64
 	var firstAt, closedAt, escalatedAt, resurveyAt sql.NullInt64
 	err := sc.Scan(&c.ID, &c.CustomerID, &c.Customer, &c.CustomerName, &c.UnitID, &c.Unit, &c.UnitPath,
-		&c.OwnerID, &c.Owner, &c.OwnerName, &c.ResponseID, &c.RuleID, &c.Rule, &c.ProgramID, &c.Title, &stage,
+		&c.OwnerID, &c.Owner, &c.OwnerName, &c.ResponseID, &c.FeedbackID, &c.RuleID, &c.Rule, &c.ProgramID, &c.Title, &stage,
 		&c.ScoreBefore, &c.CategoryBefore, &c.ScoreAfter, &c.CategoryAfter, &kind, &respType, &c.RootCause,
 		&c.PreventiveActionID, &firstDue, &resolveDue, &firstAt, &closedAt,
 		&c.EscalationLevel, &c.EscalatedToID, &c.EscalatedTo, &escalatedAt, &resurveyAt,

@@ -48,6 +48,20 @@ func TestStaleKeys(t *testing.T) {
 	})
 }
 
+func TestEventCascade(t *testing.T) {
+	s := testdb.Open(t, "sqlite")
+	// Foreign keys are per connection in SQLite: on, as the store has them.
+	db, err := sql.Open("sqlite", "file:"+s.(*sqlite.Store).Path()+"?_pragma=foreign_keys(1)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	storetest.EventCascade(t, s, func(ext string) error {
+		_, err := db.ExecContext(t.Context(), `DELETE FROM customers WHERE external_id = ?`, ext)
+		return err
+	})
+}
+
 func TestOpenRefusesPathsTheDriverWouldMisread(t *testing.T) {
 	for _, p := range []string{"", filepath.Join(t.TempDir(), "a?b.db"), filepath.Join(t.TempDir(), "a#b.db")} {
 		if _, err := sqlite.Open(context.Background(), p); heed.ErrorCode(err) != heed.EInvalid {

@@ -15,18 +15,18 @@ import (
 	"github.com/heedhq/heed/survey"
 )
 
-// importCmd loads a file of units, employees, customers, responses or
-// feedback. The file is checked whole before anything is written, so a
-// bad file changes nothing.
+// importCmd loads a file of units, employees, customers, responses,
+// feedback or customer events. The file is checked whole before anything
+// is written, so a bad file changes nothing.
 type importCmd struct {
 	DBFlag
-	Kind        string   `arg:"" enum:"units,employees,customers,responses,feedback" help:"What the file holds: units, employees, customers, responses (answers collected elsewhere) or feedback (reviews, tickets, transcripts…: give --source)."`
+	Kind        string   `arg:"" enum:"units,employees,customers,responses,feedback,events" help:"What the file holds: units, employees, customers, responses (answers collected elsewhere), feedback (reviews, tickets, transcripts…: give --source) or events (what customers did: purchases, visits, logins, support contacts, referrals, cancellations)."`
 	File        string   `arg:"" help:"CSV file with a header row, or JSONL (one JSON object per line); - reads standard input."`
 	Format      string   `name:"format" enum:"auto,csv,jsonl" default:"auto" help:"File format: csv, jsonl, or auto (from the file name, else from the first character)."`
 	SkipInvalid bool     `name:"skip-invalid" help:"Write the valid rows and list the invalid ones, instead of rejecting the whole file."`
 	Source      string   `name:"source" placeholder:"KIND" help:"Feedback only, and required: what the items are: review, ticket, transcript, social, complaint, interview or note (a kind column overrides it row by row)."`
-	System      string   `name:"system" placeholder:"NAME" help:"Feedback only: the system the file comes from (google, zendesk…), for rows without a source column. Default: the kind."`
-	Map         []string `name:"map" placeholder:"FIELD=COLUMN" sep:"none" help:"Feedback only: read FIELD from the file's column (or JSON key) COLUMN, in any case; repeat it, as in --map text=Review --map rating=Stars. Columns neither ours nor mapped are ignored."`
+	System      string   `name:"system" placeholder:"NAME" help:"Feedback and events only: the system the file comes from (google, zendesk, shop…), for rows without a source column. Default: the kind for feedback, none for events."`
+	Map         []string `name:"map" placeholder:"FIELD=COLUMN" sep:"none" help:"Feedback and events only: read FIELD from the file's column (or JSON key) COLUMN, in any case; repeat it, as in --map text=Review --map rating=Stars. Columns neither ours nor mapped are ignored."`
 }
 
 func (c *importCmd) Run(ctx context.Context, a *app) error {
@@ -54,6 +54,8 @@ func (c *importCmd) Run(ctx context.Context, a *app) error {
 		return c.importResponses(ctx, a, store, body, format)
 	case "feedback":
 		return c.importFeedback(ctx, a, store, body, format == importer.JSONL, kind, columns)
+	case "events":
+		return c.importEvents(ctx, a, store, body, format == importer.JSONL, columns)
 	}
 	progress := newProgress(a.stderr, c.File)
 	rep, err := directory.New(store, time.Now).Import(ctx, heed.System(), directory.ImportRequest{
@@ -141,10 +143,14 @@ func (c *importCmd) importResponses(ctx context.Context, a *app, store heed.Stor
 	return err
 }
 
-// feedbackFlags checks the flags only feedback files take, and returns
-// the kind --source names and the mapping --map gives (file column →
-// field).
+// feedbackFlags checks the flags only feedback (and events) files take,
+// and returns the kind --source names and the mapping --map gives (file
+// column → field).
 func (c *importCmd) feedbackFlags() (heed.FeedbackKind, map[string]string, error) {
+	if c.Kind == "events" {
+		columns, err := c.eventFlags()
+		return "", columns, err
+	}
 	if c.Kind != "feedback" {
 		var given []string
 		for _, f := range []struct {
@@ -156,7 +162,7 @@ func (c *importCmd) feedbackFlags() (heed.FeedbackKind, map[string]string, error
 			}
 		}
 		if len(given) > 0 {
-			return "", nil, heed.Errorf(heed.EInvalid, "%s: only for feedback files (heed import feedback --source KIND FILE)", strings.Join(given, ", "))
+			return "", nil, heed.Errorf(heed.EInvalid, "%s: only for feedback files (heed import feedback --source KIND FILE); --system and --map for events files too", strings.Join(given, ", "))
 		}
 		return "", nil, nil
 	}

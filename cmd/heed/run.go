@@ -20,7 +20,7 @@ type cli struct {
 	Serve       serveCmd       `cmd:"" help:"Serve the web UI, the REST API, /healthz and /metrics, and run the job workers."`
 	Demo        demoCmd        `cmd:"" help:"Fill a demo database with a realistic organisation and serve it."`
 	Migrate     migrateCmd     `cmd:"" help:"Apply the database migrations and print the schema version reached."`
-	Import      importCmd      `cmd:"" help:"Import units, employees, customers, responses or feedback from a CSV or JSONL file."`
+	Import      importCmd      `cmd:"" help:"Import units, employees, customers, responses, feedback or customer events from a CSV or JSONL file."`
 	User        userCmd        `cmd:"" help:"Add users and set their passwords."`
 	Token       tokenCmd       `cmd:"" help:"Create, list and revoke API tokens."`
 	Jobs        jobsCmd        `cmd:"" help:"List, retry and enqueue durable jobs."`
@@ -36,6 +36,8 @@ type cli struct {
 	Text        textCmd        `cmd:"" help:"Read texts as the server does: language, sentiment per text and sentence, themes."`
 	Feedback    feedbackCmd    `cmd:"" help:"List feedback from every source: reviews, tickets, transcripts, survey comments…"`
 	Themes      themesCmd      `cmd:"" help:"Needs and drivers: per theme its volume, sentiment, trend and effect on an NPS survey."`
+	Profile     profileCmd     `cmd:"" help:"A customer's profile: recency, frequency, value, churn risk with its factors, loyalty-ladder rung with its reason."`
+	Ladder      ladderCmd      `cmd:"" help:"The loyalty ladder over time: how many customers stood on each rung at the end of every month."`
 	RootCauses  rootCausesCmd  `cmd:"" name:"root-causes" help:"List and edit the root causes cases are given."`
 	Actions     actionsCmd     `cmd:"" help:"List and plan preventive actions (process fixes cases link to)."`
 	Mailsink    mailsinkCmd    `cmd:"" help:"Run a local SMTP server that keeps and prints every message (to try survey emails)."`

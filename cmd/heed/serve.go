@@ -145,7 +145,7 @@ func newServer(a *app, store heed.Store, f ServeFlags, publicURL string) (*serve
 	sv := lp.surveys
 
 	apiHandler, err := api.New(api.Config{Directory: dir, Accounts: acc, Jobs: js, Surveys: sv, Logger: a.log, Version: a.version,
-		Ping: store.Ping, Cases: lp.cases, Webhooks: lp.webhooks, Feedback: lp.feedback})
+		Ping: store.Ping, Cases: lp.cases, Webhooks: lp.webhooks, Feedback: lp.feedback, Events: lp.events})
 	if err != nil {
 		return nil, fmt.Errorf("api: %w", err)
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/heedhq/heed"
 	"github.com/heedhq/heed/cases"
+	"github.com/heedhq/heed/events"
 	"github.com/heedhq/heed/feedback"
 	"github.com/heedhq/heed/jobs"
 	"github.com/heedhq/heed/mail"
@@ -21,6 +22,7 @@ type loop struct {
 	cases    *cases.Service
 	webhooks *webhooks.Service
 	feedback *feedback.Service
+	events   *events.Service
 }
 
 // newLoop wires the services over store (see cases.Wire); mailer may be
@@ -31,7 +33,7 @@ func newLoop(store heed.Store, log *slog.Logger, publicURL string, mailer mail.S
 		survey.Config{PublicURL: publicURL, Mailer: mailer, Logger: log},
 		webhooks.Config{PublicURL: publicURL, Logger: log},
 		cases.Config{PublicURL: publicURL, Mailer: mailer, Logger: log, DigestHour: digestHour})
-	return loop{surveys: lp.Surveys, cases: lp.Cases, webhooks: lp.Webhooks, feedback: lp.Feedback}
+	return loop{surveys: lp.Surveys, cases: lp.Cases, webhooks: lp.Webhooks, feedback: lp.Feedback, events: lp.Events}
 }
 
 // register makes pool run every job of the services.

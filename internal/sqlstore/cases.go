@@ -18,7 +18,7 @@ import (
 // c (the case) and u (its unit), whose columns CaseScope names.
 const CaseSelect = `SELECT c.id, c.customer_id, cu.external_id, cu.name, c.unit_id, u.key, u.path,
 	COALESCE(c.owner_id, 0), COALESCE(o.email, ''), COALESCE(o.name, ''), COALESCE(c.response_id, 0),
-	COALESCE(c.rule_id, 0), COALESCE(r.key, ''), COALESCE(c.program_id, 0), c.title, c.stage, c.score_before,
+	COALESCE(c.feedback_id, 0), COALESCE(c.rule_id, 0), COALESCE(r.key, ''), COALESCE(c.program_id, 0), c.title, c.stage, c.score_before,
 	c.category_before, c.score_after, c.category_after, c.customer_kind, c.response_type, c.root_cause,
 	COALESCE(c.preventive_action_id, 0), c.first_contact_due, c.resolve_due, c.first_contact_at, c.closed_at,
 	c.escalation_level, COALESCE(c.escalated_to_id, 0), COALESCE(x.email, ''), c.escalated_at, c.resurvey_at,
@@ -112,7 +112,8 @@ func caseChanges(c heed.Case, timeArg func(time.Time) any) []column {
 // are added to a.
 func InsertCaseSQL(c heed.Case, now time.Time, a *Args, timeArg func(time.Time) any) string {
 	cols := append([]column{
-		{"customer_id", c.CustomerID}, {"response_id", NullID(c.ResponseID)}, {"rule_id", NullID(c.RuleID)},
+		{"customer_id", c.CustomerID}, {"response_id", NullID(c.ResponseID)}, {"feedback_id", NullID(c.FeedbackID)},
+		{"rule_id", NullID(c.RuleID)},
 		{"program_id", NullID(c.ProgramID)}, {"version", 1}, {"created_at", timeArg(now)},
 		{"updated_at", timeArg(now)},
 	}, caseChanges(c, timeArg)...)
