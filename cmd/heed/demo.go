@@ -66,6 +66,15 @@ func loadDemo(ctx context.Context, a *app, store heed.Store, ds demo.Dataset) er
 	if err := loadDemoCases(ctx, a, store, ds); err != nil {
 		return err
 	}
+	// After the cases: the rules act on the last two days' items as they
+	// would have live, and LoadCases adds none once a case exists.
+	lp := newLoop(store, a.log, "", nil, -1)
+	if err := loadDemoFeedback(ctx, a, lp, store, ds); err != nil {
+		return err
+	}
+	if err := loadDemoEvents(ctx, a, lp, store, ds); err != nil {
+		return err
+	}
 	acc := accounts.New(store, time.Now, accounts.Config{})
 	for _, l := range ds.Logins {
 		// Set on every run, so the table printed below is always right,
@@ -103,6 +112,38 @@ func loadDemoCases(ctx context.Context, a *app, store heed.Store, ds demo.Datase
 	}
 	fmt.Fprintf(a.stdout, "  %-10s %d cases (%d open, %d late), %d preventive actions added\n", "cases:",
 		rep.Cases, rep.Open, rep.Late, rep.Actions)
+	return nil
+}
+
+// loadDemoFeedback reads the history's survey comments and adds six
+// months of reviews, tickets, calls and posts; a second run adds nothing.
+func loadDemoFeedback(ctx context.Context, a *app, lp loop, store heed.Store, ds demo.Dataset) error {
+	p := newProgress(a.stderr, "demo feedback")
+	rep, err := demo.LoadFeedback(ctx, lp.feedback, store, ds, time.Now(), p.report)
+	p.done()
+	if err != nil {
+		return fmt.Errorf("feedback: %w", err)
+	}
+	k := rep.ByKind
+	fmt.Fprintf(a.stdout, "  %-10s %d items (%d reviews, %d tickets, %d calls, %d posts), %d survey comments read\n",
+		"feedback:", rep.Items, k[heed.FeedbackReview], k[heed.FeedbackTicket], k[heed.FeedbackTranscript],
+		k[heed.FeedbackSocial], rep.Comments)
+	return nil
+}
+
+// loadDemoEvents adds what the customers did over thirteen months; a
+// second run adds nothing.
+func loadDemoEvents(ctx context.Context, a *app, lp loop, store heed.Store, ds demo.Dataset) error {
+	p := newProgress(a.stderr, "demo events")
+	rep, err := demo.LoadEvents(ctx, lp.events, store, ds, time.Now(), p.report)
+	p.done()
+	if err != nil {
+		return fmt.Errorf("events: %w", err)
+	}
+	k := rep.ByKind
+	fmt.Fprintf(a.stdout, "  %-10s %d events (%d purchases, %d visits, %d logins, %d support contacts, %d referrals, %d cancellations)\n",
+		"events:", rep.Events, k[heed.EventPurchase], k[heed.EventVisit], k[heed.EventLogin], k[heed.EventSupport],
+		k[heed.EventReferral], k[heed.EventCancellation])
 	return nil
 }
 
