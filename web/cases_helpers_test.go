@@ -13,6 +13,7 @@ import (
 	"github.com/heedhq/heed/accounts"
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/directory"
+	"github.com/heedhq/heed/events"
 	"github.com/heedhq/heed/internal/testdb"
 	"github.com/heedhq/heed/jobs"
 	"github.com/heedhq/heed/respond"
@@ -28,6 +29,7 @@ type loopEnv struct {
 	*env
 	cs    *cases.Service
 	hooks *webhooks.Service
+	ev    *events.Service // as cases.Wire made it, on the clock
 	clock *shiftClock
 	stop  chan struct{} // web.Config.Stop
 }
@@ -55,7 +57,7 @@ func newLoopEnv(t *testing.T, engine string) *loopEnv {
 		survey.Config{Logger: quiet, Now: le.clock.Now},
 		webhooks.Config{Logger: quiet},
 		cases.Config{Logger: quiet, Now: le.clock.Now})
-	sv, le.cs, le.hooks = lp.Surveys, lp.Cases, lp.Webhooks
+	sv, le.cs, le.hooks, le.ev = lp.Surveys, lp.Cases, lp.Webhooks, lp.Events
 	le.env = &env{
 		t:     t,
 		store: store,

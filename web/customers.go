@@ -87,6 +87,13 @@ type customerBody struct {
 	UnitLink   bool // the viewer may open the unit's page
 	OwnerName  string
 	Attributes []attribute
+	// With the events service: what Heed makes of the customer.
+	Profile *profileView
+	// With the feedback service: what they said, from every source,
+	// newest first; More when there is older feedback than shown.
+	Feedback     []feedbackRow
+	MoreFeedback bool
+	HasFeedback  bool // the feedback service is wired
 }
 
 // attribute is one free attribute of a customer, for display.
@@ -109,6 +116,13 @@ func (s *server) customerDetail(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	body.OwnerName = cmp.Or(c.OwnerName, c.Owner)
+	if body.Profile, err = s.customerProfile(ctx, v.P, c, body.UnitLink); err != nil {
+		return err
+	}
+	body.HasFeedback = s.fb != nil
+	if body.Feedback, body.MoreFeedback, err = s.customerFeedbackRows(ctx, v.P, c); err != nil {
+		return err
+	}
 	return s.render(w, r, http.StatusOK, "customer", view{Title: c.Name, Section: "customers", Body: body})
 }
 

@@ -28,15 +28,15 @@ type fbEnv struct {
 	fb *feedback.Service
 }
 
-// newFeedbackEnv is newLoopEnv whose web UI also has the feedback
-// service, as heed serve wires it (feedback.Service keeps no state, so a
-// second one over the store is the one cases.Wire made).
+// newFeedbackEnv is newLoopEnv whose web UI also has the feedback and
+// events services, as heed serve wires it (feedback.Service keeps no
+// state, so a second one over the store is the one cases.Wire made).
 func newFeedbackEnv(t *testing.T, engine string) *fbEnv {
 	t.Helper()
 	le := newLoopEnv(t, engine)
 	fb := feedback.New(le.store, feedback.Config{Logger: slog.New(slog.DiscardHandler)})
 	h, err := web.New(web.Config{Directory: le.dir, Accounts: le.acc, Jobs: le.jobs, Surveys: le.sv, Cases: le.cs,
-		Webhooks: le.hooks, Feedback: fb, Stop: le.stop, Version: "test",
+		Webhooks: le.hooks, Feedback: fb, Events: le.ev, Stop: le.stop, Version: "test",
 		Logger: slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 	if err != nil {
 		t.Fatalf("web.New: %v", err)

@@ -26,7 +26,7 @@ var templateFS embed.FS
 // served only when the loop is wired (see routes).
 var pageNames = []string{"login", "overview", "units", "unit", "employees", "customers", "customer", "jobs", "account", "error",
 	"scores", "responses", "invitations", "surveys", "survey", "programs", "program", "feedback",
-	"themes"}
+	"themes", "ladder"}
 
 // templates holds one parsed set per page: the layout plus that page.
 type templates struct {
@@ -72,6 +72,9 @@ type view struct {
 	// Explorer is whether the feedback service is wired, for the tabs
 	// of its pages (the explorer and the themes).
 	Explorer bool
+	// Ladder is whether the events service is wired, for the tab of
+	// the loyalty ladder.
+	Ladder bool
 }
 
 // render writes the page with the given status. It renders into a buffer
@@ -84,6 +87,7 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name
 	v.Viewer = viewerFrom(r.Context())
 	v.Version = s.version
 	v.Explorer = s.fb != nil
+	v.Ladder = s.ev != nil
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", v); err != nil {
 		return fmt.Errorf("web: render %s: %w", name, err)

@@ -53,6 +53,11 @@ func (s *server) handler() http.Handler {
 		// does to NPS.
 		mux.Handle("GET /themes", s.page(s.themesPage))
 	}
+	if s.ev != nil {
+		// The loyalty ladder over time: counted from every customer's
+		// history on each request (see ladderPage).
+		mux.Handle("GET /ladder", s.page(s.ladderPage))
+	}
 	if s.cs != nil {
 		// Closing the loop: the front line's inbox (live), the cases, and
 		// the loop's settings.

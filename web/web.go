@@ -14,6 +14,7 @@ import (
 	"github.com/heedhq/heed/accounts"
 	"github.com/heedhq/heed/cases"
 	"github.com/heedhq/heed/directory"
+	"github.com/heedhq/heed/events"
 	"github.com/heedhq/heed/feedback"
 	"github.com/heedhq/heed/internal/assets"
 	"github.com/heedhq/heed/jobs"
@@ -42,6 +43,10 @@ type Config struct {
 	// Feedback is every customer's feedback from every source: the
 	// explorer and its CSV export. Without it those pages are not served.
 	Feedback *feedback.Service
+	// Events profiles customers from what they did and said: the
+	// profile on the customer page and the loyalty ladder page. Without
+	// it neither is shown.
+	Events *events.Service
 	// LiveEvery is how often a live page (the inbox) asks the database
 	// whether something changed; default 2s. Polling the shared database,
 	// rather than listening in-process, sees what other processes did.
@@ -68,6 +73,7 @@ type server struct {
 	cs      *cases.Service    // nil: no loop pages
 	hooks   *webhooks.Service // nil: no webhook settings
 	fb      *feedback.Service // nil: no feedback explorer
+	ev      *events.Service   // nil: no profiles, no ladder
 	every   time.Duration
 	stop    <-chan struct{}
 }
@@ -105,6 +111,7 @@ func New(cfg Config) (http.Handler, error) {
 		cs:      cfg.Cases,
 		hooks:   cfg.Webhooks,
 		fb:      cfg.Feedback,
+		ev:      cfg.Events,
 		every:   cfg.LiveEvery,
 		stop:    cfg.Stop,
 	}

@@ -154,7 +154,7 @@ func newServer(a *app, store heed.Store, f ServeFlags, publicURL string) (*serve
 	stopLive := make(chan struct{})
 	webHandler, err := web.New(web.Config{Directory: dir, Accounts: acc, Jobs: js, Surveys: sv, Logger: a.log,
 		SecureCookies: f.secureCookies(), Version: a.version,
-		Ping: store.Ping, Cases: lp.cases, Webhooks: lp.webhooks, Feedback: lp.feedback, Stop: stopLive})
+		Ping: store.Ping, Cases: lp.cases, Webhooks: lp.webhooks, Feedback: lp.feedback, Events: lp.events, Stop: stopLive})
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
