@@ -47,6 +47,7 @@ type Queries interface {
 	CaseQueries
 	RuleQueries
 	WebhookQueries
+	InboundQueries
 }
 
 // UnitQueries reads and writes the organisation tree.
@@ -454,4 +455,23 @@ type WebhookQueries interface {
 	LockWebhook(ctx context.Context, id int64, owner string, until, now time.Time) (bool, error)
 	// UnlockWebhook frees the lock if owner holds it.
 	UnlockWebhook(ctx context.Context, id int64, owner string) error
+}
+
+// InboundQueries reads and writes inbound sources (see InboundSource).
+type InboundQueries interface {
+	// CreateInboundSource stores src with its Secret; EConflict (field
+	// "key") when the key is taken.
+	CreateInboundSource(ctx context.Context, src InboundSource, now time.Time) (InboundSource, error)
+	// UpdateInboundSource rewrites the name, kind, system, switch,
+	// mapping, fixed values and items path of the source with src.Key;
+	// the secret stays.
+	UpdateInboundSource(ctx context.Context, src InboundSource, now time.Time) (InboundSource, error)
+	// SetInboundSecret replaces the secret of the source with key.
+	SetInboundSecret(ctx context.Context, key, secret string, now time.Time) (InboundSource, error)
+	DeleteInboundSource(ctx context.Context, key string) error
+	// GetInboundSource and ListInboundSources (by key, in byte order)
+	// return sources with their secrets; the service decides who sees
+	// one.
+	GetInboundSource(ctx context.Context, key string) (InboundSource, error)
+	ListInboundSources(ctx context.Context) ([]InboundSource, error)
 }

@@ -86,16 +86,40 @@ func (s *server) authenticate(w http.ResponseWriter, r *http.Request) (heed.Prin
 	return heed.Principal{}, false
 }
 
+// needsToken reports whether r must carry an API token: every request
+// does but those for the OpenAPI document, which is public, and those
+// for an inbound source's URL, which the other system authenticates with
+// the source's secret (see feedback.Service.Receive). The route is
+// decided by the mux that will serve it, so no path that merely looks
+// like an inbound one (../, encoded slashes) slips past.
+func (s *server) needsToken(r *http.Request) bool {
+	if r.URL.Path == openAPIPath {
+		return false
+	}
+	if r.Method != http.MethodPost || !strings.HasPrefix(r.URL.Path, Prefix+"/inbound/") {
+		return true
+	}
+	_, pattern := s.mux.Handler(r)
+	return pattern != inboundPattern
+}
+
 // rejectToken counts a rejected token against ip and says why it was
 // refused: 429 once ip has sent too many, 401 before.
 func (s *server) rejectToken(ip string) *errorResponse {
+	return s.reject(ip, "tokens", unauthorized("the API token is not valid"))
+}
+
+// reject counts a rejected credential (an API token, an inbound source's
+// secret: what) against ip: 429 once ip has sent too many of either, e
+// before.
+func (s *server) reject(ip, what string, e *errorResponse) *errorResponse {
 	if wait, blocked := s.limiter.blocked(ip); blocked {
-		e := newError(http.StatusTooManyRequests, heed.ERateLimited, "", "too many rejected tokens; try again in %d seconds", seconds(wait))
+		e := newError(http.StatusTooManyRequests, heed.ERateLimited, "", "too many rejected %s; try again in %d seconds", what, seconds(wait))
 		e.headers = http.Header{"Retry-After": {strconv.Itoa(seconds(wait))}}
 		return e
 	}
 	s.limiter.fail(ip)
-	return unauthorized("the API token is not valid")
+	return e
 }
 
 func unauthorized(msg string) *errorResponse {
@@ -118,10 +142,13 @@ func bearer(h string) (string, bool) {
 // client could set it to dodge the limit. Behind trusted proxies, heed
 // serve (--trusted-proxies) has already put the client's own address in
 // RemoteAddr.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
+func clientIP(r *http.Request) string { return addrIP(r.RemoteAddr) }
+
+// addrIP is the host of a peer address.
+func addrIP(remoteAddr string) string {
+	host, _, err := net.SplitHostPort(remoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		return remoteAddr
 	}
 	return host
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
+	"github.com/heedhq/heed/feedback"
 )
 
 // Body limits: one item is small; a batch of customers or a file to
@@ -78,6 +79,22 @@ func (s *server) registerRoutes() {
 		register(s, rawJSON(limit(route(http.MethodPost, "/feedback", "record-feedback",
 			"Record feedback from any source, up to 1,000 items, all or nothing; re-sending a source's external_id updates its item (admins)"), maxBatchBody)), s.recordFeedback)
 		documentBody(s.api, Prefix+"/feedback", http.MethodPost, feedbackBatchSchema(s.api.OpenAPI().Components.Schemas))
+
+		register(s, rawJSON(receiveRoute()), s.receiveInbound)
+		documentBody(s.api, Prefix+"/inbound/{key}", http.MethodPost, otherSystemsJSON())
+		register(s, route(http.MethodGet, "/inbound-sources", "list-inbound-sources",
+			"List the inbound sources (other systems' webhooks mapped to feedback), without their secrets (admins)"), s.listInboundSources)
+		register(s, created(route(http.MethodPost, "/inbound-sources", "create-inbound-source",
+			"Add an inbound source: a URL another system posts its own JSON to, with a mapping to our fields; its secret is shown only in this answer (admins)")), s.createInboundSource)
+		register(s, route(http.MethodGet, "/inbound-sources/{key}", "get-inbound-source", "Get an inbound source, without its secret (admins)"), s.getInboundSource)
+		register(s, route(http.MethodPut, "/inbound-sources/{key}", "update-inbound-source",
+			"Rewrite an inbound source; its secret stays unless rotate_secret is set, and then the new one is shown only in this answer (admins)"), s.updateInboundSource)
+		register(s, route(http.MethodDelete, "/inbound-sources/{key}", "delete-inbound-source",
+			"Delete an inbound source: its URL refuses calls from now on; its items stay (admins)"), s.deleteInboundSource)
+		register(s, rawJSON(limit(route(http.MethodPost, "/inbound-sources/{key}/test", "test-inbound-source",
+			"Dry run: map a sample document with a source's mapping and show the items it would make, matched and read; writes nothing (admins)"),
+			feedback.MaxInboundBody)), s.tryInboundSource)
+		documentBody(s.api, Prefix+"/inbound-sources/{key}/test", http.MethodPost, otherSystemsJSON())
 	}
 
 	if s.cfg.Events != nil {

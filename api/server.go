@@ -1,7 +1,8 @@
 // Package api is Heed's REST API v1: JSON over HTTP under /api/v1, for
 // integrations and scripts. Requests authenticate with an API token
-// (Authorization: Bearer); handlers call the same services as the web UI
-// and the CLI, so the same access rules hold. The OpenAPI 3 document is
+// (Authorization: Bearer), but those to an inbound source's URL, which
+// other systems authenticate with the source's secret; handlers call the
+// same services as the web UI and the CLI, so the same access rules hold. The OpenAPI 3 document is
 // generated from the handlers by huma and served at /api/v1/openapi.json.
 package api
 
@@ -31,7 +32,7 @@ import (
 // Prefix is where the API lives; every path it serves starts with it.
 const Prefix = "/api/v1"
 
-// openAPIPath is the one route that needs no token.
+// openAPIPath is the document, which needs no token.
 const openAPIPath = Prefix + "/openapi.json"
 
 // Config is what the API needs from the rest of the program.
@@ -110,7 +111,7 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	r = r.WithContext(withRequestID(r.Context(), id))
 	defer s.recoverPanic(w, r)
-	if r.URL.Path == openAPIPath {
+	if !s.needsToken(r) {
 		s.route(w, r)
 		return
 	}
@@ -182,7 +183,8 @@ func humaConfig(version string) huma.Config {
 		version = "dev"
 	}
 	c := huma.DefaultConfig("Heed API", version)
-	c.Info.Description = "Heed's REST API v1. Every operation needs an API token: `Authorization: Bearer <token>`. " +
+	c.Info.Description = "Heed's REST API v1. Every operation needs an API token: `Authorization: Bearer <token>`, " +
+		"but POST /inbound/{key}, where other systems authenticate with the inbound source's secret. " +
 		"Errors are always `{\"error\": {\"code\", \"message\", \"field\", \"details\"}}`."
 	c.OpenAPIPath = ""
 	c.DocsPath = ""

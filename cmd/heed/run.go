@@ -33,6 +33,7 @@ type cli struct {
 	Cases       casesCmd       `cmd:"" help:"List, show and work cases: move them through the stages, log calls, redirect, set what was found."`
 	Rules       rulesCmd       `cmd:"" help:"List, add, change, delete and try the rules that act on new responses."`
 	Webhooks    webhooksCmd    `cmd:"" help:"Add, list, change and delete webhooks, see their deliveries and send one again."`
+	Inbound     inboundCmd     `cmd:"" help:"Add, list, change, delete and test inbound sources: URLs other systems post their own JSON to, mapped to feedback."`
 	Text        textCmd        `cmd:"" help:"Read texts as the server does: language, sentiment per text and sentence, themes."`
 	Feedback    feedbackCmd    `cmd:"" help:"List feedback from every source: reviews, tickets, transcripts, survey comments…"`
 	Themes      themesCmd      `cmd:"" help:"Needs and drivers: per theme its volume, sentiment, trend and effect on an NPS survey."`
