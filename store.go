@@ -48,6 +48,7 @@ type Queries interface {
 	RuleQueries
 	WebhookQueries
 	InboundQueries
+	TaxonomyQueries
 }
 
 // UnitQueries reads and writes the organisation tree.

@@ -111,8 +111,8 @@ type listFeedbackInput struct {
 
 type feedbackListOutput struct {
 	Body struct {
-		Items      []heed.FeedbackItem `json:"items"`
-		NextCursor string              `json:"next_cursor,omitempty" doc:"Pass as cursor for the next page; absent on the last"`
+		Items      []feedbackItem `json:"items" doc:"Each with its priority: how soon it deserves attention, and why"`
+		NextCursor string         `json:"next_cursor,omitempty" doc:"Pass as cursor for the next page; absent on the last"`
 	}
 }
 
@@ -144,8 +144,15 @@ func (s *server) listFeedback(ctx context.Context, in *listFeedbackInput) (*feed
 	if err != nil {
 		return nil, err
 	}
+	items, err := s.cfg.Feedback.Prioritize(ctx, p, list, s.churn(p))
+	if err != nil {
+		return nil, err
+	}
 	out := &feedbackListOutput{}
-	out.Body.Items = nonNil(list)
+	out.Body.Items = make([]feedbackItem, len(items))
+	for i, it := range items {
+		out.Body.Items[i] = feedbackItem(it)
+	}
 	if len(list) == in.Limit {
 		out.Body.NextCursor = encodeIDCursor(feedbackCursor, list[len(list)-1].ID)
 	}
@@ -157,7 +164,23 @@ type feedbackID struct {
 }
 
 type feedbackOutput struct {
-	Body heed.FeedbackItem
+	Body feedbackItem
+}
+
+// feedbackItem is an item with its priority (feedback.PriorityOf): its
+// score 0–100, level and the parts that make it.
+type feedbackItem feedback.Prioritized
+
+// churn tells the churn risk of a customer p may see, from their
+// profile; nil (no churn points) without the events service.
+func (s *server) churn(p heed.Principal) feedback.ChurnFunc {
+	if s.cfg.Events == nil {
+		return nil
+	}
+	return func(ctx context.Context, ext string) (string, error) {
+		prof, err := s.cfg.Events.Profile(ctx, p, ext)
+		return string(prof.Churn.Level), err
+	}
 }
 
 func (s *server) getFeedback(ctx context.Context, in *feedbackID) (*feedbackOutput, error) {
@@ -169,5 +192,9 @@ func (s *server) getFeedback(ctx context.Context, in *feedbackID) (*feedbackOutp
 	if err != nil {
 		return nil, err
 	}
-	return &feedbackOutput{Body: it}, nil
+	items, err := s.cfg.Feedback.Prioritize(ctx, p, []heed.FeedbackItem{it}, s.churn(p))
+	if err != nil {
+		return nil, err
+	}
+	return &feedbackOutput{Body: feedbackItem(items[0])}, nil
 }

@@ -3,6 +3,7 @@ package api_test
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -99,4 +100,55 @@ func hasThemeKey(it heed.FeedbackItem, theme string) bool {
 		}
 	}
 	return false
+}
+
+// TestFeedbackPriority: each listed item carries its priority — score,
+// level and the parts that make it — beside the item's own fields.
+func TestFeedbackPriority(t *testing.T) {
+	forEngine(t, func(t *testing.T, engine string) {
+		e := newOrgEnv(t, engine)
+		body := []map[string]any{
+			{"kind": "review", "source": "google", "external_id": "g-1", "customer": customerOf("a1"), "rating": 1,
+				"text": "Rude staff and an endless queue."},
+			{"kind": "note", "source": "desk", "external_id": "n-1", "unit": "a1", "author": "a passer-by",
+				"text": "The store opens at nine.", "at": "2026-01-01T10:00:00Z"},
+		}
+		var rec struct{ Results []feedback.Recorded }
+		e.call(t, "admin", "POST", "/api/v1/feedback", body).must(t, http.StatusOK).decode(t, &rec)
+		type priority struct {
+			Score int
+			Level string
+			Parts []string
+		}
+		var page struct {
+			Items []struct {
+				ExternalID string `json:"external_id"`
+				Text       string
+				Priority   *priority
+			}
+		}
+		e.call(t, "admin", "GET", "/api/v1/feedback", nil).must(t, http.StatusOK).decode(t, &page)
+		by := map[string]*priority{}
+		for _, it := range page.Items {
+			if it.Text == "" || it.Priority == nil {
+				t.Fatalf("item %s without its text or priority: %+v", it.ExternalID, it)
+			}
+			by[it.ExternalID] = it.Priority
+		}
+		review, note := by["g-1"], by["n-1"]
+		if review == nil || note == nil {
+			t.Fatalf("listed %+v", page.Items)
+		}
+		if review.Score <= note.Score || review.Parts[0] != "detractor" || !slices.Contains(review.Parts, "today") {
+			t.Errorf("the review's priority %+v should lead with detractor and beat the note's %+v", review, note)
+		}
+		if note.Level != "low" || !slices.Contains(note.Parts, "unknown customer") {
+			t.Errorf("the note's priority %+v", note)
+		}
+		var one struct{ Priority *priority }
+		e.call(t, "admin", "GET", "/api/v1/feedback/"+itoa(rec.Results[0].ID), nil).must(t, http.StatusOK).decode(t, &one)
+		if one.Priority == nil || one.Priority.Score != review.Score {
+			t.Errorf("one item's priority %+v, listed %+v", one.Priority, review)
+		}
+	})
 }

@@ -76,6 +76,10 @@ func (s *server) registerRoutes() {
 		register(s, route(http.MethodGet, "/feedback/{id}", "get-feedback", "Get a feedback item with what reading it found"), s.getFeedback)
 		register(s, route(http.MethodGet, "/themes", "get-themes",
 			"Needs and drivers: per theme its volume, sentiment and trend, and its effect on an NPS survey's score, the costliest first"), s.getThemes)
+		register(s, route(http.MethodGet, "/taxonomy", "get-taxonomy",
+			"The themes feedback is read with, their version, and how far the re-reading of past feedback has come"), s.getTaxonomy)
+		register(s, limit(route(http.MethodPut, "/taxonomy", "put-taxonomy",
+			"Replace the themes (admins): past feedback is re-read with them in the background"), maxItemBody), s.putTaxonomy)
 		register(s, rawJSON(limit(route(http.MethodPost, "/feedback", "record-feedback",
 			"Record feedback from any source, up to 1,000 items, all or nothing; re-sending a source's external_id updates its item (admins)"), maxBatchBody)), s.recordFeedback)
 		documentBody(s.api, Prefix+"/feedback", http.MethodPost, feedbackBatchSchema(s.api.OpenAPI().Components.Schemas))

@@ -37,6 +37,7 @@ type Service struct {
 	store heed.Store
 	cfg   Config
 	log   *slog.Logger
+	tax   *taxCache
 }
 
 // New returns a Service over store.
@@ -45,11 +46,14 @@ func New(store heed.Store, cfg Config) *Service {
 		cfg.Now = time.Now
 	}
 	log := cmp.Or(cfg.Logger, slog.Default())
-	return &Service{store: store, cfg: cfg, log: log}
+	return &Service{store: store, cfg: cfg, log: log, tax: newTaxCache()}
 }
 
-// taxonomy is the themes items are read with.
-func (s *Service) taxonomy() *textan.Taxonomy { return textan.DefaultTaxonomy() }
+// taxonomy is the themes items are read with: the organisation's, read
+// through q at most every TaxonomyRefresh (see taxCache).
+func (s *Service) taxonomy(ctx context.Context, q heed.TaxonomyQueries) *textan.Taxonomy {
+	return s.tax.current(ctx, q, s.log)
+}
 
 // SurveySource is the source of the items made from survey comments;
 // their external id is the response's id.
@@ -196,7 +200,7 @@ func (s *Service) checkOne(ctx context.Context, x Input, units map[string]heed.U
 	if err := s.match(ctx, &it, x, units); err != nil {
 		return it, Recorded{}, err
 	}
-	rec := s.read(&it, x.Language)
+	rec := readWith(&it, x.Language, s.taxonomy(ctx, s.store))
 	rec.Customer, rec.Unit = it.Customer, it.Unit
 	return it, rec, nil
 }
@@ -265,10 +269,10 @@ func (s *Service) match(ctx context.Context, it *heed.FeedbackItem, x Input, uni
 	return nil
 }
 
-// read analyses the item's text: its language (as given, else
-// detected), sentiment and themes.
-func (s *Service) read(it *heed.FeedbackItem, lang string) Recorded {
-	res := textan.AnalyzeAs(it.Text, strings.ToLower(strings.TrimSpace(lang)), s.taxonomy())
+// readWith analyses the item's text with tax: its language (as given,
+// else detected), sentiment and themes.
+func readWith(it *heed.FeedbackItem, lang string, tax *textan.Taxonomy) Recorded {
+	res := textan.AnalyzeAs(it.Text, strings.ToLower(strings.TrimSpace(lang)), tax)
 	it.Language = res.Language
 	it.Sentiment, it.Label = nil, ""
 	if res.Sentiment != nil {
@@ -296,7 +300,7 @@ func (s *Service) OnResponse(ctx context.Context, q heed.Queries, r heed.Respons
 	if it.At.IsZero() {
 		it.At = now
 	}
-	s.read(&it, r.Language)
+	readWith(&it, r.Language, s.taxonomy(ctx, q))
 	_, err := q.UpsertFeedback(ctx, []heed.FeedbackItem{it}, now)
 	return err
 }

@@ -89,7 +89,7 @@ func (s *Service) Themes(ctx context.Context, p heed.Principal, q ThemeQuery) (T
 	if err != nil {
 		return rep, err
 	}
-	rows := themeRows(now, before, s.taxonomy())
+	rows := themeRows(now, before, s.taxonomy(ctx, s.store))
 	if q.Survey != "" {
 		if err := s.drivers(ctx, scope, q, &rep, rows); err != nil {
 			return rep, err

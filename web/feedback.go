@@ -39,6 +39,7 @@ type feedbackForm struct {
 	Query, Kind, Source, Unit, Theme, Sentiment string
 	MinRating, MaxRating                        string
 	From, To                                    string // yyyy-mm-dd
+	Sort                                        string // "priority": the page highest priority first; else newest first
 }
 
 type feedbackKindOption struct {
@@ -62,6 +63,7 @@ type feedbackRow struct {
 	Themes    []themeChip
 	UnitName  string
 	Case      int64 // the customer's open case; 0 when none (or not known)
+	Priority  priorityView
 }
 
 // themeChip is a theme an item speaks of, coloured by what it says of it.
@@ -74,7 +76,8 @@ const textHead = 420
 
 // feedbackList is the explorer: every item the viewer may see, from
 // every source, newest first, filtered, a page at a time (?before=ID),
-// each beside the customer who said it and their open case.
+// each beside the customer who said it, their open case and the item's
+// priority; ?sort=priority orders the page by it.
 func (s *server) feedbackList(w http.ResponseWriter, r *http.Request) error {
 	ctx, v := r.Context(), viewerFrom(r.Context())
 	form := readFeedbackForm(r.URL.Query())
@@ -114,6 +117,16 @@ func (s *server) feedbackList(w http.ResponseWriter, r *http.Request) error {
 	if err := s.openCases(ctx, v.P, body.Items); err != nil {
 		return err
 	}
+	prioritized, err := s.fb.Prioritize(ctx, v.P, list, s.churn(v.P))
+	if err != nil {
+		return err
+	}
+	for i, it := range prioritized {
+		body.Items[i].Priority = viewPriority(it.Priority)
+	}
+	if form.Sort == "priority" { // the store pages newest first, so only the page is sorted
+		byPriority(body.Items, func(row feedbackRow) int { return row.Priority.Score })
+	}
 	return s.render(w, r, http.StatusOK, "feedback", view{Title: "Feedback explorer", Section: "feedback", Body: body})
 }
 
@@ -149,7 +162,8 @@ func (s *server) openCases(ctx context.Context, p heed.Principal, rows []feedbac
 func readFeedbackForm(q url.Values) feedbackForm {
 	get := func(k string) string { return strings.TrimSpace(q.Get(k)) }
 	return feedbackForm{Query: get("q"), Kind: get("kind"), Source: get("source"), Unit: get("unit"), Theme: get("theme"),
-		Sentiment: get("sentiment"), MinRating: get("min_rating"), MaxRating: get("max_rating"), From: get("from"), To: get("to")}
+		Sentiment: get("sentiment"), MinRating: get("min_rating"), MaxRating: get("max_rating"), From: get("from"), To: get("to"),
+		Sort: get("sort")}
 }
 
 // filter turns the form into the service's filter; the service checks
@@ -207,7 +221,7 @@ func dateParam(s, field string) (time.Time, error) {
 func (b feedbackForm) params() url.Values {
 	v := url.Values{}
 	for k, x := range map[string]string{"q": b.Query, "kind": b.Kind, "source": b.Source, "unit": b.Unit, "theme": b.Theme,
-		"sentiment": b.Sentiment, "min_rating": b.MinRating, "max_rating": b.MaxRating, "from": b.From, "to": b.To} {
+		"sentiment": b.Sentiment, "min_rating": b.MinRating, "max_rating": b.MaxRating, "from": b.From, "to": b.To, "sort": b.Sort} {
 		if x != "" {
 			v.Set(k, x)
 		}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -10,6 +11,8 @@ import (
 
 	"github.com/heedhq/heed"
 	"github.com/heedhq/heed/cases"
+	"github.com/heedhq/heed/feedback"
+	"github.com/heedhq/heed/metrics"
 )
 
 // The inbox's sizes: how many open cases the call list reads (more than
@@ -21,19 +24,34 @@ const (
 
 // callRow is one case of today's call list.
 type callRow struct {
-	Case    heed.Case
-	Comment string // an excerpt of the answer that opened the case
-	Tone    string
-	Age     string
-	Due     string // "in 5 h", "3 h late"
-	DueWhat string // first contact or resolution
-	Late    bool
+	Case     heed.Case
+	Comment  string // an excerpt of the answer that opened the case
+	Tone     string
+	Age      string
+	Due      string // "in 5 h", "3 h late"
+	DueWhat  string // first contact or resolution
+	Late     bool
+	Priority priorityView
+}
+
+// priorityView is a case's, an answer's or an item's priority, as pages
+// show it.
+type priorityView struct {
+	feedback.Priority
+	Why   string // its parts, in a line: "detractor, value 48,000, churn risk high"
+	Class string // the state chip's colour for its level
+}
+
+// answerRow is one answer of the inbox's feedback list.
+type answerRow struct {
+	responseRow
+	Priority priorityView
 }
 
 // inboxBody is the content of inbox.html.
 type inboxBody struct {
 	Calls    []callRow
-	Answers  []responseRow
+	Answers  []answerRow
 	Names    map[string]string // customers' names by external id, those the viewer may see
 	Outcomes []heed.CallOutcome
 	CanWork  bool
@@ -42,8 +60,9 @@ type inboxBody struct {
 }
 
 // inbox is the front-line employee's day: the open cases they own,
-// most urgent first, each with one-click call logging, and below the
-// newest answers of the customers they may see.
+// highest priority first (then most urgent), each with one-click call
+// logging, and below the newest answers of the customers they may see,
+// highest priority first.
 func (s *server) inbox(w http.ResponseWriter, r *http.Request) error {
 	ctx, v := r.Context(), viewerFrom(r.Context())
 	now := time.Now()
@@ -61,16 +80,21 @@ func (s *server) inbox(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	for _, c := range mine {
-		due, what := nextDue(c)
-		body.Calls = append(body.Calls, callRow{Case: c, Comment: comments[c.ID], Tone: categoryTone(c.CategoryBefore),
-			Age: ago(now, c.CreatedAt), Due: dueText(now, due), DueWhat: what, Late: c.Late(now)})
-	}
 	surveys, err := s.sv.ListSurveys(ctx, v.P)
 	if err != nil {
 		return err
 	}
 	bySurvey := surveysByKey(surveys)
+	caseP, answerP, err := s.inboxPriorities(r, mine, answers, bySurvey, now)
+	if err != nil {
+		return err
+	}
+	for i, c := range mine {
+		due, what := nextDue(c)
+		body.Calls = append(body.Calls, callRow{Case: c, Comment: comments[c.ID], Tone: categoryTone(c.CategoryBefore),
+			Age: ago(now, c.CreatedAt), Due: dueText(now, due), DueWhat: what, Late: c.Late(now), Priority: caseP[i]})
+	}
+	byPriority(body.Calls, func(row callRow) int { return row.Priority.Score })
 	units, err := s.dir.ListUnits(ctx, v.P)
 	if err != nil {
 		return err
@@ -85,8 +109,8 @@ func (s *server) inbox(w http.ResponseWriter, r *http.Request) error {
 			body.Names[c.Customer] = c.CustomerName
 		}
 	}
-	for _, a := range answers {
-		body.Answers = append(body.Answers, newResponseRow(a, bySurvey[a.Survey], names))
+	for i, a := range answers {
+		body.Answers = append(body.Answers, answerRow{newResponseRow(a, bySurvey[a.Survey], names), answerP[i]})
 		if _, ok := body.Names[a.Customer]; a.Customer == "" || ok {
 			continue
 		}
@@ -96,7 +120,71 @@ func (s *server) inbox(w http.ResponseWriter, r *http.Request) error {
 		}
 		body.Names[a.Customer] = cust.Name
 	}
+	byPriority(body.Answers, func(row answerRow) int { return row.Priority.Score })
 	return s.render(w, r, http.StatusOK, "inbox", view{Title: "Inbox", Section: "inbox", Body: body})
+}
+
+// inboxPriorities are the priorities of the cases and of the answers, in
+// their order (feedback.PriorityOf): a case's severity is the category
+// of what opened it, an answer's that of its score; both add their
+// customer's value and churn risk and how recent they are. Each distinct
+// customer is read once. Without the feedback service there are none.
+func (s *server) inboxPriorities(r *http.Request, cs []heed.Case, answers []heed.Response, surveys map[string]heed.Survey,
+	now time.Time) ([]priorityView, []priorityView, error) {
+	caseP, answerP := make([]priorityView, len(cs)), make([]priorityView, len(answers))
+	if s.fb == nil {
+		return caseP, answerP, nil
+	}
+	ctx, p := r.Context(), viewerFrom(r.Context()).P
+	var exts []string
+	for _, c := range cs {
+		exts = append(exts, c.Customer)
+	}
+	for _, a := range answers {
+		exts = append(exts, a.Customer)
+	}
+	standings, err := s.fb.Standings(ctx, p, exts, s.churn(p))
+	if err != nil {
+		return nil, nil, err
+	}
+	for i, c := range cs {
+		st := standings[c.Customer]
+		caseP[i] = newPriority(feedback.PriorityInput{Category: c.CategoryBefore, Value: st.Value, Churn: st.Churn,
+			HasCustomer: c.Customer != "", Age: now.Sub(c.CreatedAt), Late: c.Late(now)})
+	}
+	for i, a := range answers {
+		st := standings[a.Customer]
+		answerP[i] = newPriority(feedback.PriorityInput{Category: metrics.Category(surveys[a.Survey].Kind, a.Score),
+			Value: st.Value, Churn: st.Churn, HasCustomer: a.Customer != "", Age: now.Sub(a.CreatedAt)})
+	}
+	return caseP, answerP, nil
+}
+
+func newPriority(in feedback.PriorityInput) priorityView {
+	return viewPriority(feedback.PriorityOf(in))
+}
+
+func viewPriority(pr feedback.Priority) priorityView {
+	class := map[string]string{"high": "state-dead", "medium": "state-queued"}[pr.Level]
+	return priorityView{Priority: pr, Why: strings.Join(pr.Parts, ", "), Class: class}
+}
+
+// byPriority sorts rows by their priority score, highest first, keeping
+// the order they had among equals.
+func byPriority[T any](rows []T, score func(T) int) {
+	slices.SortStableFunc(rows, func(a, b T) int { return cmp.Compare(score(b), score(a)) })
+}
+
+// churn tells the churn risk of a customer p may see, from their
+// profile; nil (no churn points) without the events service.
+func (s *server) churn(p heed.Principal) feedback.ChurnFunc {
+	if s.ev == nil {
+		return nil
+	}
+	return func(ctx context.Context, ext string) (string, error) {
+		prof, err := s.ev.Profile(ctx, p, ext)
+		return string(prof.Churn.Level), err
+	}
 }
 
 // inboxNotice confirms what a button did, from known words only.

@@ -26,7 +26,7 @@ var templateFS embed.FS
 // served only when the loop is wired (see routes).
 var pageNames = []string{"login", "overview", "units", "unit", "employees", "customers", "customer", "jobs", "account", "error",
 	"scores", "responses", "invitations", "surveys", "survey", "programs", "program", "feedback",
-	"themes", "ladder"}
+	"themes", "ladder", "themesettings"}
 
 // templates holds one parsed set per page: the layout plus that page.
 type templates struct {

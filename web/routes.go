@@ -52,6 +52,11 @@ func (s *server) handler() http.Handler {
 		// The themes and drivers: what customers speak of, and what it
 		// does to NPS.
 		mux.Handle("GET /themes", s.page(s.themesPage))
+		// The themes themselves: admins edit them, past feedback is
+		// re-read in the background.
+		mux.Handle("GET /settings/themes", s.page(s.themeSettings))
+		mux.Handle("POST /settings/themes", s.page(s.themeSettingsSave))
+		mux.Handle("POST /settings/themes/reset", s.page(s.themeSettingsReset))
 	}
 	if s.ev != nil {
 		// The loyalty ladder over time: counted from every customer's

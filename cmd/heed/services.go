@@ -41,4 +41,5 @@ func (l loop) register(pool *jobs.Pool) {
 	l.surveys.RegisterJobs(pool)
 	l.cases.RegisterJobs(pool)
 	l.webhooks.RegisterJobs(pool)
+	l.feedback.RegisterJobs(pool)
 }
