@@ -49,6 +49,7 @@ type Queries interface {
 	WebhookQueries
 	InboundQueries
 	TaxonomyQueries
+	PhraseQueries
 }
 
 // UnitQueries reads and writes the organisation tree.

@@ -80,6 +80,7 @@ func (s *server) registerRoutes() {
 			"The themes feedback is read with, their version, and how far the re-reading of past feedback has come"), s.getTaxonomy)
 		register(s, limit(route(http.MethodPut, "/taxonomy", "put-taxonomy",
 			"Replace the themes (admins): past feedback is re-read with them in the background"), maxItemBody), s.putTaxonomy)
+		emergingRoutes(s)
 		register(s, rawJSON(limit(route(http.MethodPost, "/feedback", "record-feedback",
 			"Record feedback from any source, up to 1,000 items, all or nothing; re-sending a source's external_id updates its item (admins)"), maxBatchBody)), s.recordFeedback)
 		documentBody(s.api, Prefix+"/feedback", http.MethodPost, feedbackBatchSchema(s.api.OpenAPI().Components.Schemas))

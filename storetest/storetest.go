@@ -29,6 +29,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("events", func(t *testing.T) { testEvents(t, open) })
 	t.Run("inbound sources", func(t *testing.T) { testInbound(t, open) })
 	t.Run("taxonomy", func(t *testing.T) { testTaxonomy(t, open) })
+	t.Run("ignored phrases", func(t *testing.T) { testPhrases(t, open) })
 }
 
 // T0 is the fixed "now" of contract tests; stores keep microseconds.

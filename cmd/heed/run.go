@@ -37,6 +37,7 @@ type cli struct {
 	Text        textCmd        `cmd:"" help:"Read texts as the server does: language, sentiment per text and sentence, themes."`
 	Feedback    feedbackCmd    `cmd:"" help:"List feedback from every source: reviews, tickets, transcripts, survey comments…"`
 	Themes      themesCmd      `cmd:"" help:"Needs and drivers: per theme its volume, sentiment, trend and effect on an NPS survey."`
+	Emerging    emergingCmd    `cmd:"" help:"Phrases of the last week's feedback that no theme covers, new or growing: name them (heed taxonomy set) or ignore them."`
 	Taxonomy    taxonomyCmd    `cmd:"" help:"Show, replace or reset the themes feedback is read with; past feedback is re-read in the background."`
 	Profile     profileCmd     `cmd:"" help:"A customer's profile: recency, frequency, value, churn risk with its factors, loyalty-ladder rung with its reason."`
 	Ladder      ladderCmd      `cmd:"" help:"The loyalty ladder over time: how many customers stood on each rung at the end of every month."`
