@@ -57,6 +57,7 @@ func (s *server) handler() http.Handler {
 		mux.Handle("GET /settings/themes", s.page(s.themeSettings))
 		mux.Handle("POST /settings/themes", s.page(s.themeSettingsSave))
 		mux.Handle("POST /settings/themes/reset", s.page(s.themeSettingsReset))
+		mux.Handle("POST /settings/themes/emerging", s.page(s.emergingAction))
 	}
 	if s.ev != nil {
 		// The loyalty ladder over time: counted from every customer's

@@ -18,6 +18,9 @@ type themeSettingsBody struct {
 	CanEdit  bool
 	Error    string
 	Notice   string
+	// The week's emerging phrases no theme covers (see emerging.go).
+	Emerging     []feedback.EmergingPhrase
+	EmergingMore int
 }
 
 // themeRow is one theme in the form, its terms one per line.
@@ -35,6 +38,8 @@ func (s *server) themeSettings(w http.ResponseWriter, r *http.Request) error {
 		body.Notice = "Saved. Past feedback is being re-read with the new themes."
 	case "reset":
 		body.Notice = "Back to the default themes. Past feedback is being re-read with them."
+	case "ignored":
+		body.Notice = "Ignored: that phrase is not listed again."
 	}
 	return s.renderThemeSettings(w, r, http.StatusOK, body)
 }
@@ -46,6 +51,9 @@ func (s *server) renderThemeSettings(w http.ResponseWriter, r *http.Request, sta
 		return err
 	}
 	body.Taxonomy, body.CanEdit = tax, v.P.IsAdmin()
+	if err := s.emergingFor(r, body); err != nil {
+		return err
+	}
 	if body.Rows == nil {
 		body.Version = tax.Version
 		for _, th := range tax.Themes {
