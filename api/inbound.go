@@ -52,8 +52,17 @@ func (in *receiveInput) header() http.Header {
 
 type receiveOutput struct {
 	Body struct {
-		Results []feedbackResult `json:"results" doc:"One per item, in order: its id, whether it was new or changed, and what reading it found"`
+		Results []inboundResult `json:"results" doc:"One per item, in order: its id and whether it was new or changed"`
 	}
+}
+
+// inboundResult is what the other system is told of an item: not whom it
+// was matched to, so a source's secret (held by a third party) is no way
+// to learn which customer an email belongs to.
+type inboundResult struct {
+	ID      int64 `json:"id"`
+	Created bool  `json:"created"`
+	Changed bool  `json:"changed"`
 }
 
 // receiveInbound takes another system's document. A rejected secret
@@ -67,9 +76,9 @@ func (s *server) receiveInbound(ctx context.Context, in *receiveInput) (*receive
 		return nil, err
 	}
 	out := &receiveOutput{}
-	out.Body.Results = make([]feedbackResult, len(recs))
+	out.Body.Results = make([]inboundResult, len(recs))
 	for i, r := range recs {
-		out.Body.Results[i] = feedbackResult(r)
+		out.Body.Results[i] = inboundResult{ID: r.ID, Created: r.Created, Changed: r.Changed}
 	}
 	return out, nil
 }
