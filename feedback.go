@@ -104,7 +104,13 @@ type FeedbackItem struct {
 	CustomerID   int64  `json:"-"`
 	Customer     string `json:"customer,omitempty"` // external id
 	CustomerName string `json:"customer_name,omitempty"`
-	Author       string `json:"author,omitempty"`
+	// Where the customer belongs, read with the item so a reader who may
+	// see the item (about their unit) but not the customer (of another)
+	// is not shown who it is.
+	CustomerUnitID   int64  `json:"-"`
+	CustomerUnitPath string `json:"-"`
+	CustomerOwnerID  int64  `json:"-"`
+	Author           string `json:"author,omitempty"`
 	UnitID       int64  `json:"-"`
 	Unit         string `json:"unit,omitempty"` // unit key: the customer's, or the one the item names
 	ResponseID   int64  `json:"response_id,omitempty"`

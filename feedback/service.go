@@ -318,7 +318,23 @@ func (s *Service) List(ctx context.Context, p heed.Principal, f heed.FeedbackFil
 	default:
 		return nil, heed.FieldErrorf(heed.EInvalid, "sentiment", "sentiment %q must be negative, neutral or positive", f.Label)
 	}
-	return s.store.ListFeedback(ctx, p.Scope(), f)
+	items, err := s.store.ListFeedback(ctx, p.Scope(), f)
+	for i := range items {
+		hideCustomer(p.Scope(), &items[i])
+	}
+	return items, err
+}
+
+// hideCustomer leaves out who the customer is when the reader may see
+// the item — it is about their unit — but not the customer, who belongs
+// to another part of the organisation: the author (a name or handle as
+// given) stays.
+func hideCustomer(scope heed.Scope, it *heed.FeedbackItem) {
+	if it.CustomerID == 0 || scope.CoversUnit(it.CustomerUnitID, it.CustomerUnitPath) ||
+		(scope.OwnerID != 0 && scope.OwnerID == it.CustomerOwnerID) {
+		return
+	}
+	it.CustomerID, it.Customer, it.CustomerName = 0, "", ""
 }
 
 // Get returns one item p may see.
@@ -326,5 +342,7 @@ func (s *Service) Get(ctx context.Context, p heed.Principal, id int64) (heed.Fee
 	if !p.Role.Valid() {
 		return heed.FeedbackItem{}, heed.Errorf(heed.EForbidden, "sign in to read feedback")
 	}
-	return s.store.GetFeedback(ctx, p.Scope(), id)
+	it, err := s.store.GetFeedback(ctx, p.Scope(), id)
+	hideCustomer(p.Scope(), &it)
+	return it, err
 }

@@ -255,3 +255,37 @@ func sources(items []heed.FeedbackItem) []string {
 	}
 	return out
 }
+
+// TestItemAboutAnotherUnitHidesItsCustomer: an item about a store of the
+// north by a customer of the south is the north's to read (items are
+// filed under the unit they are about), but who the customer is stays
+// the south's.
+func TestItemAboutAnotherUnitHidesItsCustomer(t *testing.T) {
+	for _, engine := range testdb.Engines {
+		t.Run(engine, func(t *testing.T) {
+			f := newFixture(t, engine)
+			ctx := t.Context()
+			recs, err := f.fb.Record(ctx, heed.System(), "", []feedback.Input{{Kind: heed.FeedbackReview, Source: "google",
+				ExternalID: "g-9", Customer: "C-2", Unit: "n1", Author: "Ben B.", Text: "Visited the north store: lovely."}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			nora := f.who(t, "nora@co.example")
+			it, err := f.fb.Get(ctx, nora, recs[0].ID)
+			if err != nil || it.Customer != "" || it.CustomerName != "" || it.CustomerID != 0 || it.Author != "Ben B." || it.Unit != "n1" {
+				t.Errorf("the north's manager reads %+v, %v; want the item, its author, not the south's customer", it, err)
+			}
+			if list, _ := f.fb.List(ctx, nora, heed.FeedbackFilter{}); len(list) != 1 || list[0].CustomerName != "" {
+				t.Errorf("the north's manager lists %+v", list)
+			}
+			// The item is filed under the unit it is about: the south's
+			// manager does not read it.
+			if _, err := f.fb.Get(ctx, f.who(t, "sam@co.example"), recs[0].ID); heed.ErrorCode(err) != heed.ENotFound {
+				t.Errorf("the south's manager reading an item about the north: %v", err)
+			}
+			if it, _ := f.fb.Get(ctx, heed.System(), recs[0].ID); it.Customer != "C-2" {
+				t.Errorf("the admin reads %+v", it)
+			}
+		})
+	}
+}

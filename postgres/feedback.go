@@ -19,7 +19,8 @@ func scanFeedback(sc sqlstore.Scanner) (heed.FeedbackItem, error) {
 	var rating *int32
 	err := sc.Scan(&it.ID, &kind, &it.Source, &it.ExternalID, &it.Title, &it.Text, &turns, &rating, &it.Platform,
 		&it.At, &it.CustomerID, &it.Customer, &it.CustomerName, &it.Author, &it.UnitID, &it.Unit, &it.ResponseID,
-		&it.Language, &it.Sentiment, &it.Label, &it.CreatedAt, &it.UpdatedAt)
+		&it.Language, &it.Sentiment, &it.Label, &it.CreatedAt, &it.UpdatedAt, &it.CustomerUnitID, &it.CustomerUnitPath,
+		&it.CustomerOwnerID)
 	if err != nil {
 		return heed.FeedbackItem{}, err
 	}

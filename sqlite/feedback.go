@@ -20,7 +20,7 @@ func scanFeedback(sc sqlstore.Scanner) (heed.FeedbackItem, error) {
 	var said, created, updated int64
 	err := sc.Scan(&it.ID, &kind, &it.Source, &it.ExternalID, &it.Title, &it.Text, &turns, &rating, &it.Platform,
 		&said, &it.CustomerID, &it.Customer, &it.CustomerName, &it.Author, &it.UnitID, &it.Unit, &it.ResponseID,
-		&it.Language, &sentiment, &it.Label, &created, &updated)
+		&it.Language, &sentiment, &it.Label, &created, &updated, &it.CustomerUnitID, &it.CustomerUnitPath, &it.CustomerOwnerID)
 	if err != nil {
 		return heed.FeedbackItem{}, err
 	}

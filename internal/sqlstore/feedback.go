@@ -113,8 +113,9 @@ func SortThemes(it *heed.FeedbackItem) { it.Themes = sortedThemes(it.Themes) }
 const FeedbackSelect = `SELECT f.id, f.kind, f.source, f.external_id, f.title, f.text, f.turns, f.rating, f.platform,
 	f.said_at, COALESCE(f.customer_id, 0), COALESCE(c.external_id, ''), COALESCE(c.name, ''), f.author,
 	COALESCE(f.unit_id, 0), COALESCE(u.key, ''), COALESCE(f.response_id, 0), f.language, f.sentiment, f.label,
-	f.created_at, f.updated_at
-	FROM feedback_items f LEFT JOIN customers c ON c.id = f.customer_id LEFT JOIN units u ON u.id = f.unit_id`
+	f.created_at, f.updated_at, COALESCE(c.unit_id, 0), COALESCE(cu.path, ''), COALESCE(c.owner_id, 0)
+	FROM feedback_items f LEFT JOIN customers c ON c.id = f.customer_id LEFT JOIN units u ON u.id = f.unit_id
+	LEFT JOIN units cu ON cu.id = c.unit_id`
 
 // FeedbackScope names the columns a scope checks in FeedbackSelect: the
 // item's unit, or its customer's owner.
