@@ -111,9 +111,9 @@ type FeedbackItem struct {
 	CustomerUnitPath string `json:"-"`
 	CustomerOwnerID  int64  `json:"-"`
 	Author           string `json:"author,omitempty"`
-	UnitID       int64  `json:"-"`
-	Unit         string `json:"unit,omitempty"` // unit key: the customer's, or the one the item names
-	ResponseID   int64  `json:"response_id,omitempty"`
+	UnitID           int64  `json:"-"`
+	Unit             string `json:"unit,omitempty"` // unit key: the customer's, or the one the item names
+	ResponseID       int64  `json:"response_id,omitempty"`
 	// What reading it found.
 	Language  string          `json:"language"`
 	Sentiment *float64        `json:"sentiment"` // −1…1; nil for a language not read
