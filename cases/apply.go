@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -48,7 +49,7 @@ func (s *Service) OnResponse(ctx context.Context, q heed.Queries, r heed.Respons
 	if err != nil {
 		return err
 	}
-	f := &firing{s: s, q: q, fx: fx, now: now, emailed: map[string]bool{}, hooks: &webhookList{}}
+	f := s.newFiring(q, fx, now)
 	if old == nil || old.Score != r.Score {
 		if err := s.verify(ctx, q, fx, f.hooks, now); err != nil {
 			return err
@@ -169,10 +170,7 @@ func (f *firing) untouched(ctx context.Context, c heed.Case) (bool, error) {
 // changeNote says how an answer changed: "the customer changed their
 // answer from 3 to 9", or what they wrote when only the comment changed.
 func changeNote(old, r heed.Response) string {
-	comment := strings.Join(strings.Fields(r.Comment), " ")
-	if rs := []rune(comment); len(rs) > 200 {
-		comment = string(rs[:199]) + "…"
-	}
+	comment := oneLine(r.Comment, 200)
 	switch {
 	case old.Score != r.Score && comment != "" && old.Comment != r.Comment:
 		return fmt.Sprintf("the customer changed their answer from %d to %d: “%s”", old.Score, r.Score, comment)
@@ -220,6 +218,10 @@ type firing struct {
 	kase    *heed.Case
 	emailed map[string]bool // kind and recipient: one email each, whatever the rules say
 	hooks   *webhookList
+}
+
+func (s *Service) newFiring(q heed.Queries, fx facts, now time.Time) *firing {
+	return &firing{s: s, q: q, fx: fx, now: now, emailed: map[string]bool{}, hooks: &webhookList{}}
 }
 
 func (f *firing) emit(ctx context.Context, event string, caseID int64, data any) error {
@@ -384,26 +386,17 @@ func (f *firing) newCase(ctx context.Context, rule heed.Rule) (heed.Case, error)
 	if err != nil {
 		return heed.Case{}, err
 	}
-	if it := f.fx.item; it != nil {
-		c := heed.Case{
-			CustomerID: r.CustomerID, Customer: r.Customer, UnitID: r.UnitID, FeedbackID: it.ID, RuleID: rule.ID,
-			Stage: heed.StageReported, ScoreBefore: it.Rating, CategoryBefore: f.fx.category,
-			Title:           itemTitle(*it, f.fx.category),
-			FirstContactDue: f.now.Add(time.Duration(levels.FirstContactHours) * time.Hour),
-			ResolveDue:      f.now.AddDate(0, 0, levels.ResolveDays),
-		}
-		if f.owned {
-			c.OwnerID = f.owner.ID
-		}
-		return c, nil
-	}
-	score := r.Score
 	c := heed.Case{
-		CustomerID: r.CustomerID, Customer: r.Customer, UnitID: r.UnitID, ResponseID: r.ID, RuleID: rule.ID,
-		ProgramID: levels.ProgramID, Stage: heed.StageReported, ScoreBefore: &score, CategoryBefore: f.fx.category,
-		Title:           title(f.fx),
+		CustomerID: r.CustomerID, Customer: r.Customer, UnitID: r.UnitID, RuleID: rule.ID,
+		Stage: heed.StageReported, CategoryBefore: f.fx.category,
 		FirstContactDue: f.now.Add(time.Duration(levels.FirstContactHours) * time.Hour),
 		ResolveDue:      f.now.AddDate(0, 0, levels.ResolveDays),
+	}
+	if it := f.fx.item; it != nil {
+		c.FeedbackID, c.ScoreBefore, c.Title = it.ID, it.Rating, itemTitle(*it, f.fx.category)
+	} else {
+		score := r.Score
+		c.ResponseID, c.ProgramID, c.ScoreBefore, c.Title = r.ID, levels.ProgramID, &score, title(f.fx)
 	}
 	if f.owned {
 		c.OwnerID = f.owner.ID
@@ -418,15 +411,13 @@ func title(fx facts) string { return Title(fx.r, fx.category) }
 // the response and its score category: "Detractor: 3 on store-visit —
 // “the queue was endless”".
 func Title(r heed.Response, category string) string {
-	cat := category
-	if cat == "" {
-		cat = "score"
-	}
-	t := fmt.Sprintf("%s%s: %d on %s", strings.ToUpper(cat[:1]), cat[1:], r.Score, r.Survey)
-	if c := strings.Join(strings.Fields(r.Comment), " "); c != "" {
-		if rs := []rune(c); len(rs) > 80 {
-			c = string(rs[:79]) + "…"
-		}
+	cat := cmp.Or(category, "score")
+	return withQuote(fmt.Sprintf("%s%s: %d on %s", strings.ToUpper(cat[:1]), cat[1:], r.Score, r.Survey), r.Comment)
+}
+
+// withQuote ends a case title with the start of the customer's words.
+func withQuote(t, words string) string {
+	if c := oneLine(words, 80); c != "" {
 		t += " — “" + c + "”"
 	}
 	return t

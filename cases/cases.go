@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -276,12 +277,7 @@ func (s *Service) Update(ctx context.Context, p heed.Principal, id int64, ch Cha
 	})
 }
 
-func orUnset(s string) string {
-	if s == "" {
-		return "unset"
-	}
-	return s
-}
+func orUnset(s string) string { return cmp.Or(s, "unset") }
 
 func (s *Service) checkRootCause(ctx context.Context, q heed.Queries, key string) error {
 	if key == "" {
@@ -322,19 +318,13 @@ func (s *Service) Redirect(ctx context.Context, p heed.Principal, id int64, to R
 		return heed.Case{}, heed.FieldErrorf(heed.EInvalid, "owner", "name the employee (owner) or the unit that takes the case over")
 	}
 	return s.change(ctx, p, id, 0, func(q heed.Queries, c *heed.Case, now time.Time) (heed.CaseEvent, error) {
-		from := c.Owner
-		if from == "" {
-			from = c.Unit
-		}
+		from := cmp.Or(c.Owner, c.Unit)
 		owner, unit, err := redirectTarget(ctx, q, to)
 		if err != nil {
 			return heed.CaseEvent{}, err
 		}
 		c.OwnerID, c.UnitID, c.ResponseType = owner.ID, unit.ID, heed.ResponseRedirect
-		target := owner.Email
-		if target == "" {
-			target = unit.Key
-		}
+		target := cmp.Or(owner.Email, unit.Key)
 		if owner.ID != 0 {
 			pl := emailPayload{Kind: emailRedirect, To: owner.ID, Case: c.ID, Response: c.ResponseID, Note: note, By: p.Name}
 			if _, err := jobs.Enqueue(ctx, q, EmailJob, pl, now); err != nil {
@@ -355,10 +345,7 @@ func redirectTarget(ctx context.Context, q heed.Queries, to RedirectTo) (heed.Em
 			return owner, unit, fieldOf(err, "owner")
 		}
 	}
-	key := to.Unit
-	if key == "" {
-		key = owner.Unit
-	}
+	key := cmp.Or(to.Unit, owner.Unit)
 	if key == "" {
 		return owner, unit, heed.FieldErrorf(heed.EInvalid, "unit", "%s belongs to no unit; name the unit the case moves to", owner.Email)
 	}

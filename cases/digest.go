@@ -178,17 +178,23 @@ func (s *Service) digest(ctx context.Context, e heed.Employee, day civilDay) (Di
 		From: from, To: to, At: now, Surveys: []DigestSurvey{}, Unhappy: []DigestAnswer{}, Units: []DigestUnitRow{},
 		UnitNames: map[string]string{}}
 	scope := p.Scope()
+	// Read once: the rows of the units below and the names in the lists.
+	units, err := s.store.ListUnits(ctx, scope)
+	if err != nil {
+		return d, err
+	}
 	if err := s.digestAnswers(ctx, scope, &d); err != nil {
 		return d, err
 	}
-	if err := s.digestCases(ctx, p, unit, &d); err != nil {
+	if err := s.digestCases(ctx, scope, p.EmployeeID, unitsBelow(unit, units), &d); err != nil {
 		return d, err
 	}
-	return d, s.nameUnits(ctx, scope, &d)
+	nameUnits(units, &d)
+	return d, nil
 }
 
 // nameUnits fills in the names of the units the digest's lists mention.
-func (s *Service) nameUnits(ctx context.Context, scope heed.Scope, d *Digest) error {
+func nameUnits(units []heed.Unit, d *Digest) {
 	want := map[string]bool{}
 	for _, a := range d.Unhappy {
 		want[a.Unit] = true
@@ -196,20 +202,11 @@ func (s *Service) nameUnits(ctx context.Context, scope heed.Scope, d *Digest) er
 	for _, c := range slices.Concat(d.LateList, d.Escal) {
 		want[c.Unit] = true
 	}
-	delete(want, "")
-	if len(want) == 0 {
-		return nil
-	}
-	units, err := s.store.ListUnits(ctx, scope)
-	if err != nil {
-		return err
-	}
 	for _, u := range units {
 		if want[u.Key] {
 			d.UnitNames[u.Key] = u.Name
 		}
 	}
-	return nil
 }
 
 // principalOf is e's principal, as signing in would make it, and e's unit.
@@ -338,8 +335,7 @@ func (a *metricsAcc) figures() DigestSurvey {
 // digestCases counts the day's opened and closed cases and today's open
 // and late ones, per unit directly below, and lists the late ones and
 // those escalated to the reader.
-func (s *Service) digestCases(ctx context.Context, p heed.Principal, unit heed.Unit, d *Digest) error {
-	scope := p.Scope()
+func (s *Service) digestCases(ctx context.Context, scope heed.Scope, reader int64, below belowUnits, d *Digest) error {
 	opened, err := s.store.ListCaseFacts(ctx, scope, heed.CaseFactFilter{From: d.From, To: d.To})
 	if err != nil {
 		return err
@@ -353,13 +349,8 @@ func (s *Service) digestCases(ctx context.Context, p heed.Principal, unit heed.U
 		return err
 	}
 	d.Opened, d.Closed, d.Open = len(opened), len(closed), len(open)
-	below, err := s.unitsBelow(ctx, p, unit)
-	if err != nil {
-		return err
-	}
 	for _, f := range open {
-		c := heed.Case{Stage: f.Stage, FirstContactAt: f.FirstContactAt, FirstContactDue: f.FirstContactDue, ResolveDue: f.ResolveDue}
-		late := c.Late(d.At)
+		late := factLate(f, d.At)
 		if late {
 			d.Late++
 		}
@@ -386,7 +377,7 @@ func (s *Service) digestCases(ctx context.Context, p heed.Principal, unit heed.U
 	if d.LateList == nil {
 		d.LateList = []heed.Case{}
 	}
-	d.Escal, err = s.store.ListCases(ctx, scope, heed.CaseFilter{Open: true, EscalatedTo: p.EmployeeID, Limit: digestCases})
+	d.Escal, err = s.store.ListCases(ctx, scope, heed.CaseFilter{Open: true, EscalatedTo: reader, Limit: digestCases})
 	return err
 }
 
@@ -400,15 +391,12 @@ type belowUnits struct {
 func (b belowUnits) rowOf(unitID int64) *DigestUnitRow { return b.byID[unitID] }
 
 // unitsBelow is the reader's units one level down, each standing for its
-// subtree; none for a reader without a unit.
-func (s *Service) unitsBelow(ctx context.Context, p heed.Principal, unit heed.Unit) (belowUnits, error) {
+// subtree; none for a reader without a unit. units are those the reader
+// sees.
+func unitsBelow(unit heed.Unit, units []heed.Unit) belowUnits {
 	b := belowUnits{byID: map[int64]*DigestUnitRow{}}
 	if unit.ID == 0 {
-		return b, nil
-	}
-	units, err := s.store.ListUnits(ctx, p.Scope())
-	if err != nil {
-		return b, err
+		return b
 	}
 	child := map[int64]*DigestUnitRow{} // unit id of a child → its row
 	for _, u := range units {
@@ -425,7 +413,7 @@ func (s *Service) unitsBelow(ctx context.Context, p heed.Principal, unit heed.Un
 			}
 		}
 	}
-	return b, nil
+	return b
 }
 
 // digestPayload is a DigestJob's.

@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -74,38 +75,36 @@ func (s *Service) buildEmail(ctx context.Context, pl emailPayload) (mail.Message
 	if pl.Kind == emailDigest {
 		return s.digestEmail(ctx, to, pl.Day)
 	}
-	var c *heed.Case
-	if pl.Case != 0 {
-		kase, err := s.store.GetCase(ctx, heed.Scope{All: true}, pl.Case)
-		if err != nil && !heed.IsNotFound(err) {
-			return mail.Message{}, "", err
-		}
-		if err == nil {
-			c = &kase
-		}
+	c, err := getOptional(ctx, s.store.GetCase, pl.Case)
+	if err != nil {
+		return mail.Message{}, "", err
 	}
-	var r *heed.Response
-	if pl.Response != 0 {
-		resp, err := s.store.GetResponse(ctx, heed.Scope{All: true}, pl.Response)
-		if err != nil && !heed.IsNotFound(err) {
-			return mail.Message{}, "", err
-		}
-		if err == nil {
-			r = &resp
-		}
+	r, err := getOptional(ctx, s.store.GetResponse, pl.Response)
+	if err != nil {
+		return mail.Message{}, "", err
 	}
-	var it *heed.FeedbackItem
-	if pl.Item != 0 {
-		item, err := s.store.GetFeedback(ctx, heed.Scope{All: true}, pl.Item)
-		if err != nil && !heed.IsNotFound(err) {
-			return mail.Message{}, "", err
-		}
-		if err == nil {
-			it = &item
-		}
+	it, err := getOptional(ctx, s.store.GetFeedback, pl.Item)
+	if err != nil {
+		return mail.Message{}, "", err
 	}
 	subject, body := s.alertText(pl, c, r, it)
 	return mail.Message{To: to.Email, ToName: to.Name, Subject: subject, Text: body}, "", nil
+}
+
+// getOptional is what get finds by id over every unit; nil for id 0 or when
+// it is gone by the time the email is written (an email still goes out).
+func getOptional[T any](ctx context.Context, get func(context.Context, heed.Scope, int64) (T, error), id int64) (*T, error) {
+	if id == 0 {
+		return nil, nil
+	}
+	v, err := get(ctx, heed.Scope{All: true}, id)
+	if heed.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &v, nil
 }
 
 // alertText is the subject and body of an email to an employee: what
@@ -119,7 +118,7 @@ func (s *Service) alertText(pl emailPayload, c *heed.Case, r *heed.Response, it 
 	case r != nil && r.Customer != "":
 		who = r.Customer
 	case it != nil:
-		who = cmpOr(it.CustomerName, it.Customer, it.Author, who)
+		who = cmp.Or(it.CustomerName, it.Customer, it.Author, who)
 	}
 	var subject string
 	switch pl.Kind {
@@ -141,7 +140,7 @@ func (s *Service) alertText(pl emailPayload, c *heed.Case, r *heed.Response, it 
 		}
 	}
 	if it != nil {
-		fmt.Fprintf(&b, "\n%s left a %s on %s", who, it.Kind, cmpOr(it.Platform, it.Source))
+		fmt.Fprintf(&b, "\n%s left a %s on %s", who, it.Kind, cmp.Or(it.Platform, it.Source))
 		if it.Rating != nil {
 			fmt.Fprintf(&b, " (%d of 5 stars)", *it.Rating)
 		}
@@ -188,11 +187,7 @@ func (s *Service) advocacyEmail(ctx context.Context, pl emailPayload) (mail.Mess
 		return mail.Message{}, "the customer withdrew consent or has no address", nil
 	}
 	var b strings.Builder
-	name := c.Name
-	if name == "" {
-		name = "there"
-	}
-	fmt.Fprintf(&b, "Hello %s,\n\nThank you for your kind words — they made our day.\n", name)
+	fmt.Fprintf(&b, "Hello %s,\n\nThank you for your kind words — they made our day.\n", cmp.Or(c.Name, "there"))
 	if pl.URL != "" {
 		fmt.Fprintf(&b, "\nWould you tell others too? A short review helps people like you find us:\n%s\n", pl.URL)
 	} else {
@@ -200,14 +195,4 @@ func (s *Service) advocacyEmail(ctx context.Context, pl emailPayload) (mail.Mess
 	}
 	b.WriteString("\nThank you!\n")
 	return mail.Message{To: c.Email, ToName: c.Name, Subject: "Thank you for recommending us", Text: b.String()}, "", nil
-}
-
-// cmpOr is the first non-empty string.
-func cmpOr(xs ...string) string {
-	for _, x := range xs {
-		if x != "" {
-			return x
-		}
-	}
-	return ""
 }

@@ -1,9 +1,9 @@
 package cases
 
 import (
+	"cmp"
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/heedhq/heed"
@@ -37,7 +37,7 @@ func (s *Service) OnItem(ctx context.Context, q heed.Queries, it heed.FeedbackIt
 	if err != nil {
 		return err
 	}
-	f := &firing{s: s, q: q, fx: fx, now: now, emailed: map[string]bool{}, hooks: &webhookList{}}
+	f := s.newFiring(q, fx, now)
 	var before *facts
 	if old == nil {
 		if err := f.emit(ctx, heed.EventFeedbackCreated, 0, map[string]any{"feedback": it}); err != nil {
@@ -94,20 +94,10 @@ func itemCategory(it heed.FeedbackItem) string {
 // itemTitle says in a line what the case an item opened is about:
 // "Negative review (2★, google) — “the queue was endless”".
 func itemTitle(it heed.FeedbackItem, category string) string {
-	mood := map[string]string{metrics.Detractor: "Negative", metrics.Passive: "Neutral", metrics.Promoter: "Positive"}[category]
-	if mood == "" {
-		mood = "New"
-	}
-	t := fmt.Sprintf("%s %s (%s", mood, it.Kind, it.Source)
+	mood := cmp.Or(map[string]string{metrics.Detractor: "Negative", metrics.Passive: "Neutral", metrics.Promoter: "Positive"}[category], "New")
+	t := fmt.Sprintf("%s %s (%s)", mood, it.Kind, it.Source)
 	if it.Rating != nil {
-		t = fmt.Sprintf("%s %s (%d★, %s", mood, it.Kind, *it.Rating, it.Source)
+		t = fmt.Sprintf("%s %s (%d★, %s)", mood, it.Kind, *it.Rating, it.Source)
 	}
-	t += ")"
-	if c := strings.Join(strings.Fields(it.Text), " "); c != "" {
-		if rs := []rune(c); len(rs) > 80 {
-			c = string(rs[:79]) + "…"
-		}
-		t += " — “" + c + "”"
-	}
-	return t
+	return withQuote(t, it.Text)
 }

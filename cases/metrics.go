@@ -157,6 +157,13 @@ func (x *Figures) addOpened(f heed.CaseFact) {
 	}
 }
 
+// factLate is heed.Case.Late of the case f is a fact of.
+func factLate(f heed.CaseFact, now time.Time) bool {
+	c := heed.Case{Stage: f.Stage, FirstContactAt: f.FirstContactAt, FirstContactDue: f.FirstContactDue,
+		ResolveDue: f.ResolveDue}
+	return c.Late(now)
+}
+
 func (x *Figures) addOpen(f heed.CaseFact, now time.Time) {
 	x.Open++
 	x.OpenByStage[f.Stage]++
@@ -170,9 +177,7 @@ func (x *Figures) addOpen(f heed.CaseFact, now time.Time) {
 	default:
 		x.OpenByAge["30d+"]++
 	}
-	c := heed.Case{Stage: f.Stage, FirstContactAt: f.FirstContactAt, FirstContactDue: f.FirstContactDue,
-		ResolveDue: f.ResolveDue}
-	if c.Late(now) {
+	if factLate(f, now) {
 		x.Late++
 	}
 	if f.EscalationLevel > 0 {

@@ -26,5 +26,8 @@ func TestCountWord(t *testing.T) {
 		if got := countWord(tt.text, tt.word); got != tt.want {
 			t.Errorf("countWord(%q, %q) = %d; want %d", tt.text, tt.word, got, tt.want)
 		}
+		if got := hasWord(tt.text, tt.word); got != (tt.want > 0) {
+			t.Errorf("hasWord(%q, %q) = %v; want %v", tt.text, tt.word, got, tt.want > 0)
+		}
 	}
 }

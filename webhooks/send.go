@@ -42,14 +42,15 @@ func (s *Service) Send(ctx context.Context, job heed.Job) error {
 	owner := newMessageID()
 	for {
 		now := s.cfg.Now()
-		got, err := s.store.LockWebhook(ctx, pl.Webhook, owner, now.Add(lockFor), now)
+		held := now.Add(lockFor)
+		got, err := s.store.LockWebhook(ctx, pl.Webhook, owner, held, now)
 		if heed.IsNotFound(err) {
 			return nil // deleted with its deliveries
 		}
 		if err != nil || !got {
 			return err
 		}
-		active, err := s.drain(ctx, pl.Webhook, owner)
+		active, err := s.drain(ctx, pl.Webhook, owner, held)
 		if uerr := s.store.UnlockWebhook(context.WithoutCancel(ctx), pl.Webhook, owner); err == nil {
 			err = uerr
 		}
@@ -75,8 +76,10 @@ const batch = 100
 // one fails; active is false when the webhook is switched off (or gone)
 // and nothing was sent. It reads the deliveries a batch at a time and
 // records the batch's outcomes in one transaction, so a burst costs a
-// few writes, not one per event.
-func (s *Service) drain(ctx context.Context, webhookID int64, owner string) (active bool, err error) {
+// few writes, not one per event. owner holds the lock until held, and
+// renews it only when less than half is left: a lock taken a moment ago
+// needs no second write.
+func (s *Service) drain(ctx context.Context, webhookID int64, owner string, held time.Time) (active bool, err error) {
 	w, err := s.store.GetWebhook(ctx, webhookID)
 	if heed.IsNotFound(err) {
 		return false, nil
@@ -85,11 +88,6 @@ func (s *Service) drain(ctx context.Context, webhookID int64, owner string) (act
 		return false, err
 	}
 	for ctx.Err() == nil {
-		now := s.cfg.Now()
-		held := now.Add(lockFor)
-		if got, err := s.store.LockWebhook(ctx, w.ID, owner, held, now); err != nil || !got {
-			return true, err
-		}
 		ds, err := s.store.PendingDeliveries(ctx, w.ID, batch)
 		if err != nil || len(ds) == 0 {
 			return true, err

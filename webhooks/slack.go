@@ -1,6 +1,7 @@
 package webhooks
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -28,10 +29,7 @@ func (s *Service) slackBody(d heed.WebhookDelivery) ([]byte, error) {
 	}
 	var b strings.Builder
 	if c := e.Data.Case; c != nil {
-		who := c.CustomerName
-		if who == "" {
-			who = c.Customer
-		}
+		who := cmp.Or(c.CustomerName, c.Customer)
 		fmt.Fprintf(&b, "*%s* — case #%d for %s (%s), stage %s", strings.ReplaceAll(e.Type, ".", " "), c.ID,
 			slackEscape(who), slackEscape(c.Unit), strings.ReplaceAll(string(c.Stage), "_", " "))
 		if c.OwnerName != "" {
