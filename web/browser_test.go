@@ -330,3 +330,15 @@ func (e *env) seedLongValues() {
 
 // css selects the first element matching a CSS selector.
 func css(sel string) chromedp.CSS { return chromedp.CSS(sel) }
+
+// fits fails the test when the page is wider than the screen or a word
+// breaks over two lines.
+func fits(t *testing.T, ctx context.Context, path string, width int) {
+	t.Helper()
+	fit, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](`[document.documentElement.scrollWidth, window.innerWidth]`))
+	must(t, "measure "+path, err)
+	if fit[0] > fit[1] || fit[1] != width {
+		t.Errorf("%s at %d px: scrollWidth %d > innerWidth %d", path, width, fit[0], fit[1])
+	}
+	noBrokenWords(t, ctx, fmt.Sprintf("%s at %d px", path, width))
+}

@@ -3,7 +3,6 @@ package web_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -14,8 +13,8 @@ import (
 
 // TestBrowserInboxAndCase: the store manager opens the inbox, sees the
 // case, watches a new one arrive without reloading, logs a call with one
-// click, opens the case and moves it to the next stage. Screenshots of
-// both pages go to /tmp/heed-inbox.png and /tmp/heed-case.png.
+// click, opens the case and moves it to the next stage. Screenshots go
+// where newShooter puts them ($HEED_SCREENSHOTS when set).
 func TestBrowserInboxAndCase(t *testing.T) {
 	e := newLoopEnv(t, "")
 	e.clock.Set(-50 * time.Hour)
@@ -48,7 +47,6 @@ func TestBrowserInboxAndCase(t *testing.T) {
 	}
 	noBrokenWords(t, ctx, "desktop /inbox")
 	shots.shot("desktop-inbox")
-	saveShot(t, ctx, "/tmp/heed-inbox.png")
 
 	// A new case arrives while the page is open: it shows without a
 	// reload (the marker set on this page survives).
@@ -85,7 +83,6 @@ func TestBrowserInboxAndCase(t *testing.T) {
 	}
 	noBrokenWords(t, ctx, "desktop /cases/id")
 	shots.shot("desktop-case")
-	saveShot(t, ctx, "/tmp/heed-case.png")
 	must(t, "move to the next stage", chromedp.Do(ctx,
 		chromedp.Click(css(`#form-stage button[type="submit"]`)),
 		chromedp.WaitVisible(css(".alert-ok")),
@@ -107,23 +104,8 @@ func TestBrowserInboxAndCase(t *testing.T) {
 		{fmt.Sprintf("/cases/%d", bob), ".stages", "case"},
 	} {
 		must(t, p.path, chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+p.path), chromedp.WaitVisible(css(p.wait))))
-		fit, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](`[document.documentElement.scrollWidth, window.innerWidth]`))
-		must(t, "measure "+p.path, err)
-		if fit[0] > fit[1] {
-			t.Errorf("%s at 375 px: scrollWidth %d > innerWidth %d", p.path, fit[0], fit[1])
-		}
-		noBrokenWords(t, ctx, "phone "+p.path)
+		fits(t, ctx, p.path, 375)
 		shots.shot("phone-" + p.name)
-	}
-}
-
-// saveShot writes a full-page screenshot to path, for a person to look at.
-func saveShot(t *testing.T, ctx context.Context, path string) {
-	t.Helper()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	must(t, "screenshot "+path, err)
-	if err := os.WriteFile(path, png, 0o644); err != nil {
-		t.Fatal(err)
 	}
 }
 
@@ -201,12 +183,7 @@ func TestBrowserLoopPages(t *testing.T) {
 	must(t, "phone viewport", chromedp.Do(ctx, chromedp.EmulateViewport(375, 812, chromedp.EmulateMobile, chromedp.EmulateScale(2))))
 	for _, p := range pages {
 		must(t, p.path, chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+p.path), chromedp.WaitVisible(css(p.wait))))
-		fit, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](`[document.documentElement.scrollWidth, window.innerWidth]`))
-		must(t, "measure "+p.path, err)
-		if fit[0] > fit[1] {
-			t.Errorf("%s at 375 px: scrollWidth %d > innerWidth %d", p.path, fit[0], fit[1])
-		}
-		noBrokenWords(t, ctx, "phone "+p.path)
+		fits(t, ctx, p.path, 375)
 		shots.shot("phone-" + p.name)
 	}
 }

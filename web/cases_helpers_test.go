@@ -46,18 +46,25 @@ func (c *shiftClock) Set(d time.Duration) { c.shift.Store(int64(d)) }
 // "visits". Live pages poll every 100 ms.
 func newLoopEnv(t *testing.T, engine string) *loopEnv {
 	t.Helper()
+	le := loopServices(t, engine)
+	le.serve(web.Config{LiveEvery: 100 * time.Millisecond})
+	return le
+}
+
+// loopServices is newLoopEnv's fixture and services, not yet served.
+func loopServices(t *testing.T, engine string) *loopEnv {
+	t.Helper()
 	if engine == "" {
 		engine = "sqlite"
 	}
 	store := testdb.Open(t, engine)
 	quiet := slog.New(slog.DiscardHandler)
 	le := &loopEnv{clock: &shiftClock{}, stop: make(chan struct{})}
-	var sv *survey.Service
 	lp := cases.Wire(store,
 		survey.Config{Logger: quiet, Now: le.clock.Now},
 		webhooks.Config{Logger: quiet},
 		cases.Config{Logger: quiet, Now: le.clock.Now})
-	sv, le.cs, le.hooks, le.ev = lp.Surveys, lp.Cases, lp.Webhooks, lp.Events
+	le.cs, le.hooks, le.ev = lp.Cases, lp.Webhooks, lp.Events
 	le.env = &env{
 		t:     t,
 		store: store,
@@ -67,31 +74,30 @@ func newLoopEnv(t *testing.T, engine string) *loopEnv {
 			Argon2:           accounts.Argon2{Memory: 64, Time: 1, Threads: 1},
 		}),
 		jobs: jobs.NewService(store, time.Now),
-		sv:   sv,
+		sv:   lp.Surveys,
 	}
 	le.seed()
 	le.seedSurvey("visits", heed.SurveyNPS)
-	h, err := web.New(web.Config{
-		Directory: le.dir,
-		Accounts:  le.acc,
-		Jobs:      le.jobs,
-		Surveys:   sv,
-		Cases:     le.cs,
-		Webhooks:  le.hooks,
-		LiveEvery: 100 * time.Millisecond,
-		Stop:      le.stop,
-		Logger:    slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})),
-		Version:   "test",
-	})
+	return le
+}
+
+// serve starts the web UI over le's services, with cfg's other wiring
+// (the feedback explorer's, how often live pages poll).
+func (le *loopEnv) serve(cfg web.Config) {
+	t := le.t
+	t.Helper()
+	cfg.Directory, cfg.Accounts, cfg.Jobs, cfg.Surveys = le.dir, le.acc, le.jobs, le.sv
+	cfg.Cases, cfg.Webhooks, cfg.Stop, cfg.Version = le.cs, le.hooks, le.stop, "test"
+	cfg.Logger = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	h, err := web.New(cfg)
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/s/", respond.New(sv, respond.Config{}))
+	mux.Handle("/s/", respond.New(le.sv, respond.Config{}))
 	mux.Handle("/", h)
 	le.srv = httptest.NewServer(mux)
 	t.Cleanup(le.srv.Close)
-	return le
 }
 
 // answerAs stores a customer's answer to "visits" through the survey

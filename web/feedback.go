@@ -254,13 +254,7 @@ func newFeedbackRow(it heed.FeedbackItem, unitNames map[string]string, surveys m
 func newThemeChip(th heed.FeedbackTheme, name string) themeChip {
 	c := themeChip{Name: name, Tone: "none", Title: name + ": not read"}
 	if th.Sentiment != nil {
-		label := string(textan.Neutral)
-		switch {
-		case *th.Sentiment >= textan.NeutralBand:
-			label = string(textan.Positive)
-		case *th.Sentiment <= -textan.NeutralBand:
-			label = string(textan.Negative)
-		}
+		label := sentimentLabel(*th.Sentiment)
 		c.Tone = labelTone(label)
 		c.Title = name + ": " + label + " (" + sentimentText(*th.Sentiment) + ")"
 	}
@@ -270,6 +264,18 @@ func newThemeChip(th heed.FeedbackTheme, name string) themeChip {
 // sentimentText writes a sentiment with two decimals and a true minus sign.
 func sentimentText(x float64) string {
 	return strings.Replace(strconv.FormatFloat(x, 'f', 2, 64), "-", "−", 1)
+}
+
+// sentimentLabel is the label of a mean sentiment (a theme's, not an
+// item's, which comes labelled), on the band textan labels items with.
+func sentimentLabel(x float64) string {
+	switch {
+	case x >= textan.NeutralBand:
+		return string(textan.Positive)
+	case x <= -textan.NeutralBand:
+		return string(textan.Negative)
+	}
+	return string(textan.Neutral)
 }
 
 // labelTone is how a sentiment label reads, in the colours of scores.

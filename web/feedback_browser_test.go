@@ -154,12 +154,7 @@ func TestBrowserSurveyEditorAndScores(t *testing.T) {
 		struct{ path, wait, name string }{"/surveys/visits", "#t-en-score", "survey-editor"})
 	for _, p := range pages {
 		must(t, p.path, chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+p.path), chromedp.WaitVisible(css(p.wait))))
-		fit, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](`[document.documentElement.scrollWidth, window.innerWidth]`))
-		must(t, "measure "+p.path, err)
-		if fit[0] > fit[1] || fit[1] != 375 {
-			t.Errorf("%s at 375 px: scrollWidth %d > innerWidth %d", p.path, fit[0], fit[1])
-		}
-		noBrokenWords(t, ctx, "phone "+p.path)
+		fits(t, ctx, p.path, 375)
 		shots.shot("phone-" + p.name)
 	}
 }

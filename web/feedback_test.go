@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"slices"
 	"strconv"
@@ -18,7 +17,6 @@ import (
 	"github.com/heedhq/heed"
 	"github.com/heedhq/heed/feedback"
 	"github.com/heedhq/heed/internal/testdb"
-	"github.com/heedhq/heed/respond"
 	"github.com/heedhq/heed/web"
 )
 
@@ -33,19 +31,9 @@ type fbEnv struct {
 // state, so a second one over the store is the one cases.Wire made).
 func newFeedbackEnv(t *testing.T, engine string) *fbEnv {
 	t.Helper()
-	le := newLoopEnv(t, engine)
+	le := loopServices(t, engine)
 	fb := feedback.New(le.store, feedback.Config{Logger: slog.New(slog.DiscardHandler)})
-	h, err := web.New(web.Config{Directory: le.dir, Accounts: le.acc, Jobs: le.jobs, Surveys: le.sv, Cases: le.cs,
-		Webhooks: le.hooks, Feedback: fb, Events: le.ev, Stop: le.stop, Version: "test",
-		Logger: slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))})
-	if err != nil {
-		t.Fatalf("web.New: %v", err)
-	}
-	mux := http.NewServeMux()
-	mux.Handle("/s/", respond.New(le.sv, respond.Config{}))
-	mux.Handle("/", h)
-	le.srv = httptest.NewServer(mux)
-	t.Cleanup(le.srv.Close)
+	le.serve(web.Config{Feedback: fb, Events: le.ev})
 	return &fbEnv{loopEnv: le, fb: fb}
 }
 
@@ -337,8 +325,8 @@ func TestFeedbackExplorerNeedsService(t *testing.T) {
 
 // TestBrowserFeedbackExplorer: a regional manager opens the explorer from
 // the feedback tabs; it reads cleanly on a desktop and fits a phone, and
-// the long note opens in place. Screenshots go to /tmp/feedback.png and
-// /tmp/feedback-phone.png.
+// the long note opens in place. Screenshots go where newShooter puts
+// them ($HEED_SCREENSHOTS when set).
 func TestBrowserFeedbackExplorer(t *testing.T) {
 	e := newFeedbackEnv(t, "")
 	f := seedFeedback(e)
@@ -370,16 +358,9 @@ func TestBrowserFeedbackExplorer(t *testing.T) {
 	}
 	noBrokenWords(t, ctx, "desktop /feedback")
 	shots.shot("desktop-feedback")
-	saveShot(t, ctx, "/tmp/feedback.png")
 
 	must(t, "phone viewport", chromedp.Do(ctx, chromedp.EmulateViewport(375, 812, chromedp.EmulateMobile, chromedp.EmulateScale(2)),
 		chromedp.Reload(), chromedp.WaitVisible(css(".fb-items"))))
-	fit, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](`[document.documentElement.scrollWidth, window.innerWidth]`))
-	must(t, "measure /feedback", err)
-	if fit[0] > fit[1] {
-		t.Errorf("/feedback at 375 px: scrollWidth %d > innerWidth %d", fit[0], fit[1])
-	}
-	noBrokenWords(t, ctx, "phone /feedback")
+	fits(t, ctx, "/feedback", 375)
 	shots.shot("phone-feedback")
-	saveShot(t, ctx, "/tmp/feedback-phone.png")
 }

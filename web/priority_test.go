@@ -2,9 +2,7 @@ package web_test
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -19,14 +17,7 @@ import (
 // events services, as heed serve does, so the inbox ranks by priority.
 func withPriorities(t *testing.T, e *loopEnv) {
 	t.Helper()
-	h, err := web.New(web.Config{Directory: e.dir, Accounts: e.acc, Jobs: e.jobs, Surveys: e.sv, Cases: e.cs,
-		Webhooks: e.hooks, Feedback: feedback.New(e.store, feedback.Config{}), Events: e.ev,
-		Stop: e.stop, Logger: slog.New(slog.DiscardHandler), Version: "test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.srv = httptest.NewServer(h)
-	t.Cleanup(e.srv.Close)
+	e.serve(web.Config{Feedback: feedback.New(e.store, feedback.Config{}), Events: e.ev})
 }
 
 // TestInboxRanksByPriority: a detractor's case from a customer worth

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -198,16 +199,14 @@ func (s *server) customerFeedbackRows(ctx context.Context, p heed.Principal, c h
 	more := len(list) > customerFeedback
 	list = list[:min(len(list), customerFeedback)]
 	surveys := map[string]heed.Survey{}
-	for _, it := range list {
-		if it.Kind == heed.FeedbackSurvey {
-			// Survey comments are titled by their survey's name.
-			all, err := s.sv.ListSurveys(ctx, p)
-			if err != nil {
-				return nil, false, err
-			}
-			surveys = surveysByKey(all)
-			break
+	// Survey comments are titled by their survey's name; the surveys are
+	// read only when there is one.
+	if slices.ContainsFunc(list, func(it heed.FeedbackItem) bool { return it.Kind == heed.FeedbackSurvey }) {
+		all, err := s.sv.ListSurveys(ctx, p)
+		if err != nil {
+			return nil, false, err
 		}
+		surveys = surveysByKey(all)
 	}
 	rows := make([]feedbackRow, 0, len(list))
 	for _, it := range list {

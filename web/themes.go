@@ -16,7 +16,6 @@ import (
 	"github.com/heedhq/heed"
 	"github.com/heedhq/heed/feedback"
 	"github.com/heedhq/heed/metrics"
-	"github.com/heedhq/heed/textan"
 )
 
 // themePeriods are the periods the form offers, in days; the first
@@ -278,13 +277,7 @@ func newThemeView(row feedback.ThemeRow, link string, responses, min int) themeV
 		Positive: row.Positive, Previous: row.PreviousItems, Trend: row.Trend, Tone: "none"}
 	if row.Sentiment != nil {
 		tv.Sentiment = sentimentText(*row.Sentiment)
-		label := string(textan.Neutral)
-		switch {
-		case *row.Sentiment >= textan.NeutralBand:
-			label = string(textan.Positive)
-		case *row.Sentiment <= -textan.NeutralBand:
-			label = string(textan.Negative)
-		}
+		label := sentimentLabel(*row.Sentiment)
 		tv.Tone, tv.ToneLabel = labelTone(label), capitalize(label)
 	}
 	if row.Driver != nil {
