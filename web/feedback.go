@@ -81,7 +81,11 @@ const textHead = 420
 func (s *server) feedbackList(w http.ResponseWriter, r *http.Request) error {
 	ctx, v := r.Context(), viewerFrom(r.Context())
 	form := readFeedbackForm(r.URL.Query())
-	f, err := form.filter()
+	tax, err := s.fb.Taxonomy(ctx, v.P)
+	if err != nil {
+		return err
+	}
+	f, err := form.filter(tax.Themes)
 	if err != nil {
 		return err
 	}
@@ -102,7 +106,7 @@ func (s *server) feedbackList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	params := form.params()
-	body := feedbackBody{feedbackForm: form, Kinds: feedbackKindOptions(), Themes: themeOptions(), Units: unitOptions(units),
+	body := feedbackBody{feedbackForm: form, Kinds: feedbackKindOptions(), Themes: themeOptions(tax.Themes), Units: unitOptions(units),
 		Filtered: len(params) > 0, Paged: f.BeforeID > 0, FirstURL: pageURL("/feedback", params, 0),
 		CSVURL: pageURL("/feedback.csv", params, 0), CSVMax: csvMaxRows,
 		Sentiments: []string{string(textan.Negative), string(textan.Neutral), string(textan.Positive)}}
@@ -110,9 +114,9 @@ func (s *server) feedbackList(w http.ResponseWriter, r *http.Request) error {
 		list = list[:listPage]
 		body.NextURL = pageURL("/feedback", params, list[listPage-1].ID)
 	}
-	names, bySurvey := unitNames(units), surveysByKey(surveys)
+	names, bySurvey, themes := unitNames(units), surveysByKey(surveys), themeNames(tax.Themes)
 	for _, it := range list {
-		body.Items = append(body.Items, newFeedbackRow(it, names, bySurvey))
+		body.Items = append(body.Items, newFeedbackRow(it, names, bySurvey, themes))
 	}
 	if err := s.openCases(ctx, v.P, body.Items); err != nil {
 		return err
@@ -168,10 +172,10 @@ func readFeedbackForm(q url.Values) feedbackForm {
 
 // filter turns the form into the service's filter; the service checks
 // the kind and the sentiment, the form the rest.
-func (b feedbackForm) filter() (heed.FeedbackFilter, error) {
+func (b feedbackForm) filter(themes []textan.Theme) (heed.FeedbackFilter, error) {
 	f := heed.FeedbackFilter{Query: b.Query, Kind: heed.FeedbackKind(b.Kind), Source: b.Source, Unit: b.Unit,
 		Theme: b.Theme, Label: b.Sentiment}
-	if _, ok := textan.DefaultTaxonomy().Theme(b.Theme); b.Theme != "" && !ok {
+	if _, ok := themeNames(themes)[b.Theme]; b.Theme != "" && !ok {
 		return f, heed.FieldErrorf(heed.EInvalid, "theme", "there is no theme %q", b.Theme)
 	}
 	var err error
@@ -229,7 +233,8 @@ func (b feedbackForm) params() url.Values {
 	return v
 }
 
-func newFeedbackRow(it heed.FeedbackItem, unitNames map[string]string, surveys map[string]heed.Survey) feedbackRow {
+func newFeedbackRow(it heed.FeedbackItem, unitNames map[string]string, surveys map[string]heed.Survey,
+	themes map[string]string) feedbackRow {
 	row := feedbackRow{FeedbackItem: it, KindLabel: feedbackKindLabel(it.Kind), Title: it.Title,
 		UnitName: cmp.Or(unitNames[it.Unit], it.Unit), Tone: labelTone(it.Label)}
 	if it.Kind == heed.FeedbackSurvey {
@@ -246,7 +251,7 @@ func newFeedbackRow(it heed.FeedbackItem, unitNames map[string]string, surveys m
 	}
 	row.Head, row.Rest = cutText(it.Text, textHead)
 	for _, th := range it.Themes {
-		row.Themes = append(row.Themes, newThemeChip(th, themeName(th.Theme)))
+		row.Themes = append(row.Themes, newThemeChip(th, cmp.Or(themes[th.Theme], th.Theme)))
 	}
 	return row
 }
@@ -332,10 +337,9 @@ func feedbackKindOptions() []feedbackKindOption {
 	return out
 }
 
-// themeOptions are the themes of the default taxonomy, the one items are
-// read with (see feedback.Service).
-func themeOptions() []themeOption {
-	themes := textan.DefaultTaxonomy().Themes()
+// themeOptions are the organisation's themes (the taxonomy items are
+// read with), for the filter.
+func themeOptions(themes []textan.Theme) []themeOption {
 	out := make([]themeOption, len(themes))
 	for i, th := range themes {
 		out[i] = themeOption{Key: th.Key, Name: th.Name}
@@ -343,11 +347,12 @@ func themeOptions() []themeOption {
 	return out
 }
 
-// themeName names a theme of the default taxonomy; a key it no longer
+// themeNames names the organisation's themes by key; a key it no longer
 // has shows as it is.
-func themeName(key string) string {
-	if th, ok := textan.DefaultTaxonomy().Theme(key); ok {
-		return th.Name
+func themeNames(themes []textan.Theme) map[string]string {
+	m := make(map[string]string, len(themes))
+	for _, th := range themes {
+		m[th.Key] = th.Name
 	}
-	return key
+	return m
 }

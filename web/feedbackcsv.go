@@ -25,7 +25,11 @@ var feedbackCSVHeader = []string{"id", "at", "kind", "source", "platform", "exte
 // viewer may see, newest first, streamed a page at a time.
 func (s *server) feedbackCSV(w http.ResponseWriter, r *http.Request) error {
 	ctx, v := r.Context(), viewerFrom(r.Context())
-	f, err := readFeedbackForm(r.URL.Query()).filter()
+	tax, err := s.fb.Taxonomy(ctx, v.P)
+	if err != nil {
+		return err
+	}
+	f, err := readFeedbackForm(r.URL.Query()).filter(tax.Themes)
 	if err != nil {
 		return err
 	}

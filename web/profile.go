@@ -208,9 +208,13 @@ func (s *server) customerFeedbackRows(ctx context.Context, p heed.Principal, c h
 		}
 		surveys = surveysByKey(all)
 	}
+	tax, err := s.fb.Taxonomy(ctx, p)
+	if err != nil {
+		return nil, false, err
+	}
 	rows := make([]feedbackRow, 0, len(list))
 	for _, it := range list {
-		rows = append(rows, newFeedbackRow(it, nil, surveys))
+		rows = append(rows, newFeedbackRow(it, nil, surveys, themeNames(tax.Themes)))
 	}
 	return rows, more, nil
 }
