@@ -3,6 +3,7 @@ package feedback
 import (
 	"context"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -51,16 +52,26 @@ func (s *Service) Emerging(ctx context.Context, p heed.Principal, weekEnding tim
 	if err != nil {
 		return nil, err
 	}
-	before, err := s.periodItems(ctx, p.Scope(), from.AddDate(0, 0, -28), from)
-	if err != nil {
-		return nil, err
-	}
 	ignored, err := s.ignoredSet(ctx)
 	if err != nil {
 		return nil, err
 	}
-	min := max(EmergingMinItems, int(math.Ceil(EmergingMinShare*float64(len(week)))))
-	found := textan.Phrases(itemTexts(week), s.taxonomy(ctx, s.store), min)
+	minItems := max(EmergingMinItems, int(math.Ceil(EmergingMinShare*float64(len(week)))))
+	found := slices.DeleteFunc(textan.Phrases(itemTexts(week), s.taxonomy(ctx, s.store), minItems),
+		func(pc textan.PhraseCount) bool { return ignored[pc.Phrase] })
+	if len(found) == 0 {
+		return []EmergingPhrase{}, nil // the four weeks before are read only to compare what the week says
+	}
+	before, err := s.periodItems(ctx, p.Scope(), from.AddDate(0, 0, -28), from)
+	if err != nil {
+		return nil, err
+	}
+	return compareWeek(found, week, before), nil
+}
+
+// compareWeek keeps the phrases found in the week's items that are new
+// or growing against the items before, each with its example items.
+func compareWeek(found []textan.PhraseCount, week, before []heed.FeedbackItem) []EmergingPhrase {
 	phrases := make([]string, len(found))
 	for i, pc := range found {
 		phrases[i] = pc.Phrase
@@ -69,7 +80,7 @@ func (s *Service) Emerging(ctx context.Context, p heed.Principal, weekEnding tim
 	out := []EmergingPhrase{}
 	for i, pc := range found {
 		status := emergingStatus(pc.Count, len(week), prev[i], len(before))
-		if status == "" || ignored[pc.Phrase] {
+		if status == "" {
 			continue
 		}
 		e := EmergingPhrase{Phrase: pc.Phrase, Count: pc.Count, Previous: prev[i], Status: status, Examples: []int64{}}
@@ -78,7 +89,7 @@ func (s *Service) Emerging(ctx context.Context, p heed.Principal, weekEnding tim
 		}
 		out = append(out, e)
 	}
-	return out, nil
+	return out
 }
 
 // emergingStatus compares a phrase's share of the week's items with its

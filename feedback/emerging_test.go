@@ -77,6 +77,12 @@ func TestEmerging(t *testing.T) {
 				t.Errorf("reader froze = %+v; want 6 items, the week's only", lc)
 			}
 
+			// A week in which nothing is said often enough: an empty
+			// list (JSON []), not null.
+			if quiet, err := f.fb.Emerging(ctx, heed.System(), end.AddDate(0, 0, -60)); err != nil || quiet == nil || len(quiet) != 0 {
+				t.Errorf("a quiet week: %#v, %v; want an empty list", quiet, err)
+			}
+
 			wantCode(t, "a manager ignoring", f.fb.IgnorePhrase(ctx, f.who(t, "nora@co.example"), "ticket machine"), heed.EForbidden)
 			if err := f.fb.IgnorePhrase(ctx, heed.System(), "  READER   froze "); err != nil {
 				t.Fatal(err)

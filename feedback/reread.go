@@ -60,7 +60,7 @@ func (s *Service) rereadPage(ctx context.Context) (bool, error) {
 		if err != nil {
 			return err
 		}
-		tax, err := compileSaved(saved)
+		tax, err := s.tax.compiled(saved)
 		if err != nil {
 			return err
 		}

@@ -152,15 +152,16 @@ func (s *Service) write(ctx context.Context, q heed.Queries, items []heed.Feedba
 }
 
 // check turns inputs into items, read and matched, or lists every
-// problem.
+// problem. The batch is read with one taxonomy, taken once.
 func (s *Service) check(ctx context.Context, file string, in []Input, now time.Time) ([]heed.FeedbackItem, []Recorded, error) {
 	var rowErrs heed.RowErrors
 	items := make([]heed.FeedbackItem, 0, len(in))
 	recs := make([]Recorded, 0, len(in))
 	units := map[string]heed.Unit{}
+	tax := s.taxonomy(ctx, s.store)
 	for i, x := range in {
 		line := cmp.Or(x.Line, i+1)
-		it, rec, err := s.checkOne(ctx, x, units, now)
+		it, rec, err := s.checkOne(ctx, x, units, tax, now)
 		if err != nil {
 			rowErrs = append(rowErrs, heed.RowError{File: file, Line: line, Field: heed.ErrorField(err), Problem: heed.ErrorMessage(err)})
 			continue
@@ -173,7 +174,7 @@ func (s *Service) check(ctx context.Context, file string, in []Input, now time.T
 	return items, recs, nil
 }
 
-func (s *Service) checkOne(ctx context.Context, x Input, units map[string]heed.Unit, now time.Time) (heed.FeedbackItem, Recorded, error) {
+func (s *Service) checkOne(ctx context.Context, x Input, units map[string]heed.Unit, tax *textan.Taxonomy, now time.Time) (heed.FeedbackItem, Recorded, error) {
 	it := heed.FeedbackItem{Kind: x.Kind, Source: strings.TrimSpace(x.Source), ExternalID: strings.TrimSpace(x.ExternalID),
 		Title: strings.TrimSpace(x.Title), Text: strings.TrimSpace(x.Text), Turns: x.Turns, Rating: x.Rating,
 		Platform: strings.TrimSpace(x.Platform), Author: strings.TrimSpace(x.Author), At: now}
@@ -200,7 +201,7 @@ func (s *Service) checkOne(ctx context.Context, x Input, units map[string]heed.U
 	if err := s.match(ctx, &it, x, units); err != nil {
 		return it, Recorded{}, err
 	}
-	rec := readWith(&it, x.Language, s.taxonomy(ctx, s.store))
+	rec := readWith(&it, x.Language, tax)
 	rec.Customer, rec.Unit = it.Customer, it.Unit
 	return it, rec, nil
 }

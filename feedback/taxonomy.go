@@ -57,11 +57,15 @@ func (s *Service) Taxonomy(ctx context.Context, p heed.Principal) (TaxonomyView,
 	if err != nil {
 		return TaxonomyView{}, err
 	}
-	v := TaxonomyView{Themes: tax.Themes(), Version: saved.Version, Default: saved.Themes == "",
+	return viewOf(saved, tax), nil
+}
+
+// viewOf is a saved taxonomy, compiled as tax, as the faces show it.
+func viewOf(saved heed.SavedTaxonomy, tax *textan.Taxonomy) TaxonomyView {
+	return TaxonomyView{Themes: tax.Themes(), Version: saved.Version, Default: saved.Themes == "",
 		UpdatedAt: &saved.UpdatedAt, UpdatedBy: saved.UpdatedBy,
 		Reread: &RereadProgress{Done: saved.Reread.Done, Total: max(saved.Reread.Total, saved.Reread.Done),
 			FinishedAt: saved.Reread.FinishedAt}}
-	return v, nil
 }
 
 // SaveTaxonomy replaces the organisation's themes (admins only), if
@@ -109,10 +113,13 @@ func (s *Service) saveTaxonomy(ctx context.Context, p heed.Principal, raw string
 	if err != nil {
 		return TaxonomyView{}, err
 	}
-	if tax, err := compileSaved(saved); err == nil {
-		s.tax.set(tax, saved.Version)
+	// The row saved is the view: no need to read it back.
+	tax, err := compileSaved(saved)
+	if err != nil {
+		return TaxonomyView{}, err
 	}
-	return s.Taxonomy(ctx, p)
+	s.tax.set(tax, saved.Version)
+	return viewOf(saved, tax), nil
 }
 
 // compileSaved compiles a stored taxonomy; "" is the default.
@@ -147,6 +154,24 @@ func (c *taxCache) set(tax *textan.Taxonomy, version int) {
 	if version >= c.version {
 		c.tax, c.version, c.checked = tax, version, time.Now()
 	}
+}
+
+// compiled is saved compiled: the cached taxonomy when it is of saved's
+// version (the re-reading job asks once a page), else compiled now and
+// cached.
+func (c *taxCache) compiled(saved heed.SavedTaxonomy) (*textan.Taxonomy, error) {
+	c.mu.Lock()
+	tax, version := c.tax, c.version
+	c.mu.Unlock()
+	if version == saved.Version {
+		return tax, nil
+	}
+	tax, err := compileSaved(saved)
+	if err != nil {
+		return nil, err
+	}
+	c.set(tax, saved.Version)
+	return tax, nil
 }
 
 // current returns the cached taxonomy, re-reading the stored one through

@@ -2,6 +2,7 @@ package feedback_test
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -85,8 +86,17 @@ func TestSaveTaxonomyRereadsPastFeedback(t *testing.T) {
 			}
 			_, err = f.fb.SaveTaxonomy(ctx, admin, parkingThemes(), 0)
 			wantCode(t, "a save of a stale version", err, heed.EConflict)
-			if _, err = f.fb.SaveTaxonomy(ctx, admin, parkingThemes(), 1); err != nil {
+			saved, err := f.fb.SaveTaxonomy(ctx, admin, parkingThemes(), 1)
+			if err != nil {
 				t.Fatal(err)
+			}
+			// What a save answers is what anyone reads afterwards.
+			read, err := f.fb.Taxonomy(ctx, nora)
+			if err != nil || !reflect.DeepEqual(read.Themes, saved.Themes) || read.Version != 2 || saved.Version != 2 ||
+				read.UpdatedBy != saved.UpdatedBy || saved.UpdatedBy == "" || saved.UpdatedAt == nil ||
+				!read.UpdatedAt.Equal(*saved.UpdatedAt) || read.Reread.Done != saved.Reread.Done ||
+				read.Reread.Total != saved.Reread.Total || saved.Reread.FinishedAt != nil {
+				t.Errorf("SaveTaxonomy answered %+v; read back %+v, %v", saved, read, err)
 			}
 			queued, err := f.store.ListJobs(ctx, heed.JobFilter{Kind: feedback.RereadJob})
 			if err != nil || len(queued) != 1 {

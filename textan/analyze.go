@@ -23,7 +23,7 @@ type SentenceResult struct {
 }
 
 // Analyze reads a text with the default taxonomy (see AnalyzeWith).
-func Analyze(text string) Result { return AnalyzeWith(text, defaultTaxonomy) }
+func Analyze(text string) Result { return AnalyzeWith(text, defaultTaxonomy()) }
 
 // AnalyzeWith reads a text: its language, its sentences and their
 // sentiment, and the themes of tax it speaks of. A text in English, or

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -146,8 +147,9 @@ func (e *langEvidence) decide() string {
 func langRead(text string) langEvidence {
 	var e langEvidence
 	r := langReader{text: text, start: true}
+	m := langModel()
 	for r.next() {
-		langModel.score(&r, &e)
+		m.score(&r, &e)
 	}
 	return e
 }
@@ -160,7 +162,9 @@ type langTables struct {
 	unseen langVec             // log-probability of a trigram a language never showed
 }
 
-var langModel = loadLangTables()
+// langModel is the detector's tables, built on first use: a process
+// that reads no text does not pay for them.
+var langModel = sync.OnceValue(loadLangTables)
 
 // score adds the clues of the reader's current word to e.
 func (m *langTables) score(r *langReader, e *langEvidence) {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -36,11 +37,9 @@ type phrase struct {
 	valence float64
 }
 
-var lex *lexicon
-
-// The lexicon loads in init, not in lex's declaration: loading tokenises
-// its phrases, and the tokeniser reads lex (for emoticons).
-func init() { lex = loadLexicon() }
+// lex is the lexicon, loaded on first use: a process that reads no text
+// (most CLI commands) does not pay for it.
+var lex = sync.OnceValue(loadLexicon)
 
 // loadLexicon reads the embedded lists. Heed's own entries win over
 // VADER's, VADER's over the opinion lexicon's. A broken list is a bug in
@@ -83,10 +82,12 @@ func loadLexicon() *lexicon {
 	return l
 }
 
-// add puts a Heed entry in: a word, or a phrase tokenised as texts are.
+// add puts a Heed entry in: a word, or a phrase tokenised as texts are
+// (without faces: the emoticons are what is loading, and no entry holds
+// one).
 func (l *lexicon) add(text string, v float64) {
 	var toks []string
-	for _, t := range tokenize(text) {
+	for _, t := range tokenizeWith(text, nil) {
 		toks = append(toks, t.norm)
 	}
 	if len(toks) == 1 {

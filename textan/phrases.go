@@ -151,7 +151,7 @@ func contentWord(w string) bool {
 // stays: it names a thing.
 func onlyFeeling(phrase string) bool {
 	for _, w := range strings.Fields(phrase) {
-		_, feeling := lex.words[w]
+		_, feeling := lex().words[w]
 		_, boost := boosters[w]
 		if !feeling && !boost {
 			return false

@@ -111,27 +111,28 @@ func scoreTokens(toks []token) float64 {
 
 // findHits finds what carries sentiment, a phrase before its words.
 func findHits(toks []token) []hit {
+	l := lex()
 	var hits []hit
 	for i := 0; i < len(toks); {
 		t := toks[i]
 		switch t.kind {
 		case tokEmoji:
-			if v, ok := lex.emoji[stripSelectors(t.norm)]; ok {
+			if v, ok := l.emoji[stripSelectors(t.norm)]; ok {
 				hits = append(hits, hit{i, 1, v})
 			}
 		case tokEmoticon:
-			if v, ok := lex.emoticons[t.norm]; ok {
+			if v, ok := l.emoticons[t.norm]; ok {
 				hits = append(hits, hit{i, 1, v})
 			}
 		case tokWord:
-			if p, ok := matchPhrase(toks, i); ok {
+			if p, ok := l.matchPhrase(toks, i); ok {
 				hits = append(hits, hit{i, len(p.toks), p.valence})
 				i += len(p.toks)
 				continue
 			}
-			if v, ok := wordValence(toks, i); ok {
+			if v, ok := l.wordValence(toks, i); ok {
 				hits = append(hits, hit{i, 1, v})
-			} else if v, ok := lex.alone[t.norm]; ok && (i+1 == len(toks) || toks[i+1].kind != tokWord) {
+			} else if v, ok := l.alone[t.norm]; ok && (i+1 == len(toks) || toks[i+1].kind != tokWord) {
 				hits = append(hits, hit{i, 1, v}) // a booster boosting nothing: "it loads super!"
 			}
 		}
@@ -141,8 +142,8 @@ func findHits(toks []token) []hit {
 }
 
 // matchPhrase finds the longest phrase starting at toks[i].
-func matchPhrase(toks []token, i int) (phrase, bool) {
-	cands := lex.phrases[toks[i].norm]
+func (l *lexicon) matchPhrase(toks []token, i int) (phrase, bool) {
+	cands := l.phrases[toks[i].norm]
 	for _, p := range cands {
 		if i+len(p.toks) > len(toks) {
 			continue
@@ -167,7 +168,7 @@ var likeSubjects = set("i", "we", "you", "they", "really", "also", "just", "defi
 	"would", "i'd", "we'd", "still", "actually")
 
 // wordValence is the weight of the word at toks[i], if it has one.
-func wordValence(toks []token, i int) (float64, bool) {
+func (l *lexicon) wordValence(toks []token, i int) (float64, bool) {
 	w := toks[i].norm
 	switch w {
 	case "like":
@@ -181,15 +182,15 @@ func wordValence(toks []token, i int) (float64, bool) {
 	}
 	if toks[i].elong { // "goood" is "good" said louder, not the slang entry
 		for _, n := range []int{2, 1} {
-			if v, ok := lex.words[squeeze(w, n)]; ok {
+			if v, ok := l.words[squeeze(w, n)]; ok {
 				return v, true
 			}
 		}
 	}
-	if v, ok := lex.words[w]; ok {
+	if v, ok := l.words[w]; ok {
 		return v, true
 	}
-	if v, ok := stemValence(w); ok {
+	if v, ok := l.stemValence(w); ok {
 		return v * morphScale, true
 	}
 	return 0, false
@@ -204,20 +205,20 @@ var stemSuffixes = []struct{ suffix, repl string }{
 
 // stemValence is the weight of w's stem, if w is a longer form of a
 // listed word.
-func stemValence(w string) (float64, bool) {
+func (l *lexicon) stemValence(w string) (float64, bool) {
 	for _, s := range stemSuffixes {
 		stem, ok := strings.CutSuffix(w, s.suffix)
 		if !ok || len(stem) < 3 {
 			continue
 		}
-		if v, ok := lex.words[stem+s.repl]; ok {
+		if v, ok := l.words[stem+s.repl]; ok {
 			return v, true
 		}
 	}
 	// A doubled last consonant: biggest → big, hottest → hot.
 	for _, suf := range []string{"est", "er"} {
 		if stem, ok := strings.CutSuffix(w, suf); ok && len(stem) >= 4 && stem[len(stem)-1] == stem[len(stem)-2] {
-			if v, ok := lex.words[stem[:len(stem)-1]]; ok {
+			if v, ok := l.words[stem[:len(stem)-1]]; ok {
 				return v, true
 			}
 		}

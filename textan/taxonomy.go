@@ -1,5 +1,7 @@
 package textan
 
+import "sync"
+
 // DefaultThemes is the taxonomy every organisation starts with: the
 // subjects customer feedback speaks of most, for shops, services and
 // online sellers alike. Admins rename, extend or replace it.
@@ -68,8 +70,8 @@ func DefaultThemes() []Theme {
 	}
 }
 
-// defaultTaxonomy is DefaultThemes compiled, for Analyze.
-var defaultTaxonomy = mustTaxonomy(DefaultThemes())
+// defaultTaxonomy is DefaultThemes compiled, on first use.
+var defaultTaxonomy = sync.OnceValue(func() *Taxonomy { return mustTaxonomy(DefaultThemes()) })
 
 func mustTaxonomy(themes []Theme) *Taxonomy {
 	t, err := NewTaxonomy(themes)
@@ -80,4 +82,4 @@ func mustTaxonomy(themes []Theme) *Taxonomy {
 }
 
 // DefaultTaxonomy is the compiled default taxonomy.
-func DefaultTaxonomy() *Taxonomy { return defaultTaxonomy }
+func DefaultTaxonomy() *Taxonomy { return defaultTaxonomy() }

@@ -9,7 +9,7 @@ import (
 func themesIn(text string) map[string]float64 {
 	toks := tokenize(text)
 	out := map[string]float64{}
-	for _, m := range defaultTaxonomy.themesOf(toks, splitSentences(toks), true) {
+	for _, m := range defaultTaxonomy().themesOf(toks, splitSentences(toks), true) {
 		out[m.Theme] = *m.Sentiment
 	}
 	return out

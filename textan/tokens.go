@@ -36,8 +36,11 @@ var contractions = map[string]string{
 	"theyre": "they're", "thats": "that's", "whats": "what's",
 }
 
-// tokenize splits text into tokens.
-func tokenize(text string) []token {
+// tokenize splits text into tokens, the lexicon's emoticons as faces.
+func tokenize(text string) []token { return tokenizeWith(text, lex().emoticons) }
+
+// tokenizeWith splits text into tokens, emoticons (nil: none) as faces.
+func tokenizeWith(text string, emoticons map[string]float64) []token {
 	toks := make([]token, 0, len(text)/4+1)
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
@@ -52,7 +55,7 @@ func tokenize(text string) []token {
 			toks = append(toks, wordToken(text[i:i+n], i))
 			i += n
 		default:
-			if n := matchEmoticon(text, i); n > 0 {
+			if n := matchEmoticon(text, i, emoticons); n > 0 {
 				toks = append(toks, token{text: text[i : i+n], norm: strings.ToLower(text[i : i+n]), kind: tokEmoticon, start: i})
 				i += n
 				continue
@@ -172,11 +175,11 @@ func punctNorm(r rune, s string) string {
 	return s
 }
 
-// matchEmoticon is the length of the emoticon starting at text[i], 0 for
-// none. It must stand apart: start the text or follow a space, so
-// "http://" and "(see:" are no faces.
-func matchEmoticon(text string, i int) int {
-	if lex == nil { // the lexicon's own phrases, tokenised while it loads
+// matchEmoticon is the length of the emoticon of emoticons starting at
+// text[i], 0 for none. It must stand apart: start the text or follow a
+// space, so "http://" and "(see:" are no faces.
+func matchEmoticon(text string, i int, emoticons map[string]float64) int {
+	if len(emoticons) == 0 {
 		return 0
 	}
 	if i > 0 {
@@ -187,7 +190,7 @@ func matchEmoticon(text string, i int) int {
 	}
 	for n := min(len(text)-i, maxEmoticon); n >= 2; n-- {
 		cand := text[i : i+n]
-		if _, ok := lex.emoticons[strings.ToLower(cand)]; !ok {
+		if _, ok := emoticons[strings.ToLower(cand)]; !ok {
 			continue
 		}
 		if i+n < len(text) {
