@@ -61,11 +61,7 @@ func (s *Service) Profile(ctx context.Context, p heed.Principal, ext string) (Pr
 
 // history is what package loyalty reads of a customer's history.
 func history(h heed.CustomerHistory) loyalty.History {
-	answers := make([]loyalty.Answer, len(h.Answers))
-	for i, a := range h.Answers {
-		answers[i] = loyalty.Answer{Kind: a.Kind, Score: a.Score, At: a.At}
-	}
-	return loyalty.History{Events: h.Events, Answers: answers, Since: h.Customer.CreatedAt}
+	return loyalty.History{Events: h.Events, Answers: h.Answers, Since: h.Customer.CreatedAt}
 }
 
 // summarise counts events, oldest first, by kind.
@@ -93,10 +89,6 @@ func recent(events []heed.CustomerEvent) []heed.CustomerEvent {
 // MaxPoints is the most times one funnel counts the ladder at.
 const MaxPoints = 400
 
-// funnelBatch is how many histories are placed on the ladder at once:
-// the walk hands them out one by one, the ladder counts them in bulk.
-const funnelBatch = 1000
-
 // Funnel counts, at each time of points, how many of the customers p
 // may see — under unit's subtree unless unit is "" — stood on each rung
 // of the loyalty ladder, replaying their events and answers as they
@@ -118,26 +110,13 @@ func (s *Service) Funnel(ctx context.Context, p heed.Principal, unit string, poi
 		points[i] = t.UTC() // days are counted in UTC, as in a profile
 	}
 	total := loyalty.Funnel(nil, points) // every rung at zero
-	batch := make([]loyalty.History, 0, funnelBatch)
-	flush := func() {
-		for i, pt := range loyalty.Funnel(batch, points) {
-			for r, n := range pt.Counts {
-				total[i].Counts[r] += n
-			}
-			total[i].Known += pt.Known
-		}
-		batch = batch[:0]
-	}
 	err := s.store.EachCustomerHistory(ctx, p.Scope(), unit, slices.MaxFunc(points, time.Time.Compare), func(h heed.CustomerHistory) error {
-		if batch = append(batch, history(h)); len(batch) == funnelBatch {
-			flush()
-		}
+		loyalty.Place(total, history(h))
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	flush()
 	return total, nil
 }
 

@@ -15,20 +15,28 @@ type FunnelPoint struct {
 func Funnel(customers []History, at []time.Time) []FunnelPoint {
 	points := make([]FunnelPoint, len(at))
 	for i, t := range at {
-		p := FunnelPoint{At: t, Counts: make(map[Rung]int, len(rungs))}
+		points[i] = FunnelPoint{At: t, Counts: make(map[Rung]int, len(rungs))}
 		for _, r := range rungs {
-			p.Counts[r] = 0
+			points[i].Counts[r] = 0
 		}
-		for _, h := range customers {
-			f := gather(h, t)
-			if !f.known {
-				continue
-			}
-			r, _ := ladder(&f)
-			p.Counts[r]++
-			p.Known++
-		}
-		points[i] = p
+	}
+	for _, h := range customers {
+		Place(points, h)
 	}
 	return points
+}
+
+// Place adds one customer to the counts of every point (made by Funnel),
+// as their history stood at its time, so a caller walking customers one
+// at a time counts any number of them in bounded memory.
+func Place(points []FunnelPoint, h History) {
+	for i := range points {
+		f := gather(h, points[i].At)
+		if !f.known {
+			continue
+		}
+		r, _ := ladder(&f)
+		points[i].Counts[r]++
+		points[i].Known++
+	}
 }

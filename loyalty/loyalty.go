@@ -9,12 +9,9 @@ import (
 
 // Answer is one survey answer of the customer: its survey's kind gives the
 // scale, so a CSAT 4 and an NPS 9 are both promoters (metrics.Category).
-// An answer of an unknown kind, or off its scale, is ignored.
-type Answer struct {
-	Kind  heed.SurveyKind `json:"kind"`
-	Score int             `json:"score"`
-	At    time.Time       `json:"at"`
-}
+// An answer of an unknown kind, or off its scale, is ignored. It is the
+// stores' scored answer, so a history is read without copying.
+type Answer = heed.ScoredAnswer
 
 // History is everything known about one customer, in any order.
 type History struct {

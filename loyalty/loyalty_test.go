@@ -37,7 +37,9 @@ func every(kind heed.CustomerEventKind, from, step, n int) []heed.CustomerEvent 
 	return es
 }
 
-func nps(score, daysAgo int) Answer { return Answer{heed.SurveyNPS, score, ago(daysAgo)} }
+func nps(score, daysAgo int) Answer {
+	return Answer{Kind: heed.SurveyNPS, Score: score, At: ago(daysAgo)}
+}
 
 func join(parts ...[]heed.CustomerEvent) []heed.CustomerEvent {
 	var es []heed.CustomerEvent
@@ -251,7 +253,7 @@ func TestAsOfNow(t *testing.T) {
 			heed.CustomerEvent{Kind: heed.EventCancellation, At: now.Add(time.Minute)},
 			heed.CustomerEvent{Kind: heed.EventPurchase, At: now.AddDate(0, 0, 3), Amount: 99 * 10000},
 			heed.CustomerEvent{Kind: heed.EventReferral, At: now.AddDate(1, 0, 0)})
-		later.Answers = append(append([]Answer{}, c.h.Answers...), Answer{heed.SurveyNPS, 0, now.Add(time.Second)})
+		later.Answers = append(append([]Answer{}, c.h.Answers...), Answer{Kind: heed.SurveyNPS, Score: 0, At: now.Add(time.Second)})
 		if got, want := Infer(later, now), Infer(c.h, now); !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: the future changed the profile:\n got %+v\nwant %+v", c.name, got, want)
 		}
@@ -290,7 +292,7 @@ func TestLadderDropsAndRecovers(t *testing.T) {
 		{"a better answer since lifts the hold",
 			History{Events: regular, Answers: []Answer{nps(4, 20), nps(8, 5)}}, RungRepeat},
 		{"a detractor answer older than 180 days no longer holds",
-			History{Events: regular, Answers: []Answer{{heed.SurveyCSAT, 1, ago(190)}}}, RungRepeat},
+			History{Events: regular, Answers: []Answer{{Kind: heed.SurveyCSAT, Score: 1, At: ago(190)}}}, RungRepeat},
 		{"a recent detractor answer keeps a promoter from loyalty",
 			History{Events: regular, Answers: []Answer{nps(2, 60), nps(10, 5)}}, RungAdvocacy},
 		{"buying again after cancelling climbs from the start",
@@ -303,7 +305,7 @@ func TestLadderDropsAndRecovers(t *testing.T) {
 		{"of two answers at the same moment the worse counts, whatever their order",
 			History{Events: regular, Answers: []Answer{nps(6, 5), nps(10, 5)}}, RungPurchase},
 		{"a satisfied CSAT answer after one purchase",
-			History{Events: []heed.CustomerEvent{buy(30, 0)}, Answers: []Answer{{heed.SurveyCSAT, 4, ago(20)}}}, RungSatisfaction},
+			History{Events: []heed.CustomerEvent{buy(30, 0)}, Answers: []Answer{{Kind: heed.SurveyCSAT, Score: 4, At: ago(20)}}}, RungSatisfaction},
 		{"a promoter who bought once is satisfied, not yet an advocate",
 			History{Events: []heed.CustomerEvent{buy(30, 0)}, Answers: []Answer{nps(10, 20)}}, RungSatisfaction},
 		{"a referral older than a year no longer makes an advocate",
@@ -332,7 +334,7 @@ func TestFunnel(t *testing.T) {
 	}
 	population := []History{
 		// Buys monthly from February 2024, a promoter in June 2025.
-		{Since: day(2024, 1, 10), Events: monthly, Answers: []Answer{{heed.SurveyNPS, 10, day(2025, 6, 5)}}},
+		{Since: day(2024, 1, 10), Events: monthly, Answers: []Answer{{Kind: heed.SurveyNPS, Score: 10, At: day(2025, 6, 5)}}},
 		// Looked, bought once, cancelled.
 		{Since: day(2024, 1, 20), Events: []heed.CustomerEvent{
 			{Kind: heed.EventVisit, At: day(2024, 2, 1)}, {Kind: heed.EventPurchase, At: day(2024, 3, 1)},
@@ -394,7 +396,7 @@ func synthetic(n int) []History {
 		for range r.IntN(4) {
 			k := kinds[r.IntN(len(kinds))]
 			lo, hi := k.Scale()
-			h.Answers = append(h.Answers, Answer{k, lo + r.IntN(hi-lo+1), ago(r.IntN(700))})
+			h.Answers = append(h.Answers, Answer{Kind: k, Score: lo + r.IntN(hi-lo+1), At: ago(r.IntN(700))})
 		}
 		hs[i] = h
 	}

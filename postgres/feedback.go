@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -144,17 +143,14 @@ func (q queries) GetFeedbackBySource(ctx context.Context, source, externalID str
 	return q.feedbackOn(ctx, q.db, heed.Scope{All: true}, `f.source = $1 AND f.external_id = $2`, source, externalID)
 }
 
-// feedbackOn reads the one item cond selects inside scope, with its themes.
+// feedbackOn reads the one item cond selects inside scope, with its
+// themes. cond comes last, so it may end with a locking clause.
 func (q queries) feedbackOn(ctx context.Context, db querier, scope heed.Scope, cond string, args ...any) (heed.FeedbackItem, error) {
 	a := newArgs()
 	for _, v := range args {
 		a.Add(v)
 	}
-	cond, lock, _ := strings.Cut(cond, " FOR UPDATE")
-	if lock != "" {
-		lock = " FOR UPDATE" + lock
-	}
-	stmt := sqlstore.FeedbackSelect + ` WHERE ` + cond + ` AND ` + sqlstore.ScopeWhere(scope, a, sqlstore.FeedbackScope()) + lock
+	stmt := sqlstore.FeedbackSelect + ` WHERE ` + sqlstore.ScopeWhere(scope, a, sqlstore.FeedbackScope()) + ` AND ` + cond
 	it, err := scanFeedback(db.QueryRow(ctx, stmt, a.Values()...))
 	if err != nil {
 		return heed.FeedbackItem{}, rowErr(err, sqlstore.FeedbackNotFound(), "postgres: get feedback item")

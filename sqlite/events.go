@@ -108,13 +108,7 @@ func eventWriteErr(err error) error {
 
 // ListCustomerEvents returns a customer's events up to until, oldest first.
 func (q queries) ListCustomerEvents(ctx context.Context, customerID int64, until time.Time) ([]heed.CustomerEvent, error) {
-	a := newArgs()
-	where := `e.customer_id = ` + a.Add(customerID)
-	if !until.IsZero() {
-		where += ` AND e.at <= ` + a.Add(micros(until))
-	}
-	return queryList(ctx, q.r, sqlstore.EventSelect+` WHERE `+where+sqlstore.EventOrder, a.Values(),
-		[]heed.CustomerEvent{}, scanEvent, "sqlite: list events")
+	return q.eventsOf(ctx, []int64{customerID}, until)
 }
 
 // ListCustomerAnswers returns a customer's scored answers up to until,

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -195,7 +194,7 @@ func (q queries) loadThemes(ctx context.Context, db querier, items []heed.Feedba
 		}
 		items[at[id]].Themes = append(items[at[id]].Themes, th)
 	}
-	if err := rows.Err(); err != nil && !errors.Is(err, sql.ErrNoRows) {
+	if err := rows.Err(); err != nil {
 		return heed.Internal(err, "sqlite: read feedback themes")
 	}
 	return nil

@@ -30,13 +30,11 @@ func testCases(t *testing.T, open Opener) {
 	t.Run("open case in sample candidates", func(t *testing.T) { testCaseSampleCandidates(t, open(t)) })
 }
 
-// caseTime is T0+d as a nullable time; caseScore a nullable score.
+// caseTime is T0+d as a nullable time.
 func caseTime(d time.Duration) *time.Time {
 	t := T0.Add(d)
 	return &t
 }
-
-func caseScore(n int) *int { return &n }
 
 // caseDay is a day, as case service levels count it.
 const caseDay = 24 * time.Hour
@@ -72,9 +70,9 @@ func seedCases(t *testing.T, s heed.Store) caseFixture {
 	for i, r := range rows {
 		created := T0.Add(time.Duration(i) * time.Hour)
 		c := f.newCase(t, s, r.customer, r.unit, r.owner, created)
-		c.Stage, c.ScoreBefore, c.CategoryBefore = r.stage, caseScore(3), "detractor"
+		c.Stage, c.ScoreBefore, c.CategoryBefore = r.stage, ptr(3), "detractor"
 		if r.name == "k5" {
-			c.ScoreBefore, c.CategoryBefore = caseScore(7), "passive"
+			c.ScoreBefore, c.CategoryBefore = ptr(7), "passive"
 		}
 		if r.escalatedTo != "" {
 			c.EscalationLevel, c.EscalatedToID, c.EscalatedAt = 1, f.emps[r.escalatedTo].Employee.ID, &created
@@ -168,7 +166,7 @@ func testCaseRoundTrip(t *testing.T, s heed.Store) {
 	}
 	in := heed.Case{CustomerID: c1.ID, UnitID: f.units["n1"].ID, OwnerID: f.emps["ann"].Employee.ID,
 		ResponseID: resp.ID, RuleID: rule.ID, ProgramID: f.program.ID, Title: `Slow <checkout> & "rude" ☺`,
-		Stage: heed.StageInvestigating, ScoreBefore: caseScore(3), CategoryBefore: "detractor",
+		Stage: heed.StageInvestigating, ScoreBefore: ptr(3), CategoryBefore: "detractor",
 		CustomerKind: heed.KindGeek, ResponseType: heed.ResponseAdvisory, RootCause: "waiting_time",
 		PreventiveActionID: pa.ID, FirstContactDue: T0.Add(4*time.Hour + 999), ResolveDue: T0.Add(3 * caseDay),
 		FirstContactAt: caseTime(time.Hour + 999), EscalationLevel: 1, EscalatedToID: f.emps["boss"].Employee.ID,
@@ -382,7 +380,7 @@ func testCaseUpdate(t *testing.T, s heed.Store) {
 	k1 := f.cases["k1"]
 	change := k1
 	change.OwnerID, change.UnitID, change.Stage = f.emps["bob"].Employee.ID, f.units["n2"].ID, heed.StageCorrectiveAction
-	change.Title, change.ScoreAfter, change.CategoryAfter = "Refund sent", caseScore(9), "promoter"
+	change.Title, change.ScoreAfter, change.CategoryAfter = "Refund sent", ptr(9), "promoter"
 	change.CustomerKind, change.ResponseType, change.RootCause = heed.KindRegular, heed.ResponseSolution, "billing_error"
 	change.PreventiveActionID = pa.ID
 	change.FirstContactDue, change.ResolveDue = T0.Add(2*time.Hour), T0.Add(2*caseDay+999)
@@ -390,7 +388,7 @@ func testCaseUpdate(t *testing.T, s heed.Store) {
 	change.EscalationLevel, change.EscalatedToID, change.EscalatedAt = 2, f.emps["admin"].Employee.ID, caseTime(5*time.Hour)
 	change.ResurveyAt, change.ResurveyInvitationID = caseTime(40*caseDay), f.ids["c1"]
 	// The respondent corrected the answer that opened the case.
-	change.ScoreBefore, change.CategoryBefore = caseScore(5), "detractor"
+	change.ScoreBefore, change.CategoryBefore = ptr(5), "detractor"
 	// Not the update's to change: the customer, the response, the rule,
 	// the program, the times of creation.
 	changeFixed := change
@@ -754,12 +752,12 @@ func testPreventiveActions(t *testing.T, s heed.Store) {
 		c.PreventiveActionID, c.ScoreAfter, c.CategoryAfter = action, after, category
 		return mustUpdateCase(t, s, c, heed.CaseEvent{}, T0.Add(caseDay))
 	}
-	link(f.cases["k1"], a.ID, caseScore(9), "promoter")
+	link(f.cases["k1"], a.ID, ptr(9), "promoter")
 	link(f.cases["k2"], a.ID, nil, "")
 	k7 := mustCreateCase(t, s, heed.Case{CustomerID: f.cases["k1"].CustomerID, UnitID: f.units["n1"].ID,
-		ScoreBefore: caseScore(2), CategoryBefore: "detractor", PreventiveActionID: a.ID,
-		ScoreAfter: caseScore(4), CategoryAfter: "detractor", ResolveDue: T0}, heed.CaseEvent{}, T0.Add(caseDay))
-	link(f.cases["k5"], b.ID, caseScore(10), "promoter")
+		ScoreBefore: ptr(2), CategoryBefore: "detractor", PreventiveActionID: a.ID,
+		ScoreAfter: ptr(4), CategoryAfter: "detractor", ResolveDue: T0}, heed.CaseEvent{}, T0.Add(caseDay))
+	link(f.cases["k5"], b.ID, ptr(10), "promoter")
 
 	want.Cases, want.Customers, want.Verified, want.Recovered = 3, 2, 2, 1
 	got, err := s.GetPreventiveAction(ctx, a.ID)

@@ -34,7 +34,7 @@ func testThemeAggregates(t *testing.T, s heed.Store) {
 			At: T0, ResponseID: ids[resp], UnitID: f.units[unit].ID, Themes: themes}
 	}
 	th := func(key string, v float64) heed.FeedbackTheme {
-		return heed.FeedbackTheme{Theme: key, Sentiment: ptrF(v), Mentions: 1}
+		return heed.FeedbackTheme{Theme: key, Sentiment: ptr(v), Mentions: 1}
 	}
 	review := heed.FeedbackItem{Kind: heed.FeedbackReview, Source: "google", ExternalID: "g1", Text: "x", At: T0.Add(time.Hour),
 		UnitID: f.units["n1"].ID, Themes: []heed.FeedbackTheme{th("staff", -0.5), {Theme: "waiting", Mentions: 1}}}
@@ -90,15 +90,12 @@ func testCustomerByEmail(t *testing.T, s heed.Store) {
 	wantErr(t, "GetCustomerByEmail of an unknown address", err, heed.ENotFound, "")
 }
 
-func ptrF(v float64) *float64 { return &v }
-func ptrI(v int) *int         { return &v }
-
 // feedbackItem is an item of customer (external id; "" for none) in
 // unit, said at T0 plus hours.
 func feedbackItem(t *testing.T, s heed.Store, o org, ext, customer, unit string, hours int) heed.FeedbackItem {
 	t.Helper()
 	it := heed.FeedbackItem{Kind: heed.FeedbackReview, Source: "google", ExternalID: ext, Text: "Text of " + ext,
-		At: T0.Add(time.Duration(hours) * time.Hour), Language: "en", Label: "neutral", Sentiment: ptrF(0),
+		At: T0.Add(time.Duration(hours) * time.Hour), Language: "en", Label: "neutral", Sentiment: ptr(0.0),
 		Themes: []heed.FeedbackTheme{}}
 	if customer != "" {
 		it.CustomerID = mustGetCustomer(t, s, customer).ID
@@ -122,11 +119,11 @@ func testFeedbackUpsert(t *testing.T, s heed.Store) {
 	ctx := t.Context()
 	o := seedOrg(t, s)
 	it := feedbackItem(t, s, o, "r-1", "c1", "n1", 0)
-	it.Title, it.Rating, it.Platform, it.Author = "Meh", ptrI(2), "Google Maps", "Alice A."
+	it.Title, it.Rating, it.Platform, it.Author = "Meh", ptr(2), "Google Maps", "Alice A."
 	it.Text = "Friendly staff, but the checkout took ages."
-	it.Sentiment, it.Label = ptrF(-0.512), "negative"
-	it.Themes = []heed.FeedbackTheme{{Theme: "waiting", Sentiment: ptrF(-0.54), Mentions: 1},
-		{Theme: "staff", Sentiment: ptrF(0.49), Mentions: 1}}
+	it.Sentiment, it.Label = ptr(-0.512), "negative"
+	it.Themes = []heed.FeedbackTheme{{Theme: "waiting", Sentiment: ptr(-0.54), Mentions: 1},
+		{Theme: "staff", Sentiment: ptr(0.49), Mentions: 1}}
 	tr := feedbackItem(t, s, o, "call-9", "", "s1", 1)
 	tr.Kind, tr.Source, tr.Author, tr.Sentiment, tr.Label = heed.FeedbackTranscript, "aircall", "+31 6 1234", nil, ""
 	tr.Turns = []heed.Turn{{Speaker: "agent", Text: "How can I help?"}, {Speaker: "customer", Text: "My parcel is lost."}}
@@ -158,8 +155,8 @@ func testFeedbackUpsert(t *testing.T, s heed.Store) {
 		t.Fatalf("an unchanged item was rewritten: updated %v", got.UpdatedAt)
 	}
 	// A new text: updated in place, themes replaced.
-	it.Text, it.Rating = "Checkout was quick this time.", ptrI(4)
-	it.Themes = []heed.FeedbackTheme{{Theme: "waiting", Sentiment: ptrF(0.4), Mentions: 2}}
+	it.Text, it.Rating = "Checkout was quick this time.", ptr(4)
+	it.Themes = []heed.FeedbackTheme{{Theme: "waiting", Sentiment: ptr(0.4), Mentions: 2}}
 	if res := mustUpsertFeedback(t, s, later, it); res[0].Created || !res[0].Changed || res[0].ID != want.ID {
 		t.Fatalf("a changed item = %+v", res)
 	}
@@ -195,12 +192,12 @@ func testFeedbackFilters(t *testing.T, s heed.Store) {
 		feedbackItem(t, s, o, "f5", "", "north", 4),
 		feedbackItem(t, s, o, "f6", "", "", 5), // nobody's, no unit
 	}
-	items[0].Text, items[0].Label, items[0].Rating = "The 100% refund took_ages", "negative", ptrI(1)
-	items[0].Themes = []heed.FeedbackTheme{{Theme: "returns", Sentiment: ptrF(-0.5), Mentions: 1}}
+	items[0].Text, items[0].Label, items[0].Rating = "The 100% refund took_ages", "negative", ptr(1)
+	items[0].Themes = []heed.FeedbackTheme{{Theme: "returns", Sentiment: ptr(-0.5), Mentions: 1}}
 	items[1].Kind, items[1].Source, items[1].Text = heed.FeedbackTicket, "zendesk", "Where is my REFUND?"
 	items[1].Themes = []heed.FeedbackTheme{{Theme: "returns", Mentions: 1}, {Theme: "delivery", Mentions: 1}}
-	items[2].Label, items[2].Rating = "positive", ptrI(5)
-	items[3].Label, items[3].Rating = "positive", ptrI(4)
+	items[2].Label, items[2].Rating = "positive", ptr(5)
+	items[3].Label, items[3].Rating = "positive", ptr(4)
 	res := mustUpsertFeedback(t, s, T0, items...)
 	names := map[int64]string{}
 	for i, r := range res {
@@ -224,8 +221,8 @@ func testFeedbackFilters(t *testing.T, s heed.Store) {
 		{"theme returns", all, heed.FeedbackFilter{Theme: "returns"}, []string{"f2", "f1"}},
 		{"theme delivery", all, heed.FeedbackFilter{Theme: "delivery"}, []string{"f2"}},
 		{"label positive", all, heed.FeedbackFilter{Label: "positive"}, []string{"f4", "f3"}},
-		{"rating 4+", all, heed.FeedbackFilter{MinRating: ptrI(4)}, []string{"f4", "f3"}},
-		{"rating to 2", all, heed.FeedbackFilter{MaxRating: ptrI(2)}, []string{"f1"}},
+		{"rating 4+", all, heed.FeedbackFilter{MinRating: ptr(4)}, []string{"f4", "f3"}},
+		{"rating to 2", all, heed.FeedbackFilter{MaxRating: ptr(2)}, []string{"f1"}},
 		{"hours 1 to 3", all, heed.FeedbackFilter{From: T0.Add(time.Hour), To: T0.Add(3 * time.Hour)}, []string{"f3", "f2"}},
 		{"customer c5", all, heed.FeedbackFilter{CustomerID: mustGetCustomer(t, s, "c5").ID}, []string{"f4"}},
 		{"words, any case", all, heed.FeedbackFilter{Query: "refund"}, []string{"f2", "f1"}},
@@ -264,11 +261,11 @@ func testFeedbackInvalid(t *testing.T, s heed.Store) {
 		{"kind", func(it *heed.FeedbackItem) { it.Kind = "tweet" }},
 		{"source", func(it *heed.FeedbackItem) { it.Source = " " }},
 		{"external_id", func(it *heed.FeedbackItem) { it.ExternalID = "" }},
-		{"rating", func(it *heed.FeedbackItem) { it.Rating = ptrI(6) }},
+		{"rating", func(it *heed.FeedbackItem) { it.Rating = ptr(6) }},
 		{"at", func(it *heed.FeedbackItem) { it.At = time.Time{} }},
 		{"text", func(it *heed.FeedbackItem) { it.Text = "a\x00b" }},
 		{"turns[0].text", func(it *heed.FeedbackItem) { it.Turns = []heed.Turn{{Speaker: "customer", Text: "\xff"}} }},
-		{"sentiment", func(it *heed.FeedbackItem) { it.Sentiment = ptrF(1.5) }},
+		{"sentiment", func(it *heed.FeedbackItem) { it.Sentiment = ptr(1.5) }},
 	} {
 		bad := good
 		bad.ExternalID = "bad-" + tt.field

@@ -82,31 +82,31 @@ func DecodeTurns(s string) ([]heed.Turn, error) {
 
 // SameFeedback reports whether an upsert would change nothing of what
 // was stored: the same words, said by the same customer in the same
-// unit at the same time, read the same way.
+// unit at the same time, read the same way. old is as the stores read
+// it back, its themes by key.
 func SameFeedback(old, new heed.FeedbackItem) bool {
 	return old.Kind == new.Kind && old.Title == new.Title && old.Text == new.Text &&
-		slices.Equal(old.Turns, new.Turns) && eqIntPtr(old.Rating, new.Rating) && old.Platform == new.Platform &&
+		slices.Equal(old.Turns, new.Turns) && eqPtr(old.Rating, new.Rating) && old.Platform == new.Platform &&
 		old.At.Equal(new.At.UTC().Truncate(time.Microsecond)) && old.CustomerID == new.CustomerID &&
 		old.Author == new.Author && old.UnitID == new.UnitID && old.ResponseID == new.ResponseID &&
-		old.Language == new.Language && eqFloatPtr(old.Sentiment, new.Sentiment) && old.Label == new.Label &&
-		slices.EqualFunc(sortedThemes(old.Themes), sortedThemes(new.Themes), func(a, b heed.FeedbackTheme) bool {
-			return a.Theme == b.Theme && a.Mentions == b.Mentions && eqFloatPtr(a.Sentiment, b.Sentiment)
-		})
+		old.Language == new.Language && eqPtr(old.Sentiment, new.Sentiment) && old.Label == new.Label &&
+		sameThemes(old.Themes, new.Themes)
 }
 
-func eqIntPtr(a, b *int) bool { return a == nil && b == nil || a != nil && b != nil && *a == *b }
-
-func eqFloatPtr(a, b *float64) bool { return a == nil && b == nil || a != nil && b != nil && *a == *b }
-
-// sortedThemes are themes by key, as the stores read them back.
-func sortedThemes(ts []heed.FeedbackTheme) []heed.FeedbackTheme {
-	out := slices.Clone(ts)
-	slices.SortFunc(out, func(a, b heed.FeedbackTheme) int { return strings.Compare(a.Theme, b.Theme) })
-	return out
+// sameThemes compares stored themes, by key, with new ones in any order.
+func sameThemes(old, new []heed.FeedbackTheme) bool {
+	if len(old) != len(new) {
+		return false
+	}
+	byKey := slices.SortedFunc(slices.Values(new), func(a, b heed.FeedbackTheme) int { return strings.Compare(a.Theme, b.Theme) })
+	return slices.EqualFunc(old, byKey, func(a, b heed.FeedbackTheme) bool {
+		return a.Theme == b.Theme && a.Mentions == b.Mentions && eqPtr(a.Sentiment, b.Sentiment)
+	})
 }
 
-// SortThemes puts an item's themes in the order the stores read them.
-func SortThemes(it *heed.FeedbackItem) { it.Themes = sortedThemes(it.Themes) }
+func eqPtr[T comparable](a, b *T) bool {
+	return a == nil && b == nil || a != nil && b != nil && *a == *b
+}
 
 // FeedbackSelect reads items with their customer's external id and name
 // and their unit's key, in the columns of the engines' scanFeedback.
