@@ -9,8 +9,10 @@ package feedback
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -108,6 +110,17 @@ func (s *Service) Record(ctx context.Context, p heed.Principal, file string, in 
 	}
 	now := s.cfg.Now()
 	items, recs, err := s.check(ctx, file, in, now)
+	// An item named twice in one batch would be written twice and fire
+	// the rules twice as new: refused, as imports refuse it.
+	if dups := twice(file, in); len(dups) > 0 {
+		var errs heed.RowErrors
+		if err != nil && !errors.As(err, &errs) {
+			return nil, err
+		}
+		errs = append(errs, dups...)
+		slices.SortStableFunc(errs, func(a, b heed.RowError) int { return cmp.Compare(a.Line, b.Line) })
+		return nil, errs
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -289,3 +289,23 @@ func TestItemAboutAnotherUnitHidesItsCustomer(t *testing.T) {
 		})
 	}
 }
+
+// TestRecordRefusesAnItemTwice: a batch naming one item twice is refused
+// with both lines named, as an import is, and writes nothing.
+func TestRecordRefusesAnItemTwice(t *testing.T) {
+	f := newFixture(t, testdb.Engines[0])
+	in := []feedback.Input{
+		{Kind: heed.FeedbackReview, Source: "google", ExternalID: "g-1", Text: "Great"},
+		{Kind: heed.FeedbackReview, Source: "google", ExternalID: "g-2", Text: "Fine"},
+		{Kind: heed.FeedbackReview, Source: "google", ExternalID: "g-1", Text: "Awful"},
+	}
+	_, err := f.fb.Record(t.Context(), heed.System(), "", in)
+	var rows heed.RowErrors
+	if !errors.As(err, &rows) || len(rows) != 1 || rows[0].Line != 3 || rows[0].Field != "external_id" ||
+		!strings.Contains(rows[0].Problem, "first on line 1") {
+		t.Fatalf("Record = %v; want line 3 named as g-1 again", err)
+	}
+	if all, _ := f.fb.List(t.Context(), heed.System(), heed.FeedbackFilter{}); len(all) != 0 {
+		t.Errorf("a refused batch wrote %d items", len(all))
+	}
+}
