@@ -53,7 +53,7 @@ func decodeCustomers(data []byte) *customerBatch {
 			return b
 		}
 		if err != nil {
-			b.problems = append(b.problems, itemProblem(len(b.items)+1, err))
+			b.problems = append(b.problems, itemProblem("a customer", len(b.items)+1, err))
 		}
 		b.items = append(b.items, c)
 	}
@@ -87,8 +87,9 @@ func isSyntaxError(err error) bool {
 	return errors.As(err, &se) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
 }
 
-// itemProblem describes why one item did not decode.
-func itemProblem(line int, err error) heed.RowError {
+// itemProblem describes why one item did not decode; item names what it
+// is, with its article ("a customer"), for a field it has not.
+func itemProblem(item string, line int, err error) heed.RowError {
 	p := heed.RowError{File: "request", Line: line, Problem: err.Error()}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
@@ -99,11 +100,13 @@ func itemProblem(line int, err error) heed.RowError {
 	// encoding/json reports unknown fields only as text.
 	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
 		p.Field = strings.Trim(name, `"`)
-		p.Problem = "is not a customer field"
+		p.Problem = "is not " + item + " field"
 	}
 	return p
 }
 
+// describeType says what a JSON value must be to fill t, in the client's
+// words: never a Go type's name.
 func describeType(t reflect.Type) string {
 	switch {
 	case t == reflect.TypeFor[decimal]():
@@ -114,7 +117,9 @@ func describeType(t reflect.Type) string {
 		return "true or false"
 	case t.Kind() == reflect.String:
 		return "a string"
-	case t == reflect.TypeFor[customerInput]():
+	case t.Kind() == reflect.Int:
+		return "a whole number"
+	case t.Kind() == reflect.Struct:
 		return "an object"
 	}
 	return "a " + t.String()

@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"reflect"
-	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -49,13 +48,6 @@ func eventBatchSchema(r huma.Registry) *huma.Schema {
 	}
 }
 
-// eventProblem is itemProblem in the words of an event.
-func eventProblem(line int, err error) heed.RowError {
-	p := itemProblem(line, err)
-	p.Problem = strings.Replace(p.Problem, "is not a customer field", "is not an event field", 1)
-	return p
-}
-
 type recordEventsInput struct {
 	RawBody []byte `contentType:"application/json"`
 }
@@ -71,7 +63,7 @@ func (s *server) recordEvents(ctx context.Context, in *recordEventsInput) (*reco
 	if err != nil {
 		return nil, err
 	}
-	items, err := decodeArray[eventInput](in.RawBody, "events", events.MaxBatch, eventProblem)
+	items, err := decodeArray[eventInput](in.RawBody, "events", "an event", events.MaxBatch)
 	if err != nil {
 		return nil, err
 	}

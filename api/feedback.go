@@ -62,9 +62,17 @@ type recordFeedbackInput struct {
 // document already has a Recorded, the survey's.
 type feedbackResult feedback.Recorded
 
+// registerFeedbackNames documents feedback.Recorded as feedbackResult and
+// feedback.Prioritized as feedbackItem, so handlers answer the service's
+// own values (as registerLoopFigures).
+func registerFeedbackNames(r huma.Registry) {
+	r.RegisterTypeAlias(reflect.TypeFor[feedback.Recorded](), reflect.TypeFor[feedbackResult]())
+	r.RegisterTypeAlias(reflect.TypeFor[feedback.Prioritized](), reflect.TypeFor[feedbackItem]())
+}
+
 type recordFeedbackOutput struct {
 	Body struct {
-		Results []feedbackResult `json:"results" doc:"One per item, in order: its id, whether it was new or changed, and what reading it found"`
+		Results []feedback.Recorded `json:"results" doc:"One per item, in order: its id, whether it was new or changed, and what reading it found"`
 	}
 }
 
@@ -73,7 +81,7 @@ func (s *server) recordFeedback(ctx context.Context, in *recordFeedbackInput) (*
 	if err != nil {
 		return nil, err
 	}
-	items, err := decodeArray[feedbackInput](in.RawBody, "feedback items", feedback.MaxBatch, itemProblem)
+	items, err := decodeArray[feedbackInput](in.RawBody, "feedback items", "a feedback item", feedback.MaxBatch)
 	if err != nil {
 		return nil, err
 	}
@@ -86,10 +94,7 @@ func (s *server) recordFeedback(ctx context.Context, in *recordFeedbackInput) (*
 		return nil, err
 	}
 	out := &recordFeedbackOutput{}
-	out.Body.Results = make([]feedbackResult, len(recs))
-	for i, r := range recs {
-		out.Body.Results[i] = feedbackResult(r)
-	}
+	out.Body.Results = nonNil(recs)
 	return out, nil
 }
 
@@ -111,8 +116,8 @@ type listFeedbackInput struct {
 
 type feedbackListOutput struct {
 	Body struct {
-		Items      []feedbackItem `json:"items" doc:"Each with its priority: how soon it deserves attention, and why"`
-		NextCursor string         `json:"next_cursor,omitempty" doc:"Pass as cursor for the next page; absent on the last"`
+		Items      []feedback.Prioritized `json:"items" doc:"Each with its priority: how soon it deserves attention, and why"`
+		NextCursor string                 `json:"next_cursor,omitempty" doc:"Pass as cursor for the next page; absent on the last"`
 	}
 }
 
@@ -149,10 +154,7 @@ func (s *server) listFeedback(ctx context.Context, in *listFeedbackInput) (*feed
 		return nil, err
 	}
 	out := &feedbackListOutput{}
-	out.Body.Items = make([]feedbackItem, len(items))
-	for i, it := range items {
-		out.Body.Items[i] = feedbackItem(it)
-	}
+	out.Body.Items = nonNil(items)
 	if len(list) == in.Limit {
 		out.Body.NextCursor = encodeIDCursor(feedbackCursor, list[len(list)-1].ID)
 	}
@@ -164,7 +166,7 @@ type feedbackID struct {
 }
 
 type feedbackOutput struct {
-	Body feedbackItem
+	Body feedback.Prioritized
 }
 
 // feedbackItem is an item with its priority (feedback.PriorityOf): its
@@ -196,5 +198,5 @@ func (s *server) getFeedback(ctx context.Context, in *feedbackID) (*feedbackOutp
 	if err != nil {
 		return nil, err
 	}
-	return &feedbackOutput{Body: feedbackItem(items[0])}, nil
+	return &feedbackOutput{Body: items[0]}, nil
 }

@@ -76,6 +76,14 @@ func TestFeedbackAPI(t *testing.T) {
 		if len(got.Details) != 1 || got.Details[0].Line != 3 || got.Details[0].Field != "rating" {
 			t.Errorf("a rating that is no number: %+v", got)
 		}
+		// Problems in the client's words: a feedback item's fields, JSON's
+		// types, never a Go type's name.
+		odd := []any{map[string]any{"kind": "note", "source": "crm", "external_id": "n-1", "text": "x", "weather": "rainy"}, 5}
+		got = e.call(t, "admin", "POST", "/api/v1/feedback", odd).must(t, http.StatusUnprocessableEntity).apiError(t).Error
+		if len(got.Details) != 2 || got.Details[0].Field != "weather" || got.Details[0].Problem != "is not a feedback item field" ||
+			got.Details[1].Line != 2 || got.Details[1].Problem != "must be an object, not number" {
+			t.Errorf("an unknown field and an item that is no object: %+v", got)
+		}
 		bad[2]["rating"] = 4
 		got = e.call(t, "admin", "POST", "/api/v1/feedback", bad).must(t, http.StatusUnprocessableEntity).apiError(t).Error
 		if len(got.Details) != 1 || got.Details[0].Line != 2 || got.Details[0].Field != "unit" || !strings.Contains(got.Details[0].Problem, "attic") {

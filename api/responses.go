@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"reflect"
-	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -68,7 +66,7 @@ func (s *server) recordResponses(ctx context.Context, in *recordResponsesInput) 
 	if err != nil {
 		return nil, err
 	}
-	items, err := decodeArray[responseInput](in.RawBody, "responses", survey.MaxBatch, responseProblem)
+	items, err := decodeArray[responseInput](in.RawBody, "responses", "a response", survey.MaxBatch)
 	if err != nil {
 		return nil, err
 	}
@@ -87,10 +85,10 @@ func (s *server) recordResponses(ctx context.Context, in *recordResponsesInput) 
 
 // decodeArray reads a JSON array item by item, for the reasons given at
 // customerBatch: the memory huma's validation would take, and problems
-// that name their item. Every item that does not decode is listed (as
-// problem describes it); an array of more than max items is refused
-// without reading the rest.
-func decodeArray[T any](data []byte, what string, max int, problem func(line int, err error) heed.RowError) ([]T, error) {
+// that name their item. Every item that does not decode is listed (see
+// itemProblem: one names one of them, as "a response"); an array of more
+// than max items (what) is refused without reading the rest.
+func decodeArray[T any](data []byte, what, one string, max int) ([]T, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if t, err := dec.Token(); err != nil || t != json.Delim('[') {
@@ -108,7 +106,7 @@ func decodeArray[T any](data []byte, what string, max int, problem func(line int
 			return nil, heed.Errorf(heed.EBadRequest, "request body is not valid JSON: %v", err)
 		}
 		if err != nil {
-			problems = append(problems, problem(len(items)+1, err))
+			problems = append(problems, itemProblem(one, len(items)+1, err))
 		}
 		items = append(items, item)
 	}
@@ -123,21 +121,6 @@ func decodeArray[T any](data []byte, what string, max int, problem func(line int
 			Message: fmt.Sprintf("%d of %d %s could not be read; nothing was written", len(problems), len(items), what)}
 	}
 	return items, nil
-}
-
-// responseProblem is itemProblem in the words of a response.
-func responseProblem(line int, err error) heed.RowError {
-	p := itemProblem(line, err)
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &te) && te.Type.Kind() == reflect.Int:
-		p.Problem = "must be a whole number, not " + te.Value
-	case errors.As(err, &te) && te.Type.Kind() == reflect.Struct && te.Field == "":
-		p.Problem = "must be an object, not " + te.Value
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		p.Problem = "is not a response field"
-	}
-	return p
 }
 
 // timestamp is a time.Time that reports a bad value as a type error, so

@@ -196,6 +196,7 @@ func humaConfig(version string) huma.Config {
 	c.Security = []map[string][]string{{"bearer": {}}}
 	registerDecimal(c.Components.Schemas)
 	registerLoopFigures(c.Components.Schemas)
+	registerFeedbackNames(c.Components.Schemas)
 	return c
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -58,19 +59,10 @@ func printFeedback(w io.Writer, list []heed.FeedbackItem) error {
 			themes = append(themes, th.Theme)
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", it.ID, shortTime(it.At), it.Kind, it.Source,
-			orDash(it.Unit), orDash(firstNonEmpty(it.Customer, it.Author)), rating, sentiment,
+			orDash(it.Unit), orDash(cmp.Or(it.Customer, it.Author)), rating, sentiment,
 			orDash(strings.Join(themes, ",")), firstLine(it.Text, 60))
 	}
 	return tw.Flush()
-}
-
-func firstNonEmpty(xs ...string) string {
-	for _, x := range xs {
-		if x != "" {
-			return x
-		}
-	}
-	return ""
 }
 
 // themesCmd prints the needs and drivers of a period.

@@ -211,10 +211,7 @@ func (c *importCmd) importFeedback(ctx context.Context, a *app, store heed.Store
 	defer progress.done()
 	in, err := feedback.File{
 		Name: c.File, JSONL: jsonl, Kind: kind, Source: strings.TrimSpace(c.System), Columns: columns,
-		Ignored: func(names []string) {
-			progress.done()
-			fmt.Fprintf(a.stderr, "%s: ignored columns: %s\n", c.File, strings.Join(names, ", "))
-		},
+		Ignored:  c.ignoredColumns(a, progress),
 		Progress: func(rows int) { progress.report("read", rows, 0) },
 	}.Parse(body)
 	if err != nil {
@@ -225,16 +222,31 @@ func (c *importCmd) importFeedback(ctx context.Context, a *app, store heed.Store
 	if err != nil {
 		return err
 	}
+	return printTally(a, c.File, "feedback item", recs, func(r feedback.Recorded) (bool, bool) { return r.Created, r.Changed })
+}
+
+// ignoredColumns tells on stderr which columns of the file nothing reads
+// (feedback and events files, whose columns may be anyone's).
+func (c *importCmd) ignoredColumns(a *app, progress *progress) func(names []string) {
+	return func(names []string) {
+		progress.done()
+		fmt.Fprintf(a.stderr, "%s: ignored columns: %s\n", c.File, strings.Join(names, ", "))
+	}
+}
+
+// printTally says what recording the file did to its rows (nouns), each
+// of which state says was created or changed.
+func printTally[T any](a *app, file, noun string, rows []T, state func(T) (created, changed bool)) error {
 	var created, updated int
-	for _, r := range recs {
-		switch {
-		case r.Created:
+	for _, r := range rows {
+		switch isNew, changed := state(r); {
+		case isNew:
 			created++
-		case r.Changed:
+		case changed:
 			updated++
 		}
 	}
-	_, err = fmt.Fprintf(a.stdout, "%s: %s created, %d updated, %d unchanged\n",
-		c.File, plural(created, "feedback item"), updated, len(recs)-created-updated)
+	_, err := fmt.Fprintf(a.stdout, "%s: %s created, %d updated, %d unchanged\n",
+		file, plural(created, noun), updated, len(rows)-created-updated)
 	return err
 }

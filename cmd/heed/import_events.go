@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/heedhq/heed"
@@ -31,10 +30,7 @@ func (c *importCmd) importEvents(ctx context.Context, a *app, store heed.Store, 
 	defer progress.done()
 	in, err := events.File{
 		Name: c.File, JSONL: jsonl, Source: strings.TrimSpace(c.System), Columns: columns,
-		Ignored: func(names []string) {
-			progress.done()
-			fmt.Fprintf(a.stderr, "%s: ignored columns: %s\n", c.File, strings.Join(names, ", "))
-		},
+		Ignored:  c.ignoredColumns(a, progress),
 		Progress: func(rows int) { progress.report("read", rows, 0) },
 	}.Parse(body)
 	if err != nil {
@@ -45,16 +41,5 @@ func (c *importCmd) importEvents(ctx context.Context, a *app, store heed.Store, 
 	if err != nil {
 		return err
 	}
-	var created, updated int
-	for _, r := range res {
-		switch {
-		case r.Created:
-			created++
-		case r.Changed:
-			updated++
-		}
-	}
-	_, err = fmt.Fprintf(a.stdout, "%s: %s created, %d updated, %d unchanged\n",
-		c.File, plural(created, "event"), updated, len(res)-created-updated)
-	return err
+	return printTally(a, c.File, "event", res, func(r heed.EventUpsert) (bool, bool) { return r.Created, r.Changed })
 }

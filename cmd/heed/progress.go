@@ -32,17 +32,18 @@ func (p *progress) report(stage string, done, total int) {
 	if stage != p.stage {
 		p.stage, p.last = stage, 0
 	}
-	msg := progressText(p.name, stage, done, total)
+	// The text is made only when it is shown: report is called for every
+	// row, most of the time to show nothing.
 	if p.terminal {
 		// Redraw at most ten times a second; writing to a terminal is slow.
 		if time.Since(p.shown) >= 100*time.Millisecond || done == total {
-			fmt.Fprintf(p.w, "\r\033[K%s", msg)
+			fmt.Fprintf(p.w, "\r\033[K%s", progressText(p.name, stage, done, total))
 			p.shown, p.drawn = time.Now(), true
 		}
 		return
 	}
 	if done-p.last >= progressEvery {
-		fmt.Fprintln(p.w, msg)
+		fmt.Fprintln(p.w, progressText(p.name, stage, done, total))
 		p.last = done
 	}
 }
@@ -56,9 +57,14 @@ func (p *progress) done() {
 }
 
 func progressText(name, stage string, done, total int) string {
-	verb := map[string]string{"read": "reading", "check": "checking", "write": "writing"}[stage]
-	if verb == "" {
-		verb = stage
+	verb := stage
+	switch stage {
+	case "read":
+		verb = "reading"
+	case "check":
+		verb = "checking"
+	case "write":
+		verb = "writing"
 	}
 	if total > 0 {
 		return fmt.Sprintf("%s %s: %d of %d rows", verb, name, done, total)

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
@@ -26,30 +25,37 @@ type textAnalyzeCmd struct{}
 const maxTextLine = 1 << 20
 
 func (c *textAnalyzeCmd) Run(ctx context.Context, a *app) error {
-	in := bufio.NewReaderSize(a.stdin, 64<<10)
+	in := bufio.NewScanner(a.stdin)
+	// Room for the longest line and its "\r\n"; the length is checked
+	// below, so every line too long gets the same message.
+	in.Buffer(make([]byte, 0, 64<<10), maxTextLine+2)
 	out := bufio.NewWriterSize(a.stdout, 64<<10)
 	enc := json.NewEncoder(out)
 	enc.SetEscapeHTML(false)
 	prog := newProgress(a.stderr, "standard input")
 	defer prog.done()
 	start, n := time.Now(), 0
-	for {
+	for in.Scan() {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		line, err := readLine(in)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			out.Flush()
-			return heed.Errorf(heed.EInvalid, "standard input line %d: %v", n+1, err)
-		}
 		n++
-		if err := enc.Encode(textan.Analyze(strings.ToValidUTF8(line, "\uFFFD"))); err != nil {
+		line := in.Bytes()
+		if len(line) > maxTextLine {
+			out.Flush()
+			return tooLong(n)
+		}
+		if err := enc.Encode(textan.Analyze(strings.ToValidUTF8(string(line), "\uFFFD"))); err != nil {
 			return fmt.Errorf("write line %d: %w", n, err)
 		}
 		prog.report("analysing", n, 0)
+	}
+	if err := in.Err(); err != nil {
+		out.Flush()
+		if errors.Is(err, bufio.ErrTooLong) {
+			return tooLong(n + 1)
+		}
+		return heed.Errorf(heed.EInvalid, "standard input line %d: %v", n+1, err)
 	}
 	if err := out.Flush(); err != nil {
 		return fmt.Errorf("write: %w", err)
@@ -61,24 +67,7 @@ func (c *textAnalyzeCmd) Run(ctx context.Context, a *app) error {
 	return nil
 }
 
-// readLine reads one line without its end ("\n" or "\r\n"); io.EOF only
-// when nothing is left.
-func readLine(r *bufio.Reader) (string, error) {
-	var b strings.Builder
-	for {
-		chunk, isPrefix, err := r.ReadLine()
-		b.Write(chunk)
-		if b.Len() > maxTextLine {
-			return "", fmt.Errorf("longer than %d bytes: one text per line", maxTextLine)
-		}
-		if err != nil {
-			if errors.Is(err, io.EOF) && b.Len() > 0 {
-				return b.String(), nil
-			}
-			return "", err
-		}
-		if !isPrefix {
-			return b.String(), nil
-		}
-	}
+// tooLong refuses line n of the input.
+func tooLong(n int) error {
+	return heed.Errorf(heed.EInvalid, "standard input line %d: longer than %d bytes: one text per line", n, maxTextLine)
 }

@@ -59,4 +59,15 @@ func TestTextAnalyze(t *testing.T) {
 		!strings.Contains(r.output(), "standard input line 2: longer than 1048576 bytes") {
 		t.Errorf("a too long line: %v\n%s", r.err, r.output()[:min(len(r.output()), 300)])
 	}
+	// The limit is on the text: a line of exactly 1 MiB passes, with
+	// "\r\n" after it too; one byte more is refused, last line or not.
+	limit := strings.Repeat("a ", 1<<19)
+	if r := heedRun(t, env{}, limit+"\r\n"+limit, "text", "analyze"); r.err != nil ||
+		strings.Count(r.stdout, "\n") != 2 {
+		t.Errorf("two lines of exactly 1 MiB: %v, %d output lines", r.err, strings.Count(r.stdout, "\n"))
+	}
+	if r := heedRun(t, env{}, "fine\n"+limit+"b", "text", "analyze"); r.err == nil ||
+		!strings.Contains(r.output(), "standard input line 2: longer than 1048576 bytes") {
+		t.Errorf("a last line one byte too long: %v\n%s", r.err, r.output()[:min(len(r.output()), 300)])
+	}
 }
