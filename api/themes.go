@@ -33,9 +33,6 @@ func (s *server) getThemes(ctx context.Context, in *themesInput) (*themesOutput,
 	if !in.To.IsZero() {
 		q.To = in.To.AddDate(0, 0, 1) // the API's day is inclusive
 	}
-	if !in.From.IsZero() && in.To.IsZero() {
-		q.To = time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, 1)
-	}
 	rep, err := s.cfg.Feedback.Themes(ctx, p, q)
 	if err != nil {
 		return nil, err

@@ -78,7 +78,8 @@ func saveTaxonomy(ctx context.Context, a *app, f LoopFlags, save func(loop, int)
 }
 
 // parseThemes reads a list of themes, or an object with one (what show
-// --json prints), refusing fields it does not know.
+// --json prints); fields it does not know are ignored, so what show
+// --json printed can be edited and passed back as it is.
 func parseThemes(raw []byte) ([]textan.Theme, error) {
 	var themes []textan.Theme
 	var target any = &themes
