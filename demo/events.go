@@ -55,14 +55,17 @@ type EventReport struct {
 func LoadEvents(ctx context.Context, ev *events.Service, store heed.Store, ds Dataset, now time.Time,
 	progress func(stage string, done, total int)) (EventReport, error) {
 	rep := EventReport{ByKind: map[heed.CustomerEventKind]int{}}
+	fb := planFeedback(ds, now)
+	// Looked for first: a second start-up neither reads the answers nor
+	// plans the events.
+	if done, err := recorded(ctx, store, supportMarker(fb)); err != nil || done {
+		return rep, err
+	}
 	answers, err := visitAnswers(ctx, store)
 	if err != nil {
 		return rep, fmt.Errorf("demo events: %w", err)
 	}
-	in, marker := planEvents(ds, now, answers)
-	if done, err := recorded(ctx, store, marker); err != nil || done {
-		return rep, err
-	}
+	in := planEvents(ds, now, answers, fb)
 	res, err := ev.RecordAll(ctx, heed.System(), "demo events", in, progress)
 	if err != nil {
 		return rep, fmt.Errorf("demo events: %w", err)
@@ -122,18 +125,44 @@ type evGen struct {
 	out        []events.Input
 }
 
-// planEvents generates every customer's events, oldest first, and the
-// marker LoadEvents looks for: the oldest ticket's support contact.
-func planEvents(ds Dataset, now time.Time, answers map[string][]heed.Response) ([]events.Input, events.Input) {
+// planEvents generates every customer's events, oldest first, with a
+// support contact for every ticket and call of fb (planFeedback's).
+func planEvents(ds Dataset, now time.Time, answers map[string][]heed.Response, fb []fbPlan) []events.Input {
 	now = now.UTC()
 	g := &evGen{r: rand.New(rand.NewPCG(uint64(ds.Seed), eventStream)), now: now,
 		first: heed.DayTime(heed.Day(now) - eventDays)}
 	for _, c := range ds.Customers {
 		g.customer(c, answers[c.ExternalID])
 	}
-	marker := g.support(planFeedback(ds, now))
+	for _, p := range fb {
+		if isContact(p) {
+			g.out = append(g.out, supportEvent(p))
+		}
+	}
 	slices.SortStableFunc(g.out, func(a, b events.Input) int { return a.At.Compare(b.At) })
-	return g.out, marker
+	return g.out
+}
+
+// supportMarker is the event LoadEvents looks for: the support contact
+// of fb's oldest ticket or call of a known customer, whose id comes from
+// the seed alone.
+func supportMarker(fb []fbPlan) events.Input {
+	if i := slices.IndexFunc(fb, isContact); i >= 0 {
+		return supportEvent(fb[i])
+	}
+	return events.Input{}
+}
+
+// isContact reports whether p is a ticket or call of a known customer:
+// one that is a support contact on their profile.
+func isContact(p fbPlan) bool {
+	return p.customer != "" && (p.in.Kind == heed.FeedbackTicket || p.in.Kind == heed.FeedbackTranscript)
+}
+
+// supportEvent is the support contact of a ticket or call, with its id.
+func supportEvent(p fbPlan) events.Input {
+	return events.Input{Customer: p.customer, Kind: heed.EventSupport, At: *p.in.At, Source: p.in.Source,
+		ExternalID: p.in.ExternalID}
 }
 
 // customer plans one customer's events.
@@ -259,24 +288,6 @@ func (g *evGen) refers(answers []heed.Response, praise []string, from time.Time)
 		}
 	}
 	return g.sometime(from), g.r.Float64() < referAny*double
-}
-
-// support plans a support contact for every ticket and call of a known
-// customer, with the ticket's or call's id, and returns the oldest's.
-func (g *evGen) support(plan []fbPlan) events.Input {
-	var first events.Input
-	for _, p := range plan {
-		if p.customer == "" || (p.in.Kind != heed.FeedbackTicket && p.in.Kind != heed.FeedbackTranscript) {
-			continue
-		}
-		e := events.Input{Customer: p.customer, Kind: heed.EventSupport, At: *p.in.At, Source: p.in.Source,
-			ExternalID: p.in.ExternalID}
-		if first.Customer == "" {
-			first = e
-		}
-		g.out = append(g.out, e)
-	}
-	return first
 }
 
 // add plans an event, numbered within its source.

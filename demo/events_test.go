@@ -14,12 +14,16 @@ import (
 
 func TestEventsDeterministic(t *testing.T) {
 	ds := Generate(4)
-	a, ma := planEvents(ds, demoNow, nil)
-	b, mb := planEvents(ds, demoNow, nil)
+	fa, fb := planFeedback(ds, demoNow), planFeedback(ds, demoNow)
+	a, ma := planEvents(ds, demoNow, nil, fa), supportMarker(fa)
+	b, mb := planEvents(ds, demoNow, nil, fb), supportMarker(fb)
 	if !reflect.DeepEqual(a, b) || ma != mb {
 		t.Fatal("the same seed and day gave different events")
 	}
-	_, later := planEvents(ds, demoNow.AddDate(0, 0, 3), nil)
+	if !slices.Contains(a, ma) {
+		t.Errorf("the marker %+v is not among the events: a second load would not find it", ma)
+	}
+	later := supportMarker(planFeedback(ds, demoNow.AddDate(0, 0, 3)))
 	if later.Source != ma.Source || later.ExternalID != ma.ExternalID || later.Customer != ma.Customer {
 		t.Errorf("the marker is %+v one day and %+v three days later: a second load would not know the first", ma, later)
 	}

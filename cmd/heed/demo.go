@@ -60,7 +60,9 @@ func loadDemo(ctx context.Context, a *app, store heed.Store, ds demo.Dataset) er
 		return fmt.Errorf("customers: %w", err)
 	}
 	printResult(a.stdout, "customers", res)
-	if err := loadDemoSurveys(ctx, a, store, ds); err != nil {
+	// One loop, wired as heed serve wires it, for every step.
+	lp := newLoop(store, a.log, "", nil, -1)
+	if err := loadDemoSurveys(ctx, a, lp, store, ds); err != nil {
 		return err
 	}
 	if err := loadDemoCases(ctx, a, store, ds); err != nil {
@@ -68,7 +70,6 @@ func loadDemo(ctx context.Context, a *app, store heed.Store, ds demo.Dataset) er
 	}
 	// After the cases: the rules act on the last two days' items as they
 	// would have live, and LoadCases adds none once a case exists.
-	lp := newLoop(store, a.log, "", nil, -1)
 	if err := loadDemoFeedback(ctx, a, lp, store, ds); err != nil {
 		return err
 	}
@@ -88,62 +89,61 @@ func loadDemo(ctx context.Context, a *app, store heed.Store, ds demo.Dataset) er
 
 // loadDemoSurveys adds the demo's surveys, programs and six months of
 // invitations and answers; a second run adds nothing.
-func loadDemoSurveys(ctx context.Context, a *app, store heed.Store, ds demo.Dataset) error {
-	p := newProgress(a.stderr, "demo responses")
-	rep, err := demo.LoadSurveys(ctx, newLoop(store, a.log, "", nil, -1).surveys, store, ds, time.Now(),
-		func(done, total int) { p.report("write", done, total) })
-	p.done()
-	if err != nil {
-		return fmt.Errorf("surveys: %w", err)
-	}
-	fmt.Fprintf(a.stdout, "  %-10s %d surveys, %d programs, %d invitations, %d responses added\n", "surveys:",
-		rep.Surveys, rep.Programs, rep.Invitations, rep.Responses)
-	return nil
+func loadDemoSurveys(ctx context.Context, a *app, lp loop, store heed.Store, ds demo.Dataset) error {
+	return demoStep(a, "surveys", "demo responses", func(p *progress) (string, error) {
+		rep, err := demo.LoadSurveys(ctx, lp.surveys, store, ds, time.Now(),
+			func(done, total int) { p.report("write", done, total) })
+		return fmt.Sprintf("%d surveys, %d programs, %d invitations, %d responses added",
+			rep.Surveys, rep.Programs, rep.Invitations, rep.Responses), err
+	})
 }
 
 // loadDemoCases gives the demo's detractors of the last months their
 // cases, so the closed loop shows at once; a second run adds nothing.
 func loadDemoCases(ctx context.Context, a *app, store heed.Store, ds demo.Dataset) error {
-	p := newProgress(a.stderr, "demo cases")
-	rep, err := demo.LoadCases(ctx, store, ds, time.Now(), func(done, total int) { p.report("write", done, total) })
-	p.done()
-	if err != nil {
-		return fmt.Errorf("cases: %w", err)
-	}
-	fmt.Fprintf(a.stdout, "  %-10s %d cases (%d open, %d late), %d preventive actions added\n", "cases:",
-		rep.Cases, rep.Open, rep.Late, rep.Actions)
-	return nil
+	return demoStep(a, "cases", "demo cases", func(p *progress) (string, error) {
+		rep, err := demo.LoadCases(ctx, store, ds, time.Now(),
+			func(done, total int) { p.report("write", done, total) })
+		return fmt.Sprintf("%d cases (%d open, %d late), %d preventive actions added",
+			rep.Cases, rep.Open, rep.Late, rep.Actions), err
+	})
 }
 
 // loadDemoFeedback reads the history's survey comments and adds six
 // months of reviews, tickets, calls and posts; a second run adds nothing.
 func loadDemoFeedback(ctx context.Context, a *app, lp loop, store heed.Store, ds demo.Dataset) error {
-	p := newProgress(a.stderr, "demo feedback")
-	rep, err := demo.LoadFeedback(ctx, lp.feedback, store, ds, time.Now(), p.report)
-	p.done()
-	if err != nil {
-		return fmt.Errorf("feedback: %w", err)
-	}
-	k := rep.ByKind
-	fmt.Fprintf(a.stdout, "  %-10s %d items (%d reviews, %d tickets, %d calls, %d posts), %d survey comments read\n",
-		"feedback:", rep.Items, k[heed.FeedbackReview], k[heed.FeedbackTicket], k[heed.FeedbackTranscript],
-		k[heed.FeedbackSocial], rep.Comments)
-	return nil
+	return demoStep(a, "feedback", "demo feedback", func(p *progress) (string, error) {
+		rep, err := demo.LoadFeedback(ctx, lp.feedback, store, ds, time.Now(), p.report)
+		k := rep.ByKind
+		return fmt.Sprintf("%d items (%d reviews, %d tickets, %d calls, %d posts), %d survey comments read",
+			rep.Items, k[heed.FeedbackReview], k[heed.FeedbackTicket], k[heed.FeedbackTranscript],
+			k[heed.FeedbackSocial], rep.Comments), err
+	})
 }
 
 // loadDemoEvents adds what the customers did over thirteen months; a
 // second run adds nothing.
 func loadDemoEvents(ctx context.Context, a *app, lp loop, store heed.Store, ds demo.Dataset) error {
-	p := newProgress(a.stderr, "demo events")
-	rep, err := demo.LoadEvents(ctx, lp.events, store, ds, time.Now(), p.report)
+	return demoStep(a, "events", "demo events", func(p *progress) (string, error) {
+		rep, err := demo.LoadEvents(ctx, lp.events, store, ds, time.Now(), p.report)
+		k := rep.ByKind
+		return fmt.Sprintf("%d events (%d purchases, %d visits, %d logins, %d support contacts, %d referrals, %d cancellations)",
+			rep.Events, k[heed.EventPurchase], k[heed.EventVisit], k[heed.EventLogin], k[heed.EventSupport],
+			k[heed.EventReferral], k[heed.EventCancellation]), err
+	})
+}
+
+// demoStep runs one step of the load with a progress counter named
+// counter and, unless it failed, prints its summary on a line after
+// what.
+func demoStep(a *app, what, counter string, load func(p *progress) (string, error)) error {
+	p := newProgress(a.stderr, counter)
+	summary, err := load(p)
 	p.done()
 	if err != nil {
-		return fmt.Errorf("events: %w", err)
+		return fmt.Errorf("%s: %w", what, err)
 	}
-	k := rep.ByKind
-	fmt.Fprintf(a.stdout, "  %-10s %d events (%d purchases, %d visits, %d logins, %d support contacts, %d referrals, %d cancellations)\n",
-		"events:", rep.Events, k[heed.EventPurchase], k[heed.EventVisit], k[heed.EventLogin], k[heed.EventSupport],
-		k[heed.EventReferral], k[heed.EventCancellation])
+	fmt.Fprintf(a.stdout, "  %-10s %s\n", what+":", summary)
 	return nil
 }
 
