@@ -27,8 +27,13 @@ func (q queries) UpsertEvents(ctx context.Context, events []heed.CustomerEvent, 
 	out := make([]heed.EventUpsert, 0, len(events))
 	err := q.withTx(ctx, func(q queries) error {
 		out = out[:0]
+		st, err := q.prepareEvents(ctx)
+		if err != nil {
+			return err
+		}
+		defer st.close()
 		for i, e := range events {
-			res, err := q.upsertEvent(ctx, e, now)
+			res, err := q.upsertEvent(ctx, st, e, now)
 			if err != nil {
 				return fmt.Errorf("event %d: %w", i+1, err)
 			}
@@ -42,19 +47,51 @@ func (q queries) UpsertEvents(ctx context.Context, events []heed.CustomerEvent, 
 	return out, nil
 }
 
-func (q queries) upsertEvent(ctx context.Context, e heed.CustomerEvent, now time.Time) (heed.EventUpsert, error) {
+// eventStmts are the statements of an upsert of events, prepared once
+// per batch: an import writes tens of thousands, and preparing each
+// statement per event was most of the time it took.
+type eventStmts struct {
+	bySource, insert, update *sql.Stmt
+}
+
+func (q queries) prepareEvents(ctx context.Context) (eventStmts, error) {
+	var st eventStmts
+	var err error
+	if st.bySource, err = q.prepare(ctx, sqlstore.EventSelect+` WHERE e.source = ? AND e.external_id = ?`); err != nil {
+		return st, err
+	}
+	if st.insert, err = q.prepare(ctx, `INSERT INTO customer_events (customer_id, kind, at, amount, source, external_id, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`); err != nil {
+		st.close()
+		return st, err
+	}
+	if st.update, err = q.prepare(ctx, `UPDATE customer_events SET customer_id = ?, kind = ?, at = ?, amount = ? WHERE id = ?`); err != nil {
+		st.close()
+		return st, err
+	}
+	return st, nil
+}
+
+func (st eventStmts) close() {
+	for _, s := range []*sql.Stmt{st.bySource, st.insert, st.update} {
+		if s != nil {
+			s.Close()
+		}
+	}
+}
+
+func (q queries) upsertEvent(ctx context.Context, st eventStmts, e heed.CustomerEvent, now time.Time) (heed.EventUpsert, error) {
 	at, err := sqlstore.CheckEvent(e)
 	if err != nil {
 		return heed.EventUpsert{}, err
 	}
 	if e.ExternalID != "" {
-		if res, found, err := q.updateEvent(ctx, e, at); found || err != nil {
+		if res, found, err := updateEvent(ctx, st, e, at); found || err != nil {
 			return res, err
 		}
 	}
 	var id int64
-	err = q.w.QueryRowContext(ctx, `INSERT INTO customer_events (customer_id, kind, at, amount, source, external_id, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
+	err = st.insert.QueryRowContext(ctx,
 		e.CustomerID, string(e.Kind), micros(at), int64(e.Amount), e.Source, sqlstore.NullText(e.ExternalID), micros(now)).Scan(&id)
 	switch {
 	case err == nil:
@@ -72,8 +109,11 @@ func (q queries) upsertEvent(ctx context.Context, e heed.CustomerEvent, now time
 
 // updateEvent writes e over the stored event with its source and
 // external id, if there is one (found).
-func (q queries) updateEvent(ctx context.Context, e heed.CustomerEvent, at time.Time) (res heed.EventUpsert, found bool, err error) {
-	old, err := q.eventOn(ctx, `e.source = ? AND e.external_id = ?`, e.Source, e.ExternalID)
+func updateEvent(ctx context.Context, st eventStmts, e heed.CustomerEvent, at time.Time) (res heed.EventUpsert, found bool, err error) {
+	old, err := scanEvent(st.bySource.QueryRowContext(ctx, e.Source, e.ExternalID))
+	if err != nil {
+		err = rowErr(err, heed.Errorf(heed.ENotFound, "no such event"), "sqlite: get event")
+	}
 	switch {
 	case heed.IsNotFound(err):
 		return heed.EventUpsert{}, false, nil
@@ -82,8 +122,7 @@ func (q queries) updateEvent(ctx context.Context, e heed.CustomerEvent, at time.
 	case sqlstore.SameEvent(old, e):
 		return heed.EventUpsert{ID: old.ID}, true, nil
 	}
-	_, err = q.w.ExecContext(ctx, `UPDATE customer_events SET customer_id = ?, kind = ?, at = ?, amount = ? WHERE id = ?`,
-		e.CustomerID, string(e.Kind), micros(at), int64(e.Amount), old.ID)
+	_, err = st.update.ExecContext(ctx, e.CustomerID, string(e.Kind), micros(at), int64(e.Amount), old.ID)
 	return heed.EventUpsert{ID: old.ID, Changed: true}, true, eventWriteErr(err)
 }
 
